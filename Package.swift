@@ -1,0 +1,80 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+  name: "DXKit",
+  platforms: [.macOS(.v14)],
+  products: [
+    .library(name: "DXCore", targets: ["DXCore"]),
+    .library(name: "DXCassette", targets: ["DXCassette"]),
+    .library(name: "DXMockServer", targets: ["DXMockServer"]),
+    .executable(name: "dx-mock-server", targets: ["dx-mock-server"]),
+    .executable(name: "dxcassette", targets: ["dxcassette"]),
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.6.0"),
+    .package(url: "https://github.com/apple/swift-crypto", from: "3.12.0"),
+    .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+  ],
+  targets: [
+    // MARK: - C libraries
+    .systemLibrary(
+      name: "CMicroHTTPD",
+      pkgConfig: "libmicrohttpd",
+      providers: [.apt(["libmicrohttpd-dev"])]
+    ),
+    .systemLibrary(
+      name: "CSQLite",
+      pkgConfig: "sqlite3",
+      providers: [.apt(["libsqlite3-dev"])]
+    ),
+
+    // MARK: - Libraries
+    .target(name: "DXSQLite", dependencies: ["CSQLite"]),
+    .target(
+      name: "DXCore",
+      dependencies: [
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+      ]
+    ),
+    .target(name: "DXCassette", dependencies: ["DXCore", "DXSQLite"]),
+    .target(
+      name: "DXMockServer",
+      dependencies: [
+        "CMicroHTTPD",
+        "DXSQLite",
+        "DXCassette",
+        "DXCore",
+        .product(name: "Crypto", package: "swift-crypto"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+      ]
+    ),
+
+    // MARK: - Executables (argument parsing only)
+    .executableTarget(
+      name: "dx-mock-server",
+      dependencies: [
+        "DXMockServer",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
+    .executableTarget(
+      name: "dxcassette",
+      dependencies: [
+        "DXCassette",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
+    ),
+
+    // MARK: - Tests
+    .testTarget(name: "DXSQLiteTests", dependencies: ["DXSQLite"]),
+    .testTarget(name: "DXCoreTests", dependencies: ["DXCore", "DXMockServer"]),
+    .testTarget(name: "DXCassetteTests", dependencies: ["DXCassette", "DXCore", "DXMockServer"]),
+    .testTarget(name: "DXMockServerTests", dependencies: ["DXMockServer", "DXCore"]),
+  ],
+  swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,92 @@
+import DXCore
+
+/// A platform API call that passed authentication, with its JSON input decoded.
+struct APICall: Sendable {
+  /// The HTTP request it came from.
+  var request: DXMockRequest
+  /// The calling user's ID, e.g. `"user-alice"`.
+  var caller: String
+  /// The first path segment: `"system"`, `"record"`, `"record-B…"`, `"app-foo"`.
+  var target: String
+  /// The app or global-workflow alias (`/app-foo/1.0.0/run`), if the path had one.
+  var alias: String?
+  /// The last path segment, e.g. `"describe"`.
+  var method: String
+  /// The decoded body (`{}` for an empty body). Usually an object; `setDetails` takes any value.
+  var input: DXJSON
+}
+
+/// Maps API paths to handlers.
+///
+/// Routes are registered by their documented form: a fixed route (`/system/whoami`,
+/// `/record/new`) or an object route written with the class and a placeholder
+/// (`/record-xxxx/describe`, `/app-xxxx/run`). An object route matches any ID of that class, and
+/// for `app-` and `globalworkflow-` also an optional alias segment.
+struct PlatformRouter: Sendable {
+  /// Produces the JSON result of a call, or throws the platform error to answer with.
+  typealias Handler = @Sendable (APICall) throws(DXPlatformError) -> DXJSON
+
+  private enum Pattern: Hashable {
+    case fixed(String)
+    case object(klass: String, method: String)
+  }
+
+  private var routes: [Pattern: Handler] = [:]
+
+  /// What a path resolved to.
+  enum Resolution {
+    /// A handler, with the path's parts.
+    case found(Handler, target: String, alias: String?, method: String)
+    /// No route: the message to put in a 404 ResourceNotFound.
+    case notFound(String)
+  }
+
+  init() {}
+
+  /// Registers `handler` for `route` (`/system/whoami` or `/record-xxxx/describe`); a later
+  /// registration of the same route replaces the earlier one.
+  mutating func register(_ route: String, _ handler: @escaping Handler) {
+    let parts = route.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+    guard parts.count == 2 else { return }
+    if parts[0].hasSuffix("-xxxx") {
+      routes[.object(klass: String(parts[0].dropLast(5)), method: parts[1])] = handler
+    } else {
+      routes[.fixed("/\(parts[0])/\(parts[1])")] = handler
+    }
+  }
+
+  /// Whether any route is registered for `route` (same syntax as ``register(_:_:)``).
+  func isRegistered(_ route: String) -> Bool {
+    let parts = route.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
+    guard parts.count == 2 else { return false }
+    if parts[0].hasSuffix("-xxxx") {
+      return routes[.object(klass: String(parts[0].dropLast(5)), method: parts[1])] != nil
+    }
+    return routes[.fixed("/\(parts[0])/\(parts[1])")] != nil
+  }
+
+  /// Finds the handler for `path` (no query string).
+  func resolve(path: String) -> Resolution {
+    let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
+    guard path.hasPrefix("/"), parts.count == 2 || parts.count == 3, !parts.contains(where: \.isEmpty) else {
+      return .notFound("The route \(path) does not exist")
+    }
+    let target = parts[0]
+    let method = parts[parts.count - 1]
+    let alias = parts.count == 3 ? parts[1] : nil
+    if alias == nil, let handler = routes[.fixed("/\(target)/\(method)")] {
+      return .found(handler, target: target, alias: nil, method: method)
+    }
+    guard let dash = target.firstIndex(of: "-") else {
+      return .notFound("The route \(path) does not exist")
+    }
+    let klass = String(target[..<dash])
+    if alias != nil, klass != "app", klass != "globalworkflow" {
+      return .notFound("The route \(path) does not exist")
+    }
+    guard let handler = routes[.object(klass: klass, method: method)] else {
+      return .notFound("The route \(path) does not exist")
+    }
+    return .found(handler, target: target, alias: alias, method: method)
+  }
+}

@@ -1,0 +1,1 @@
+// Tests for DXCassette go here (being written).

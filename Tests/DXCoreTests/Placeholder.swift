@@ -1,0 +1,1 @@
+// Tests for DXCore go here (being written).

@@ -1,0 +1,1 @@
+// Tests for DXMockServer go here (being written).

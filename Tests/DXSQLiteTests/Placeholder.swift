@@ -1,0 +1,1 @@
+// Tests for DXSQLite go here (being written).
