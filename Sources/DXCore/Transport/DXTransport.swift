@@ -65,8 +65,7 @@ public struct DXTransportResponse: Sendable, Hashable {
   public var bodyEnd: BodyEnd
 
   /// Creates a response.
-  public init(status: Int, headers: DXHTTPHeaders = [:], body: Data = Data(), bodyEnd: BodyEnd = .complete)
-  {
+  public init(status: Int, headers: DXHTTPHeaders = [:], body: Data = Data(), bodyEnd: BodyEnd = .complete) {
     self.status = status
     self.headers = headers
     self.body = body

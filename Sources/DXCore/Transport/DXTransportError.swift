@@ -53,13 +53,19 @@ public struct DXTransportError: Error, Sendable, Hashable, CustomStringConvertib
   public var description: String { message.isEmpty ? kind.rawValue : "\(kind.rawValue): \(message)" }
 
   /// Nothing accepted the connection.
-  public static func connectionRefused(_ message: String = "") -> Self { .init(.connectionRefused, message: message) }
+  public static func connectionRefused(_ message: String = "") -> Self {
+    .init(.connectionRefused, message: message)
+  }
   /// The peer reset the connection.
-  public static func connectionReset(_ message: String = "") -> Self { .init(.connectionReset, message: message) }
+  public static func connectionReset(_ message: String = "") -> Self {
+    .init(.connectionReset, message: message)
+  }
   /// The peer closed without a response.
   public static func noResponse(_ message: String = "") -> Self { .init(.noResponse, message: message) }
   /// The response did not arrive in time.
   public static func readTimeout(_ message: String = "") -> Self { .init(.readTimeout, message: message) }
   /// The connection could not be made in time.
-  public static func connectTimeout(_ message: String = "") -> Self { .init(.connectTimeout, message: message) }
+  public static func connectTimeout(_ message: String = "") -> Self {
+    .init(.connectTimeout, message: message)
+  }
 }

@@ -62,9 +62,13 @@ public struct DXPlatformError: Error, Sendable, Hashable {
     of("InvalidAuthentication", message)
   }
   /// 401 PermissionDenied.
-  public static func permissionDenied(_ message: String) -> DXPlatformError { of("PermissionDenied", message) }
+  public static func permissionDenied(_ message: String) -> DXPlatformError {
+    of("PermissionDenied", message)
+  }
   /// 404 ResourceNotFound.
-  public static func resourceNotFound(_ message: String) -> DXPlatformError { of("ResourceNotFound", message) }
+  public static func resourceNotFound(_ message: String) -> DXPlatformError {
+    of("ResourceNotFound", message)
+  }
   /// 422 InvalidState.
   public static func invalidState(_ message: String) -> DXPlatformError { of("InvalidState", message) }
   /// 422 InvalidType.
