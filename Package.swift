@@ -70,6 +70,18 @@ let package = Package(
       ]
     ),
 
+    // MARK: - Benchmarks (print figures; not part of the test suite)
+    .executableTarget(
+      name: "dxkit-bench",
+      dependencies: [
+        "DXCore",
+        "DXCassette",
+        "DXMockServer",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      path: "Benchmarks/dxkit-bench"
+    ),
+
     // MARK: - Tests
     .testTarget(name: "DXSQLiteTests", dependencies: ["DXSQLite"]),
     .testTarget(name: "DXCoreTests", dependencies: ["DXCore", "DXMockServer"]),
