@@ -8,4 +8,63 @@
 #include <sys/socket.h>
 #include <microhttpd.h>
 
+// Only what Swift cannot call or see is wrapped here: variadic functions and cast macros.
+
+// MHD_start_daemon is variadic (options as a va_list). DXKit always passes the same option set:
+// an explicit bind address (MHD_OPTION_SOCK_ADDR; a bare port would bind every interface), the
+// thread pool, the request-completed callback, memory and timeout limits.
+static inline struct MHD_Daemon *dx_mhd_start_daemon(
+    unsigned int flags, const struct sockaddr *address, unsigned int thread_pool_size,
+    MHD_AccessHandlerCallback handler, void *handler_cls, MHD_RequestCompletedCallback completed,
+    void *completed_cls, size_t connection_memory_limit, unsigned int connection_timeout,
+    unsigned int listen_backlog) {
+  if (thread_pool_size > 1) {
+    return MHD_start_daemon(flags, 0, NULL, NULL, handler, handler_cls,
+                            MHD_OPTION_SOCK_ADDR, address,
+                            MHD_OPTION_THREAD_POOL_SIZE, thread_pool_size,
+                            MHD_OPTION_NOTIFY_COMPLETED, completed, completed_cls,
+                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, connection_memory_limit,
+                            MHD_OPTION_CONNECTION_TIMEOUT, connection_timeout,
+                            MHD_OPTION_LISTEN_BACKLOG_SIZE, listen_backlog,
+                            MHD_OPTION_END);
+  }
+  return MHD_start_daemon(flags, 0, NULL, NULL, handler, handler_cls,
+                          MHD_OPTION_SOCK_ADDR, address,
+                          MHD_OPTION_NOTIFY_COMPLETED, completed, completed_cls,
+                          MHD_OPTION_CONNECTION_MEMORY_LIMIT, connection_memory_limit,
+                          MHD_OPTION_CONNECTION_TIMEOUT, connection_timeout,
+                          MHD_OPTION_LISTEN_BACKLOG_SIZE, listen_backlog,
+                          MHD_OPTION_END);
+}
+
+// MHD_get_daemon_info is variadic; returns the bound port (0 when unavailable).
+static inline uint16_t dx_mhd_daemon_bind_port(struct MHD_Daemon *daemon) {
+  const union MHD_DaemonInfo *info = MHD_get_daemon_info(daemon, MHD_DAEMON_INFO_BIND_PORT);
+  return info == NULL ? 0 : info->port;
+}
+
+// MHD_get_connection_info is variadic; returns the connection's socket (-1 when unavailable).
+static inline int dx_mhd_connection_fd(struct MHD_Connection *connection) {
+  const union MHD_ConnectionInfo *info =
+      MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CONNECTION_FD);
+  return info == NULL ? -1 : info->connect_fd;
+}
+
+// MHD_get_connection_info is variadic; returns the peer's address (NULL when unavailable).
+static inline const struct sockaddr *dx_mhd_connection_client_address(
+    struct MHD_Connection *connection) {
+  const union MHD_ConnectionInfo *info =
+      MHD_get_connection_info(connection, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+  return info == NULL ? NULL : info->client_addr;
+}
+
+// MHD_set_response_options is variadic; sets one flag set with no extra options.
+static inline enum MHD_Result dx_mhd_set_response_flags(struct MHD_Response *response,
+                                                        enum MHD_ResponseFlags flags) {
+  return MHD_set_response_options(response, flags, MHD_RO_END);
+}
+
+// MHD_SIZE_UNKNOWN is defined as ((uint64_t) -1LL) on this version, a macro Swift does not import.
+static inline uint64_t dx_mhd_size_unknown(void) { return MHD_SIZE_UNKNOWN; }
+
 #endif

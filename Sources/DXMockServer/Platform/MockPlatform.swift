@@ -1,12 +1,14 @@
 import DXCore
 import Foundation
 
-/// The emulated platform behind the HTTP layer: users, tokens, and (as the stateful-platform work
-/// lands) projects, folders and data objects.
+/// The emulated platform behind the HTTP layer: users, projects and containers with folders and
+/// members, data objects (records, files, workflows) with their per-project copies, file bytes,
+/// search, and nonces.
 ///
 /// The HTTP core creates one per server, registers its routes into the server's
 /// ``PlatformRouter``, resolves tokens through it, and offers it every request first through
-/// ``handleTransfer(_:)`` (file upload/download URLs, which carry no API token).
+/// ``handleTransfer(_:)`` (file upload/download URLs, which carry no API token). The state lives in
+/// a ``PlatformStore`` (one lock; in memory, or an SQLite file with `--state`).
 final class MockPlatform: Sendable {
   /// One user and the tokens that authenticate as them.
   struct User: Sendable, Hashable {
@@ -31,30 +33,96 @@ final class MockPlatform: Sendable {
 
   let configuration: Configuration
   private let userByToken: [String: String]
+  /// The state.
+  let store: PlatformStore
 
   /// Creates the platform.
+  /// - Parameter now: The clock, in milliseconds since the epoch (the system clock by default).
   /// - Throws: ``DXPlatformError`` when the state file cannot be opened.
-  init(configuration: Configuration) throws {
+  init(
+    configuration: Configuration,
+    now: @escaping @Sendable () -> Int = { Int(Date().timeIntervalSince1970 * 1000) }
+  ) throws {
     self.configuration = configuration
     var map: [String: String] = [:]
     for user in configuration.users {
       for token in user.tokens { map[token] = user.id }
     }
     self.userByToken = map
+    self.store = try PlatformStore(
+      users: configuration.users.map(\.id), seed: configuration.seed, statePath: configuration.statePath,
+      now: now)
   }
 
   /// The ID of the user `token` authenticates as, or `nil` for an unknown token.
   func userID(forToken token: String) -> String? { userByToken[token] }
 
   /// Adds the platform's routes to `router`.
-  func register(into router: inout PlatformRouter) {}
+  func register(into router: inout PlatformRouter) {
+    registerProjectRoutes(into: &router)
+    registerDataObjectRoutes(into: &router)
+    registerRecordRoutes(into: &router)
+    registerFileRoutes(into: &router)
+    registerWorkflowRoutes(into: &router)
+    registerSearchRoutes(into: &router)
+    registerUserRoutes(into: &router)
+  }
 
   /// Serves a file-transfer URL (upload or download), or returns `nil` when `request` is not one.
-  func handleTransfer(_ request: DXMockRequest) -> DXMockResponse? { nil }
+  func handleTransfer(_ request: DXMockRequest) -> DXMockResponse? {
+    guard request.path.hasPrefix(Self.transferPrefix) else { return nil }
+    return serveTransfer(request)
+  }
 
-  /// Restores the initial state.
-  func reset() throws {}
+  /// Restores the initial state (and wipes the state file).
+  func reset() throws {
+    try store.reset()
+  }
 
   /// Flushes and closes persistent state; called once when the server stops.
-  func close() {}
+  func close() {
+    store.close()
+  }
+
+  // MARK: - Helpers for the routes
+
+  /// The path prefix of upload and download URLs.
+  static let transferPrefix = "/F/"
+
+  /// The input object of `call`.
+  static func input(_ call: APICall) throws(DXPlatformError) -> PlatformInput {
+    try PlatformInput(call.input)
+  }
+
+  /// Runs a creation `body` under the nonce rules: the same nonce and input give the first response;
+  /// the same nonce with another input is InvalidInput.
+  func withNonce(
+    _ call: APICall, route: String, _ body: (inout PlatformState) throws(DXPlatformError) -> DXJSON
+  ) throws(DXPlatformError) -> DXJSON {
+    let input = try Self.input(call)
+    guard let nonce = try input.string("nonce"), !nonce.isEmpty else {
+      return try store.write(body)
+    }
+    guard nonce.count <= 128 else { throw .invalidInput("The nonce must be at most 128 characters long") }
+    var rest = input.fields
+    rest["nonce"] = nil
+    let canonical = DXJSON.object(rest).serializedString(sortedKeys: true)
+    let key = "\(call.caller)\u{0}\(route)\u{0}\(nonce)"
+    return try store.write { (state: inout PlatformState) throws(DXPlatformError) -> DXJSON in
+      if let earlier = state.nonces[key] {
+        guard earlier.input == canonical else {
+          throw .invalidInput("Nonce was reused for an earlier API request that had a different input")
+        }
+        return earlier.response
+      }
+      let response = try body(&state)
+      state.storeNonce(key, NonceEntry(input: canonical, response: response))
+      return response
+    }
+  }
+
+  /// `Host` of the request as a base URL (`http://127.0.0.1:PORT`).
+  static func baseURL(of request: DXMockRequest) -> String {
+    "http://" + (request.headers["Host"] ?? "127.0.0.1")
+  }
 }

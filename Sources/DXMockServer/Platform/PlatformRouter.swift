@@ -32,6 +32,8 @@ struct PlatformRouter: Sendable {
   }
 
   private var routes: [Pattern: Handler] = [:]
+  /// Routes whose input may be any JSON value (e.g. `setDetails`), not only an object.
+  private var anyInputRoutes: Set<Pattern> = []
 
   /// What a path resolved to.
   enum Resolution {
@@ -45,14 +47,38 @@ struct PlatformRouter: Sendable {
 
   /// Registers `handler` for `route` (`/system/whoami` or `/record-xxxx/describe`); a later
   /// registration of the same route replaces the earlier one.
-  mutating func register(_ route: String, _ handler: @escaping Handler) {
+  ///
+  /// The HTTP layer answers 422 InvalidInput when a route's body is JSON but not an object, unless
+  /// the route is registered with `acceptsAnyJSON: true` (e.g. `setDetails`, whose input is any value).
+  mutating func register(_ route: String, acceptsAnyJSON: Bool = false, _ handler: @escaping Handler) {
     let parts = route.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
     guard parts.count == 2 else { return }
+    let pattern: Pattern
     if parts[0].hasSuffix("-xxxx") {
-      routes[.object(klass: String(parts[0].dropLast(5)), method: parts[1])] = handler
+      pattern = .object(klass: String(parts[0].dropLast(5)), method: parts[1])
     } else {
-      routes[.fixed("/\(parts[0])/\(parts[1])")] = handler
+      pattern = .fixed("/\(parts[0])/\(parts[1])")
     }
+    routes[pattern] = handler
+    if acceptsAnyJSON {
+      anyInputRoutes.insert(pattern)
+    } else {
+      anyInputRoutes.remove(pattern)
+    }
+  }
+
+  /// Whether the route `path` resolves to was registered with `acceptsAnyJSON: true`.
+  func acceptsAnyJSON(path: String) -> Bool {
+    guard !anyInputRoutes.isEmpty else { return false }
+    let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
+    guard parts.count == 2 || parts.count == 3, !parts.contains(where: \.isEmpty) else { return false }
+    let target = parts[0]
+    let method = parts[parts.count - 1]
+    if parts.count == 2, routes[.fixed("/\(target)/\(method)")] != nil {
+      return anyInputRoutes.contains(.fixed("/\(target)/\(method)"))
+    }
+    guard let dash = target.firstIndex(of: "-") else { return false }
+    return anyInputRoutes.contains(.object(klass: String(target[..<dash]), method: method))
   }
 
   /// Whether any route is registered for `route` (same syntax as ``register(_:_:)``).

@@ -1,0 +1,142 @@
+import ArgumentParser
+import DXCassette
+import DXCore
+import Foundation
+
+/// `dxkit-bench cassette`: cassette open time and per-request replay cost at 1,000, 10,000 and
+/// 100,000 interactions.
+struct CassetteBenchmark: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "cassette",
+    abstract: "Cassette open time and per-request replay cost at several sizes.")
+
+  @Option(name: .long, parsing: .upToNextOption, help: "Cassette sizes (interactions).")
+  var sizes: [Int] = [1_000, 10_000, 100_000]
+
+  @Option(name: .long, help: "Requests replayed per size (capped at the size).")
+  var requests = 10_000
+
+  @Option(name: .long, help: "Directory for the cassettes (default: a new temporary directory).")
+  var directory: String?
+
+  @Flag(name: .long, help: "Print only `key=value` lines (for scripts).")
+  var machine = false
+
+  func run() async throws {
+    let root = directory.map { URL(fileURLWithPath: $0) }
+      ?? FileManager.default.temporaryDirectory.appendingPathComponent("dxkit-bench-cassette-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+    defer { if directory == nil { try? FileManager.default.removeItem(at: root) } }
+    if !machine {
+      print("size      build (s)  open median (ms)  replay (µs/request)  requests")
+    }
+    var firstReplay: Double?
+    for size in sizes {
+      let path = root.appendingPathComponent("bench-\(size).dxcassette").path
+      let interactions = (0..<size).map(Self.interaction)
+      let buildStart = ContinuousClock.now
+      do {
+        let cassette = try DXCassette(path: path)
+        try cassette.append(contentsOf: interactions)
+        cassette.close()
+      }
+      let build = Self.seconds(ContinuousClock.now - buildStart)
+
+      var opens: [Double] = []
+      for _ in 0..<15 {
+        let start = ContinuousClock.now
+        let cassette = try DXCassette(path: path, access: .readOnly)
+        opens.append(Self.seconds(ContinuousClock.now - start))
+        cassette.close()
+      }
+      let openMedian = opens.sorted()[opens.count / 2]
+
+      let cassette = try DXCassette(path: path, access: .readOnly)
+      let replay = DXReplayTransport(cassette: cassette)
+      var generator = SplitMix(seed: UInt64(size))
+      var order = Array(0..<size)
+      order.shuffle(using: &generator)
+      let count = min(requests, size)
+      // Live requests differ from the recorded ones as a real client's would: another nonce, other key order.
+      let live = order.prefix(count).map { Self.liveRequest($0) }
+      for request in live.prefix(50) { _ = try await replay.send(request) }  // warm up
+      let replayAgain = DXReplayTransport(cassette: cassette)
+      let start = ContinuousClock.now
+      for request in live { _ = try await replayAgain.send(request) }
+      let perRequest = Self.seconds(ContinuousClock.now - start) / Double(count) * 1e6
+      firstReplay = firstReplay ?? perRequest
+      if machine {
+        print("size=\(size) build_s=\(Self.format(build)) open_ms=\(Self.format(openMedian * 1e3)) "
+          + "replay_us=\(Self.format(perRequest))")
+      } else {
+        print(
+          String(size).padding(toLength: 10, withPad: " ", startingAt: 0)
+            + Self.format(build).padding(toLength: 11, withPad: " ", startingAt: 0)
+            + Self.format(openMedian * 1e3).padding(toLength: 18, withPad: " ", startingAt: 0)
+            + Self.format(perRequest).padding(toLength: 21, withPad: " ", startingAt: 0) + "\(count)")
+      }
+      if !machine, let firstReplay, size != sizes.first {
+        print("  replay cost vs \(sizes.first ?? 0): \(Self.format(perRequest / firstReplay))×")
+      }
+      cassette.close()
+    }
+    if !machine {
+      print("targets: replay ≤ 50 µs/request and flat across sizes; open < 10 ms at 100,000")
+    }
+  }
+
+  // MARK: - Workload
+
+  static let routes = ["describe", "close", "setProperties", "addTags", "listFolder"]
+
+  /// The recorded interaction number `index`: a mix of DNAnexus-like routes and bodies.
+  static func interaction(_ index: Int) -> DXCassetteInteraction {
+    let recorded = request(index, nonce: "nonce-\(index)-recorded", reordered: false)
+    let response = DXTransportResponse(
+      status: 200, headers: DXHTTPHeaders([("Content-Type", "application/json"), ("X-Request-ID", "req-\(index)")]),
+      body: Data(
+        (#"{"id":"record-\#(index)","project":"project-bench","name":"object \#(index)","state":"closed","#
+          + #""created":\#(1_700_000_000 + index),"properties":{"k":"v"},"tags":["a","b"]}"#).utf8))
+    return DXCassetteInteraction(
+      request: recorded, outcome: .response(response), duration: .milliseconds(3),
+      recordedAt: Date(timeIntervalSince1970: 1_800_000_000 + Double(index)))
+  }
+
+  static func liveRequest(_ index: Int) -> DXTransportRequest {
+    request(index, nonce: "nonce-\(index)-live", reordered: true)
+  }
+
+  static func request(_ index: Int, nonce: String, reordered: Bool) -> DXTransportRequest {
+    let route = routes[index % routes.count]
+    let object = index % 3 == 0 ? "file-\(index)" : "record-\(index)"
+    let members = [
+      #""project":"project-bench""#, #""nonce":"\#(nonce)""#,
+      #""fields":{"name":true,"state":true,"properties":true}"#, #""index":\#(index)"#,
+    ]
+    let body = "{" + (reordered ? members.reversed() : members).joined(separator: ",") + "}"
+    return DXTransportRequest(
+      method: "POST", url: "http://127.0.0.1:8080/\(object)/\(route)",
+      headers: DXHTTPHeaders([("Content-Type", "application/json"), ("Authorization", "Bearer [REDACTED]")]),
+      body: Data(body.utf8))
+  }
+
+  static func seconds(_ duration: Duration) -> Double {
+    let (seconds, attoseconds) = duration.components
+    return Double(seconds) + Double(attoseconds) / 1e18
+  }
+
+  static func format(_ value: Double) -> String { String(format: "%.3f", value) }
+}
+
+/// A small deterministic generator for the benchmark's request order.
+struct SplitMix: RandomNumberGenerator {
+  var state: UInt64
+  init(seed: UInt64) { state = seed }
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var z = state
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    return z ^ (z >> 31)
+  }
+}

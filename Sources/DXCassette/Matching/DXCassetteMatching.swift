@@ -1,0 +1,133 @@
+import DXCore
+import Foundation
+
+/// Which parts of a request must agree for a recorded interaction to answer it.
+///
+/// The default matches the method, the path (without query) and the canonical JSON body: object key
+/// order does not matter, the volatile fields in ``ignoredBodyFields`` (`nonce`) are left out, and
+/// redacted values (see ``DXSecretScanner``) compare equal. Those three parts form the cassette's
+/// indexed match key; the key is computed from the raw stored fields and recomputed whenever these
+/// settings change (see ``fingerprint``), never baked in. ``headers`` and ``custom`` matchers then
+/// narrow the indexed candidates.
+public struct DXCassetteMatching: Sendable {
+  /// Match the method. Defaults to `true`.
+  public var method: Bool
+  /// Match the path (without scheme, host and query). Defaults to `true`.
+  public var path: Bool
+  /// Match the query string too (byte for byte). Defaults to `false`.
+  public var query: Bool
+  /// Match the body: canonical JSON for JSON bodies, the exact bytes otherwise. Defaults to `true`.
+  public var body: Bool
+  /// JSON body fields left out of the comparison. A plain name (`"nonce"`) is ignored at any
+  /// depth; a dotted path (`"input.seed"`) only there. Defaults to `["nonce"]`.
+  public var ignoredBodyFields: Set<String>
+  /// Header names (case-insensitive) whose values must be equal. Redacted headers are skipped.
+  /// Defaults to none.
+  public var headers: [String]
+  /// Further rules applied to the indexed candidates. Defaults to none.
+  public var custom: [any DXCassetteRequestMatcher]
+
+  /// Creates matching settings; every parameter defaults to the documented default.
+  public init(
+    method: Bool = true, path: Bool = true, query: Bool = false, body: Bool = true,
+    ignoredBodyFields: Set<String> = ["nonce"], headers: [String] = [],
+    custom: [any DXCassetteRequestMatcher] = []
+  ) {
+    self.method = method
+    self.path = path
+    self.query = query
+    self.body = body
+    self.ignoredBodyFields = ignoredBodyFields
+    self.headers = headers
+    self.custom = custom
+  }
+
+  /// Method, path and canonical JSON body, with `nonce` ignored.
+  public static let `default` = DXCassetteMatching()
+
+  /// A string that changes whenever the indexed key would: the cassette stores it and rebuilds its
+  /// key index when it differs.
+  public var fingerprint: String {
+    let ignored = ignoredBodyFields.sorted().joined(separator: ",")
+    return "key-v1;method=\(method);path=\(path);query=\(query);body=\(body);ignore=\(ignored)"
+  }
+
+  /// Whether candidates need their stored request loaded to apply ``headers`` or ``custom``.
+  var needsCandidateCheck: Bool { !headers.isEmpty || !custom.isEmpty }
+}
+
+/// The indexed part of a request's identity.
+struct DXCassetteMatchKey: Sendable, Hashable {
+  var method: String
+  var path: String
+  var body: String
+}
+
+extension DXCassetteMatching {
+  /// The key of an already redacted request.
+  func key(method requestMethod: String, url: String, body requestBody: Data, placeholder: String)
+    -> DXCassetteMatchKey
+  {
+    var keyPath = "*"
+    if path {
+      keyPath = DXCassetteURL.path(of: url)
+      if query {
+        let queryString = DXCassetteURL.query(of: url)
+        if !queryString.isEmpty { keyPath += "?" + queryString }
+      }
+    } else if query {
+      keyPath = "?" + DXCassetteURL.query(of: url)
+    }
+    return DXCassetteMatchKey(
+      method: method ? requestMethod.uppercased() : "*", path: keyPath,
+      body: body ? bodyKey(requestBody, placeholder: placeholder) : "*")
+  }
+
+  /// `""` for no body, `j<hash>` for JSON (canonical), `r<hash>` for other bytes.
+  func bodyKey(_ data: Data, placeholder: String) -> String {
+    if data.isEmpty { return "" }
+    if let json = canonicalBody(data, placeholder: placeholder) {
+      return "j" + Self.hash(json.serialized(sortedKeys: true))
+    }
+    return "r" + Self.hash(data)
+  }
+
+  /// The body as JSON with ignored fields removed and redacted strings normalized, or `nil` when the
+  /// body is not JSON.
+  func canonicalBody(_ data: Data, placeholder: String) -> DXJSON? {
+    guard !data.isEmpty, let json = try? DXJSON(parsing: data) else { return nil }
+    return canonicalize(json, path: "", placeholder: placeholder)
+  }
+
+  private func canonicalize(_ json: DXJSON, path: String, placeholder: String) -> DXJSON {
+    switch json {
+    case .object(let members):
+      var result: [String: DXJSON] = [:]
+      result.reserveCapacity(members.count)
+      for (name, value) in members {
+        let childPath = path.isEmpty ? name : "\(path).\(name)"
+        if ignoredBodyFields.contains(name) || ignoredBodyFields.contains(childPath) { continue }
+        result[name] = canonicalize(value, path: childPath, placeholder: placeholder)
+      }
+      return .object(result)
+    case .array(let elements):
+      return .array(elements.map { canonicalize($0, path: path, placeholder: placeholder) })
+    case .string(let text) where text.contains(placeholder):
+      // Redacted values are excluded from matching.
+      return .string(placeholder)
+    default:
+      return json
+    }
+  }
+
+  /// 64-bit FNV-1a, as 16 hex digits.
+  static func hash<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
+    var value: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in bytes {
+      value ^= UInt64(byte)
+      value = value &* 0x0000_0100_0000_01B3
+    }
+    let hex = String(value, radix: 16)
+    return String(repeating: "0", count: 16 - hex.count) + hex
+  }
+}

@@ -1,0 +1,152 @@
+import DXCore
+import DXSQLite
+import Foundation
+
+extension DXCassette {
+  /// The column encoding of an interaction.
+  struct Row {
+    /// The columns ``decode(_:)`` reads, in order.
+    static let columns = """
+      id, method, url, request_headers, request_body, status, response_headers, response_body, body_end,
+      declared_length, received_length, error_kind, error_message, sequence, duration_ns, recorded_at
+      """
+
+    /// method, url, request_headers, request_body, status, response_headers, response_body, body_end,
+    /// declared_length, received_length, error_kind, error_message, sequence, duration_ns, recorded_at.
+    var values: [DXSQLiteValue]
+
+    init(_ interaction: DXCassetteInteraction) {
+      let request = interaction.request
+      var values: [DXSQLiteValue] = [
+        .text(request.method), .text(request.url), .text(Self.encodeHeaders(request.headers)), .blob(request.body),
+      ]
+      switch interaction.outcome {
+      case .response(let response):
+        var bodyEnd = "complete"
+        var declared: DXSQLiteValue = .null
+        var received: DXSQLiteValue = .null
+        switch response.bodyEnd {
+        case .complete: break
+        case .truncated(let declaredLength, let receivedLength):
+          bodyEnd = "truncated"
+          declared = .int(declaredLength)
+          received = .int(receivedLength)
+        case .closeDelimited: bodyEnd = "closeDelimited"
+        }
+        values += [
+          .int(response.status), .text(Self.encodeHeaders(response.headers)), .blob(response.body),
+          .text(bodyEnd), declared, received, .null, .null,
+        ]
+      case .failure(let error):
+        values += [.null, .null, .null, .null, .null, .null, .text(error.kind.rawValue), .text(error.message)]
+      }
+      let (seconds, attoseconds) = interaction.duration.components
+      let nanoseconds = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+      values += [
+        .int(interaction.sequence),
+        .integer(nanoseconds.overflow ? Int64.max : nanoseconds.partialValue &+ attoseconds / 1_000_000_000),
+        .real(interaction.recordedAt.timeIntervalSince1970),
+      ]
+      self.values = values
+    }
+
+    /// Decodes a row selected with ``columns``.
+    static func decode(_ row: DXSQLiteStatement) throws -> DXCassetteInteraction {
+      let request = DXTransportRequest(
+        method: row.string(at: 1) ?? "", url: row.string(at: 2) ?? "",
+        headers: try decodeHeaders(row.string(at: 3)), body: row.data(at: 4) ?? Data())
+      return DXCassetteInteraction(
+        id: row.int64(at: 0), request: request, outcome: try decodeOutcome(row, from: 5),
+        sequence: row.int(at: 13), duration: .nanoseconds(row.int64(at: 14)),
+        recordedAt: Date(timeIntervalSince1970: row.double(at: 15)))
+    }
+
+    /// Decodes status, response_headers, response_body, body_end, declared_length, received_length,
+    /// error_kind, error_message starting at column `offset`.
+    static func decodeOutcome(_ row: DXSQLiteStatement, from offset: Int) throws -> DXCassetteInteraction.Outcome {
+      if let kind = row.string(at: offset + 6) {
+        return .failure(DXTransportError(.init(rawValue: kind), message: row.string(at: offset + 7) ?? ""))
+      }
+      let bodyEnd: DXTransportResponse.BodyEnd
+      switch row.string(at: offset + 3) {
+      case "truncated":
+        bodyEnd = .truncated(declared: row.int(at: offset + 4), received: row.int(at: offset + 5))
+      case "closeDelimited": bodyEnd = .closeDelimited
+      default: bodyEnd = .complete
+      }
+      return .response(
+        DXTransportResponse(
+          status: row.int(at: offset), headers: try decodeHeaders(row.string(at: offset + 1)),
+          body: row.data(at: offset + 2) ?? Data(), bodyEnd: bodyEnd))
+    }
+
+    /// Headers as a JSON array of `[name, value]` pairs, order kept.
+    static func encodeHeaders(_ headers: DXHTTPHeaders) -> String {
+      DXJSON.array(headers.fields.map { .array([.string($0.name), .string($0.value)]) }).serializedString()
+    }
+
+    static func decodeHeaders(_ text: String?) throws -> DXHTTPHeaders {
+      guard let text, !text.isEmpty else { return DXHTTPHeaders() }
+      guard let pairs = (try? DXJSON(parsing: text))?.arrayValue else {
+        throw DXCassetteError(kind: .invalidData, message: "stored headers are not a JSON array: \(text.prefix(80))")
+      }
+      var fields: [DXHTTPHeaders.Field] = []
+      fields.reserveCapacity(pairs.count)
+      for pair in pairs {
+        guard let items = pair.arrayValue, items.count == 2, let name = items[0].stringValue,
+          let value = items[1].stringValue
+        else {
+          throw DXCassetteError(kind: .invalidData, message: "stored header is not a [name, value] pair: \(pair)")
+        }
+        fields.append(.init(name: name, value: value))
+      }
+      return DXHTTPHeaders(fields)
+    }
+  }
+}
+
+extension DXCassetteInteraction {
+  /// One interaction without its bodies, for listings.
+  public struct Summary: Sendable, Hashable {
+    /// The row ID (recording order).
+    public var id: Int64
+    /// The request method.
+    public var method: String
+    /// The request URL.
+    public var url: String
+    /// The response status, or `nil` when no response arrived.
+    public var status: Int?
+    /// The transport error's kind, when no response arrived.
+    public var errorKind: DXTransportError.Kind?
+    /// `"complete"`, `"truncated"` or `"closeDelimited"` for a response; `nil` for a failure.
+    public var bodyEnd: String?
+    /// The request body's size in bytes.
+    public var requestBodySize: Int
+    /// The response body's size in bytes (0 for a failure).
+    public var responseBodySize: Int
+    /// The attempt position (see ``DXCassetteInteraction/sequence``).
+    public var sequence: Int
+    /// How long the exchange took.
+    public var duration: Duration
+    /// When it was recorded.
+    public var recordedAt: Date
+
+    /// Creates a summary.
+    public init(
+      id: Int64, method: String, url: String, status: Int?, errorKind: DXTransportError.Kind?, bodyEnd: String?,
+      requestBodySize: Int, responseBodySize: Int, sequence: Int, duration: Duration, recordedAt: Date
+    ) {
+      self.id = id
+      self.method = method
+      self.url = url
+      self.status = status
+      self.errorKind = errorKind
+      self.bodyEnd = bodyEnd
+      self.requestBodySize = requestBodySize
+      self.responseBodySize = responseBodySize
+      self.sequence = sequence
+      self.duration = duration
+      self.recordedAt = recordedAt
+    }
+  }
+}

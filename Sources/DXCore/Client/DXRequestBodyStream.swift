@@ -1,0 +1,73 @@
+import Foundation
+
+/// A re-readable request body: a file-like object with `tell`/`seek`, as dxpy rewinds one before each
+/// retry.
+///
+/// ``DXClient`` records ``position()`` before the first attempt, reads to the end for every attempt
+/// and seeks back to the recorded position before each retry.
+public protocol DXRequestBodyStream: Sendable {
+  /// The current read position.
+  func position() throws -> UInt64
+  /// Moves the read position.
+  func seek(to offset: UInt64) throws
+  /// Reads from the current position to the end.
+  func readToEnd() throws -> Data
+}
+
+/// An in-memory ``DXRequestBodyStream``.
+public final class DXDataBodyStream: DXRequestBodyStream {
+  private let state: DXLockedValue<(data: Data, offset: Int)>
+
+  /// Creates a stream over `data`, positioned at `offset` (default 0).
+  public init(_ data: Data, offset: Int = 0) {
+    state = DXLockedValue((data, min(max(0, offset), data.count)))
+  }
+
+  /// The read position.
+  public func position() throws -> UInt64 { state.withLock { UInt64($0.offset) } }
+
+  /// Moves the read position.
+  /// - Throws: ``DXError`` when `offset` is beyond the end.
+  public func seek(to offset: UInt64) throws {
+    try state.withLock { value in
+      guard offset <= UInt64(value.data.count) else {
+        throw DXError.bodyStream("seek to \(offset) beyond the end (\(value.data.count) bytes)")
+      }
+      value.offset = Int(offset)
+    }
+  }
+
+  /// Reads the rest and moves the position to the end.
+  public func readToEnd() throws -> Data {
+    state.withLock { value in
+      let rest = value.data.subdata(in: value.data.startIndex + value.offset..<value.data.endIndex)
+      value.offset = value.data.count
+      return rest
+    }
+  }
+}
+
+/// A file as a ``DXRequestBodyStream``.
+public final class DXFileBodyStream: DXRequestBodyStream {
+  private let handle: DXLockedValue<FileHandle>
+
+  /// Opens `path` for reading.
+  /// - Throws: ``DXError`` when the file cannot be opened.
+  public init(path: String) throws {
+    guard let fileHandle = FileHandle(forReadingAtPath: path) else {
+      throw DXError.bodyStream("cannot open \(path) for reading")
+    }
+    handle = DXLockedValue(fileHandle)
+  }
+
+  /// The offset in the file.
+  public func position() throws -> UInt64 { try handle.withLock { try $0.offset() } }
+
+  /// Seeks in the file.
+  public func seek(to offset: UInt64) throws { try handle.withLock { try $0.seek(toOffset: offset) } }
+
+  /// Reads the rest of the file.
+  public func readToEnd() throws -> Data { try handle.withLock { try $0.readToEnd() ?? Data() } }
+
+  deinit { handle.withLock { try? $0.close() } }
+}

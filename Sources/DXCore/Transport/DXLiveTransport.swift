@@ -1,0 +1,168 @@
+import AsyncHTTPClient
+import Foundation
+import Logging
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+import NIOSSL
+
+/// The real network: HTTP/1.1 over async-http-client, reporting exactly what happened on the wire.
+///
+/// - No redirects are followed and nothing is decompressed (``DXClient`` decides what to do with a 3xx).
+/// - A body that stops short of its `Content-Length` is returned with
+///   ``DXTransportResponse/BodyEnd/truncated(declared:received:)`` and the bytes that arrived; a body
+///   with neither `Content-Length` nor chunked encoding is returned as
+///   ``DXTransportResponse/BodyEnd/closeDelimited``.
+/// - No reply throws ``DXTransportError`` with the kind that happened: refused, reset, closed without a
+///   reply, connect or read timeout, name resolution, unreachable network, TLS.
+/// - The request's ``DXTransportRequest/timeout`` applies to connecting and to every wait for data, as
+///   dxpy's single `timeout` does.
+/// - The proxy (with Basic credentials) and `DX_CA_CERT` come from ``Configuration``.
+///
+/// One `HTTPClient` per transport; call ``shutdown()`` when done (or use ``withTransport(_:_:)``).
+public final class DXLiveTransport: DXTransport {
+  /// How the transport connects.
+  public struct Configuration: Sendable {
+    /// The proxy for every request, or `nil`.
+    public var proxy: DXProxy?
+    /// The trust setting, or `nil` for the system's roots.
+    public var caCertificate: DXConfiguration.CACertificate?
+    /// The timeout used when a request has none. Default 905 s.
+    public var defaultTimeout: Duration
+    /// Idle keep-alive connections are closed after this long. Default 60 s.
+    public var idleTimeout: Duration
+    /// Add `Accept-Encoding: identity` when the request has no `Accept-Encoding`, as Python's
+    /// `http.client` does. Default `true`.
+    public var addIdentityEncoding: Bool
+
+    /// Creates a configuration.
+    public init(
+      proxy: DXProxy? = nil, caCertificate: DXConfiguration.CACertificate? = nil,
+      defaultTimeout: Duration = .seconds(905), idleTimeout: Duration = .seconds(60),
+      addIdentityEncoding: Bool = true
+    ) {
+      self.proxy = proxy
+      self.caCertificate = caCertificate
+      self.defaultTimeout = defaultTimeout
+      self.idleTimeout = idleTimeout
+      self.addIdentityEncoding = addIdentityEncoding
+    }
+
+    /// The proxy and trust settings of a platform configuration.
+    public init(from platform: DXConfiguration) {
+      self.init(proxy: platform.proxy, caCertificate: platform.caCertificate)
+    }
+  }
+
+  private let client: HTTPClient
+  private let configuration: Configuration
+  private let logger: Logger
+
+  /// Creates the transport and its `HTTPClient`.
+  /// - Throws: ``DXConfigurationError`` when the `DX_CA_CERT` bundle cannot be loaded.
+  public init(
+    configuration: Configuration = Configuration(),
+    logger: Logger = Logger(label: "dxkit.transport", factory: { _ in SwiftLogNoOpLogHandler() })
+  ) throws {
+    var tls = TLSConfiguration.makeClientConfiguration()
+    switch configuration.caCertificate {
+    case .noVerify:
+      tls.certificateVerification = .none
+    case .bundle(let path):
+      guard FileManager.default.isReadableFile(atPath: path) else {
+        throw DXConfigurationError.invalidValue(
+          source: "environment", key: "DX_CA_CERT", reason: "cannot read the CA bundle '\(path)'")
+      }
+      do {
+        tls.trustRoots = .certificates(try NIOSSLCertificate.fromPEMFile(path))
+      } catch {
+        throw DXConfigurationError.invalidValue(
+          source: "environment", key: "DX_CA_CERT",
+          reason: "'\(path)' is not a PEM certificate bundle: \(error)")
+      }
+    case nil:
+      break
+    }
+    var httpConfiguration = HTTPClient.Configuration(
+      tlsConfiguration: tls, redirectConfiguration: .disallow,
+      timeout: .init(connect: Self.timeAmount(configuration.defaultTimeout), read: nil),
+      proxy: configuration.proxy.map { proxy in
+        HTTPClient.Configuration.Proxy.server(
+          host: proxy.host, port: proxy.port,
+          authorization: proxy.username.map { .basic(username: $0, password: proxy.password ?? "") })
+      },
+      decompression: .disabled)
+    httpConfiguration.httpVersion = .http1Only
+    httpConfiguration.connectionPool.retryConnectionEstablishment = false
+    httpConfiguration.connectionPool.idleTimeout = Self.timeAmount(configuration.idleTimeout)
+    self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
+    self.configuration = configuration
+    self.logger = logger
+  }
+
+  /// Shuts the `HTTPClient` down; in-flight requests fail. Call it once.
+  public func shutdown() async throws { try await client.shutdown() }
+
+  /// Runs `body` with a new transport and always shuts it down.
+  public static func withTransport<T: Sendable>(
+    _ configuration: Configuration = Configuration(), _ body: (DXLiveTransport) async throws -> T
+  ) async throws -> T {
+    let transport = try DXLiveTransport(configuration: configuration)
+    do {
+      let result = try await body(transport)
+      try await transport.shutdown()
+      return result
+    } catch {
+      try? await transport.shutdown()
+      throw error
+    }
+  }
+
+  static func timeAmount(_ duration: Duration) -> TimeAmount {
+    let (seconds, attoseconds) = duration.components
+    return .nanoseconds(seconds * 1_000_000_000 + attoseconds / 1_000_000_000)
+  }
+
+  // MARK: - Sending
+
+  /// Sends the request once and reports what came back.
+  public func send(_ request: DXTransportRequest) async throws -> DXTransportResponse {
+    let httpRequest: HTTPClient.Request
+    do {
+      var headers = HTTPHeaders()
+      for field in request.headers where !Self.transportOwned(field.name) {
+        headers.add(name: field.name, value: field.value)
+      }
+      if configuration.addIdentityEncoding, !request.headers.contains("Accept-Encoding") {
+        headers.add(name: "Accept-Encoding", value: "identity")
+      }
+      httpRequest = try HTTPClient.Request(
+        url: request.url, method: HTTPMethod(rawValue: request.method), headers: headers,
+        body: .bytes(request.body))
+    } catch {
+      throw DXTransportError(.invalidRequest, message: "\(request.method) \(request.url): \(error)")
+    }
+    let timeout = request.timeout ?? configuration.defaultTimeout
+    let collector = DXLiveResponseCollector(method: request.method)
+    let task = client.execute(request: httpRequest, delegate: collector, logger: logger)
+    let watchdog = Task {
+      await collector.watch(timeout: timeout) { task.cancel() }
+    }
+    defer { watchdog.cancel() }
+    do {
+      return try await withTaskCancellationHandler {
+        try await task.futureResult.get()
+      } onCancel: {
+        task.cancel()
+      }
+    } catch {
+      try Task.checkCancellation()
+      return try collector.outcome(after: error, url: request.url)
+    }
+  }
+
+  private static func transportOwned(_ name: String) -> Bool {
+    let lowered = name.lowercased()
+    return lowered == "host" || lowered == "content-length" || lowered == "transfer-encoding"
+  }
+}

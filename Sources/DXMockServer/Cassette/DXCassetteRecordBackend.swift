@@ -1,0 +1,173 @@
+import DXCassette
+import DXCore
+import Foundation
+import Logging
+
+/// Proxies every request to an upstream and records it (`dx-mock-server --record CASSETTE --upstream URL`).
+///
+/// A ``DXRecordingTransport`` around a ``DXLiveTransport``: each non-admin request goes to the upstream
+/// on the same path and query, with the same method, headers and body; what came back — a response, a
+/// body cut short or close-delimited, a reset — is committed to the cassette and then sent to the
+/// client exactly as it was received.
+///
+/// Secrets: the recorded request carries `Authorization: [REDACTED]` (no scheme, so nothing
+/// `Bearer`-shaped is ever written), the client's credential is replaced wherever else it appears
+/// (URL, body, and the upstream's answer), and the cassette's own scan refuses any write that still
+/// holds a bearer credential, a JWT or a configured secret.
+///
+/// Transfer URLs in `/file-xxxx/upload` and `/file-xxxx/download` answers are rewritten to
+/// `http://<this server>/__proxy/<scheme>/<authority>/<path>`; such a request is forwarded to the original
+/// URL and recorded under it, so file bytes are recorded (and replayed) too.
+///
+/// A refused write (a secret the recorder cannot redact) answers 403 `PermissionDenied` naming the
+/// field; a miss in a replaying record mode (`once` on a full cassette, `none`) answers 404 as
+/// ``DXCassetteReplayBackend`` does.
+public final class DXCassetteRecordBackend: DXMockBackend {
+  /// The cassette recorded into.
+  public let cassette: DXCassette
+  /// The upstream base URL, without a trailing slash.
+  public let upstream: String
+  private let live: DXLiveTransport
+  private let transport: DXMiddlewareTransport
+  private let scanner: DXSecretScanner
+  /// The client's request as received, for the transport behind the recorder.
+  @TaskLocal static var outgoing: DXTransportRequest?
+  private let closed = ServerLock(false)
+  private let logger: Logger
+
+  /// Opens (or creates) `cassettePath` and prepares the connection to `upstream`.
+  /// - Parameters:
+  ///   - cassettePath: The `.dxcassette` file.
+  ///   - upstream: The base URL requests go to, e.g. `http://127.0.0.1:8124` or `https://api.dnanexus.com`.
+  ///   - options: The record mode, matching and extra secrets; default records every request (`all`).
+  ///   - logger: Where the recorder logs; default a logger labelled `dx-mock-server.record`.
+  /// - Throws: ``DXMockServerError/invalidConfiguration(_:)`` for a bad upstream URL, an unknown record
+  ///   mode, or a cassette that cannot be opened for writing.
+  public init(
+    cassettePath: String, upstream: String, options: DXCassetteBackendOptions = .init(),
+    logger: Logger = Logger(label: "dx-mock-server.record")
+  ) throws {
+    guard let components = URLComponents(string: upstream), let scheme = components.scheme?.lowercased(),
+      scheme == "http" || scheme == "https", components.host?.isEmpty == false,
+      components.query == nil, components.path.isEmpty || components.path == "/"
+    else {
+      throw DXMockServerError.invalidConfiguration(
+        "--upstream must be an http(s) URL without a path, like http://127.0.0.1:8124, got \"\(upstream)\"")
+    }
+    guard let mode = DXCassetteRecordMode(rawValue: options.recordMode) else {
+      let names = DXCassetteRecordMode.allCases.map(\.rawValue).joined(separator: ", ")
+      throw DXMockServerError.invalidConfiguration(
+        "--record-mode must be one of \(names), got \"\(options.recordMode)\"")
+    }
+    let matching = DXCassetteMatching(ignoredBodyFields: Set(["nonce"] + options.ignoredBodyFields))
+    let cassette: DXCassette
+    let recorder: DXRecordingTransport
+    do throws(DXCassetteError) {
+      cassette = try DXCassette(
+        path: cassettePath, access: .create, matching: matching,
+        secrets: DXSecretScanner(tokens: options.secrets),
+        logger: logger)
+      do throws(DXCassetteError) {
+        recorder = try DXRecordingTransport(
+          cassette: cassette, mode: mode, allowPlaybackRepeats: options.allowRepeats,
+          usageLogPath: options.usageLogPath)
+      } catch {
+        cassette.close()
+        throw error
+      }
+    } catch {
+      throw DXMockServerError.invalidConfiguration("--record \(cassettePath): \(error.message)")
+    }
+    let live: DXLiveTransport
+    do {
+      live = try DXLiveTransport(logger: logger)
+    } catch {
+      cassette.close()
+      throw DXMockServerError.invalidConfiguration("--upstream \(upstream): \(error)")
+    }
+    self.cassette = cassette
+    self.upstream = CassetteWire.trimmed(upstream)
+    self.live = live
+    let scanner = DXSecretScanner(tokens: options.secrets)
+    self.scanner = scanner
+    // The recorder sees (and stores) the request with its credential already removed; the request
+    // that goes upstream is the client's own, carried in a task-local value past the recorder.
+    let forward = DXClosureTransport { recorded in
+      let outgoing = Self.outgoing ?? recorded
+      let response = try await live.send(outgoing)
+      // A credential echoed back is redacted before the recorder (and the client) see it, so what is
+      // replayed later is exactly what the client saw now.
+      return scanner.redact(DXCassetteInteraction(request: outgoing, outcome: .response(response))).response
+        ?? response
+    }
+    self.transport = DXMiddlewareTransport(base: forward, middleware: [recorder])
+    self.logger = logger
+  }
+
+  /// Forwards `request`, records the exchange, and answers with what the upstream sent.
+  public func respond(to request: DXMockRequest) async -> DXMockWirePlan {
+    let transportRequest = CassetteWire.transportRequest(for: request, upstream: upstream)
+    do {
+      let response = try await Self.$outgoing.withValue(transportRequest) {
+        try await transport.send(recordable(transportRequest))
+      }
+      return CassetteWire.plan(for: .success(response), request: request)
+    } catch let error as DXTransportError {
+      logger.info(
+        "upstream failure recorded",
+        metadata: ["request": "\(request.method) \(request.path)", "error": "\(error)"])
+      return CassetteWire.plan(for: .failure(error), request: request)
+    } catch let error as DXCassetteError {
+      switch error.kind {
+      case .noMatch, .alreadyPlayed:
+        return .respond(.error(DXCassetteReplayBackend.missError(error)))
+      case .secretDetected:
+        logger.error("recording refused", metadata: ["request": "\(request.method) \(request.path)"])
+        return .respond(
+          .error(
+            .permissionDenied(
+              "dx-mock-server --record refused to write this exchange: "
+                + error.message.replacingOccurrences(of: "\n", with: "; "))))
+      default:
+        return .respond(.error(.internalError("dx-mock-server --record: \(error.message)")))
+      }
+    } catch {
+      return .respond(.error(.internalError("dx-mock-server --record: \(error)")))
+    }
+  }
+
+  /// `request` as it is recorded: the credential of its `Authorization` header (and every configured
+  /// secret) replaced wherever it appears, and the header itself reduced to the placeholder, so no
+  /// `Bearer <credential>` shape is ever written (the scheme is dropped with the credential).
+  func recordable(_ request: DXTransportRequest) -> DXTransportRequest {
+    var redacted = scanner.redact(request)
+    for name in ["Authorization", "Proxy-Authorization"] where redacted.headers.contains(name) {
+      redacted.headers.replaceOrAdd(name: name, value: scanner.placeholder)
+    }
+    return redacted
+  }
+
+  /// Shuts the upstream connections down and closes the cassette; call it after the server stopped.
+  /// Idempotent.
+  public func shutdown() async {
+    guard
+      closed.withLock({ closed in
+        defer { closed = true }
+        return !closed
+      })
+    else { return }
+    try? await live.shutdown()
+    cassette.close()
+  }
+
+  /// ``shutdown()`` for synchronous callers (the `dx-mock-server` command after its run loop); never
+  /// call it from a task of Swift's cooperative pool.
+  public func close() {
+    let done = DispatchSemaphore(value: 0)
+    Task.detached {
+      await self.shutdown()
+      done.signal()
+    }
+    done.wait()
+  }
+}

@@ -1,0 +1,131 @@
+import Foundation
+
+extension DXMockServer {
+  /// How a mock server starts: where it listens, who may call it, its limits, and its fault rules.
+  ///
+  /// Every property has a documented default, so `Configuration()` is a loopback server on a free
+  /// port that accepts ``defaultToken`` for the user `alice`.
+  public struct Configuration: Sendable {
+    /// The token of the default user when none is configured, printed in the start-up banner.
+    public static let defaultToken = "dxmock-token"
+
+    /// The IP address to bind; default `"127.0.0.1"` (`"::1"`, `"0.0.0.0"` and `"localhost"` work too).
+    public var host = "127.0.0.1"
+    /// The port; default 0, a free port chosen by the system (read it back from ``DXMockServer/port``).
+    public var port = 0
+    /// A file to write the bound port to (one decimal line) once the server accepts connections;
+    /// default `nil`, none.
+    public var portFile: String?
+    /// The API tokens of the default user; default `[defaultToken]`.
+    public var tokens: [String] = [Self.defaultToken]
+    /// More users and a token for each (`--user NAME=TOKEN`); default none. A handle may repeat to
+    /// give a user several tokens.
+    public var users: [(handle: String, token: String)] = []
+    /// The default user's handle; default `"alice"` (its ID is `user-alice`).
+    public var defaultUser = "alice"
+    /// When set, the admin API requires `Authorization: Bearer <adminToken>` and answers on every
+    /// interface; default `nil`: no token, loopback peers only.
+    public var adminToken: String?
+    /// The most requests the journal keeps (oldest dropped first); default 1000.
+    public var journalSize = 1000
+    /// The largest request body accepted (a larger one gets 413); default 256 MiB, which file-part
+    /// uploads also go through.
+    public var maxBodyBytes = 256 << 20
+    /// A seed that makes generated IDs and fault probabilities deterministic; default `nil`, random.
+    public var seed: UInt64?
+    /// Fault rules active from the start (and restored by a reset); default none.
+    public var faults: [DXFaultRule] = []
+    /// An SQLite file that keeps the platform state across restarts; default `nil`, in memory.
+    public var statePath: String?
+    /// libmicrohttpd's thread pool size; default the number of active processors (at least 2).
+    public var threads = max(2, ProcessInfo.processInfo.activeProcessorCount)
+    /// Seconds an idle keep-alive connection stays open; default 120.
+    public var connectionTimeout = 120
+    /// Seconds ``DXMockServer/stop()`` waits for in-flight requests before answering the suspended ones
+    /// with 503 and closing; default 10.
+    public var shutdownGracePeriod: Double = 10
+    /// Replaces the platform for every non-admin request (cassette replay or record); default `nil`,
+    /// the emulated platform.
+    public var backend: (any DXMockBackend)?
+
+    /// Creates the default configuration.
+    public init() {}
+
+    /// Checks every value.
+    /// - Throws: ``DXMockServerError/invalidConfiguration(_:)`` naming the first bad value.
+    public func validate() throws(DXMockServerError) {
+      guard (0...65535).contains(port) else {
+        throw .invalidConfiguration("the port must be from 0 to 65535, got \(port)")
+      }
+      guard journalSize >= 0 else {
+        throw .invalidConfiguration("the journal size must not be negative, got \(journalSize)")
+      }
+      guard maxBodyBytes >= 0 else {
+        throw .invalidConfiguration("the body limit must not be negative, got \(maxBodyBytes)")
+      }
+      guard (1...256).contains(threads) else {
+        throw .invalidConfiguration("the thread count must be from 1 to 256, got \(threads)")
+      }
+      guard connectionTimeout >= 0 else {
+        throw .invalidConfiguration("the connection timeout must not be negative, got \(connectionTimeout)")
+      }
+      guard shutdownGracePeriod >= 0, shutdownGracePeriod.isFinite else {
+        throw .invalidConfiguration("the shutdown grace period must be a non-negative number of seconds")
+      }
+      guard Self.isHandle(defaultUser) else {
+        throw .invalidConfiguration(
+          "the default user must be a handle of letters, digits, '.', '_' or '-', got \"\(defaultUser)\"")
+      }
+      for token in tokens + users.map(\.token) + (adminToken.map { [$0] } ?? []) {
+        guard Self.isToken(token) else {
+          throw .invalidConfiguration(
+            "a token must be printable ASCII without spaces, quotes or backslashes, got \"\(token)\"")
+        }
+      }
+      for user in users {
+        guard Self.isHandle(user.handle) else {
+          throw .invalidConfiguration(
+            "a user handle must be letters, digits, '.', '_' or '-', got \"\(user.handle)\"")
+        }
+      }
+      var owner: [String: String] = [:]
+      for token in tokens { owner[token] = defaultUser }
+      for user in users {
+        if let other = owner[user.token], other != user.handle {
+          throw .invalidConfiguration(
+            "the token \"\(user.token)\" is given to both \(other) and \(user.handle)")
+        }
+        owner[user.token] = user.handle
+      }
+      if let adminToken, owner[adminToken] != nil {
+        throw .invalidConfiguration("the admin token must differ from every API token")
+      }
+    }
+
+    private static func isHandle(_ text: String) -> Bool {
+      !text.isEmpty && text.count <= 64
+        && text.unicodeScalars.allSatisfy {
+          $0.isASCII && (CharacterSet.alphanumerics.contains($0) || "._-".unicodeScalars.contains($0))
+        }
+    }
+
+    private static func isToken(_ text: String) -> Bool {
+      // Quotes and backslashes are excluded so the banner's shell and JSON lines need no escaping.
+      !text.isEmpty && text.utf8.count <= 1024
+        && text.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x27 && $0 != 0x5C }
+    }
+
+    /// The platform's users: the default user with ``tokens``, then each extra handle with its tokens.
+    var platformUsers: [MockPlatform.User] {
+      var result = [MockPlatform.User(handle: defaultUser, tokens: tokens)]
+      for user in users {
+        if let index = result.firstIndex(where: { $0.handle == user.handle }) {
+          if !result[index].tokens.contains(user.token) { result[index].tokens.append(user.token) }
+        } else {
+          result.append(MockPlatform.User(handle: user.handle, tokens: [user.token]))
+        }
+      }
+      return result
+    }
+  }
+}

@@ -1,0 +1,205 @@
+import DXCore
+import Foundation
+import Logging
+
+/// A DNAnexus API server emulation on libmicrohttpd, for tests and offline development.
+///
+/// It serves the platform's routes from an in-memory (or `--state` SQLite) platform, answers with the
+/// platform's error bodies, injects faults exactly as named on the wire, keeps a bounded journal of
+/// the requests, and offers an admin API under `/__admin/`.
+///
+/// ```swift
+/// try await DXMockServer.withRunning { server in
+///   // point a client at server.baseURL with DXMockServer.Configuration.defaultToken
+/// }
+/// ```
+///
+/// Lifecycle: ``init(configuration:logger:)`` builds the platform (nothing listens yet), ``start()``
+/// binds and accepts, ``stop()`` stops accepting, lets in-flight requests finish (bounded by
+/// ``Configuration/shutdownGracePeriod``), closes the platform. A stopped server cannot be restarted.
+public final class DXMockServer {
+  private struct State {
+    var daemon: HTTPDaemon?
+    var stopped = false
+  }
+
+  /// The configuration the server was created with.
+  public let configuration: Configuration
+  private let logger: Logger
+  private let platform: MockPlatform
+  private let journalStore: RequestJournal
+  private let faultEngine: FaultEngine
+  private let systemRoutes: SystemRoutes
+  private let pipeline: RequestPipeline
+  private let state = ServerLock(State())
+
+  /// Creates a server: validates the configuration and builds the platform; nothing listens until
+  /// ``start()``.
+  /// - Parameters:
+  ///   - configuration: How to start; default ``Configuration/init()``.
+  ///   - logger: Where the server logs; default a logger labelled `dx-mock-server` (the process's
+  ///     logging backend decides where it goes).
+  /// - Throws: ``DXMockServerError`` for an invalid configuration or a state file that cannot be
+  ///   opened.
+  public init(configuration: Configuration = .init(), logger: Logger = Logger(label: "dx-mock-server")) throws
+  {
+    try configuration.validate()
+    self.configuration = configuration
+    self.logger = logger
+    let platform: MockPlatform
+    do {
+      platform = try MockPlatform(
+        configuration: MockPlatform.Configuration(
+          users: configuration.platformUsers, seed: configuration.seed, statePath: configuration.statePath))
+    } catch let error as DXPlatformError {
+      throw DXMockServerError.stateFailed("cannot open the platform state: \(error.message)")
+    } catch {
+      throw DXMockServerError.stateFailed("cannot open the platform state: \(error)")
+    }
+    self.platform = platform
+    let secrets =
+      configuration.tokens + configuration.users.map(\.token) + (configuration.adminToken.map { [$0] } ?? [])
+    let journal = RequestJournal(capacity: configuration.journalSize, secrets: secrets)
+    let faults = FaultEngine(seed: configuration.seed, initialRules: configuration.faults)
+    let systemRoutes = SystemRoutes()
+    var router = PlatformRouter()
+    platform.register(into: &router)
+    systemRoutes.register(into: &router)
+    let admin = AdminAPI(
+      faults: faults, journal: journal,
+      resetPlatform: {
+        try platform.reset()
+        systemRoutes.reset()
+      })
+    self.journalStore = journal
+    self.faultEngine = faults
+    self.systemRoutes = systemRoutes
+    self.pipeline = RequestPipeline(
+      maxBodyBytes: configuration.maxBodyBytes, adminToken: configuration.adminToken, journal: journal,
+      faults: faults, admin: { admin.handle($0) },
+      api: APIPipeline(router: router, authenticate: { platform.userID(forToken: $0) }), platform: platform,
+      backend: configuration.backend, logger: logger)
+  }
+
+  deinit { stop() }
+
+  // MARK: - Lifecycle
+
+  /// Binds the configured address and starts serving; when it returns, the port accepts connections
+  /// (and ``Configuration/portFile`` is written).
+  /// - Throws: ``DXMockServerError`` when the server is already started or stopped, the address cannot
+  ///   be bound, or the port file cannot be written.
+  public func start() throws {
+    try state.withLock { state in
+      guard !state.stopped else {
+        throw DXMockServerError.invalidConfiguration("a stopped server cannot be started again")
+      }
+      guard state.daemon == nil else { throw DXMockServerError.invalidConfiguration("the server is already running") }
+      var options = HTTPDaemon.Options()
+      options.host = configuration.host
+      options.port = configuration.port
+      options.threads = configuration.threads
+      options.connectionTimeout = configuration.connectionTimeout
+      state.daemon = try HTTPDaemon(options: options, handler: pipeline)
+    }
+    if let portFile = configuration.portFile {
+      do {
+        try Data("\(port)\n".utf8).write(to: URL(fileURLWithPath: portFile), options: .atomic)
+      } catch {
+        stop()
+        throw DXMockServerError.invalidConfiguration("cannot write the port file \(portFile): \(error)")
+      }
+    }
+    logger.info("listening", metadata: ["url": "\(baseURL)"])
+  }
+
+  /// The bound port (0 before ``start()``).
+  public var port: Int { state.withLock { $0.daemon?.port ?? 0 } }
+
+  /// The server's base URL, e.g. `"http://127.0.0.1:8123"` (IPv6 hosts in brackets).
+  public var baseURL: String {
+    let host = configuration.host == "localhost" ? "127.0.0.1" : configuration.host
+    let shown = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+    return "http://\(shown):\(port)"
+  }
+
+  /// Stops the server: stops accepting, lets in-flight requests finish (at most
+  /// ``Configuration/shutdownGracePeriod`` seconds; suspended ones then get 503), closes every
+  /// connection and the platform. Idempotent; the port stays readable.
+  public func stop() {
+    let (daemon, first) = state.withLock { state -> (HTTPDaemon?, Bool) in
+      if state.stopped { return (nil, false) }
+      state.stopped = true
+      return (state.daemon, true)
+    }
+    guard first else { return }
+    if let daemon {
+      daemon.quiesce()
+      if !daemon.drain(timeout: configuration.shutdownGracePeriod) {
+        logger.warning("stopping with requests still in flight", metadata: ["inFlight": "\(daemon.inFlight)"])
+      }
+      daemon.stop()
+      logger.info("stopped")
+    }
+    platform.close()
+  }
+
+  // MARK: - Faults and journal
+
+  /// Adds a fault rule (after the others, or replacing the rule with the same ID) and returns its ID.
+  @discardableResult
+  public func addFault(_ rule: DXFaultRule) -> String { faultEngine.add(rule) }
+
+  /// Removes the fault rule `id`; returns whether there was one.
+  @discardableResult
+  public func removeFault(id: String) -> Bool { faultEngine.remove(id: id) }
+
+  /// Removes every fault rule.
+  public func clearFaults() { faultEngine.clear() }
+
+  /// The request journal, oldest first (admin requests are not in it).
+  public func journal() -> [DXJournalEntry] { journalStore.entries() }
+
+  /// Empties the request journal.
+  public func clearJournal() { _ = journalStore.clear() }
+
+  /// Restores the platform's initial state, the start-up fault rules and an empty journal (the same as
+  /// `POST /__admin/reset`).
+  /// - Throws: ``DXMockServerError/stateFailed(_:)`` when the platform state cannot be reset.
+  public func reset() throws {
+    do {
+      try platform.reset()
+    } catch {
+      throw DXMockServerError.stateFailed("cannot reset the platform state: \(error)")
+    }
+    systemRoutes.reset()
+    faultEngine.reset()
+    journalStore.reset()
+  }
+
+  // MARK: - Scoped use
+
+  /// Starts a server, runs `body` with it, and always stops it (also when `body` throws).
+  /// - Parameters:
+  ///   - configuration: How to start; default a loopback server on a free port.
+  ///   - body: The code that uses the server.
+  /// - Returns: What `body` returns.
+  public static func withRunning<T: Sendable>(
+    _ configuration: Configuration = .init(), _ body: (DXMockServer) async throws -> T
+  ) async throws -> T {
+    let server = try DXMockServer(configuration: configuration)
+    try server.start()
+    do {
+      let result = try await body(server)
+      server.stop()
+      return result
+    } catch {
+      server.stop()
+      throw error
+    }
+  }
+}
+
+// Every stored property is immutable and thread-safe (the platform, journal and fault engine own their
+// locks); the mutable lifecycle state is behind `state`'s lock.
+extension DXMockServer: @unchecked Sendable {}

@@ -1,0 +1,161 @@
+import DXCore
+import Foundation
+
+extension DXFaultRule {
+  /// The members a rule's JSON form may have. `matched`, `applied` and `remaining` are the read-only
+  /// counters of a listed rule; they are accepted and ignored, so a listing can be loaded back.
+  static let jsonMembers: Set<String> = [
+    "id", "match", "fault", "times", "skip", "every", "probability", "spec", "matched", "applied",
+    "remaining",
+  ]
+
+  /// Parses a rule's JSON form, strictly.
+  ///
+  /// `{"match":{"method":"POST","path":"/system/whoami"},"fault":{…},"times":N,"skip":K,"every":K,
+  /// "probability":P}`. Only `fault` is required; `match` and its members default to any method and
+  /// path `*`; an optional `id` names the rule. Alternatively `{"spec":"POST /x status=503 times=2"}`
+  /// gives the rule in the ``init(spec:)`` syntax. Unknown members are errors.
+  /// - Parameters:
+  ///   - json: The rule object.
+  ///   - field: The field path used in error messages (empty at the top; `faults[2]` in a list).
+  /// - Throws: ``DXPlatformError/invalidInput(_:details:)`` naming the field.
+  public init(json: DXJSON, field: String = "") throws(DXPlatformError) {
+    let fields = try FaultJSONFields(json, path: field)
+    try fields.rejectUnknown(allowed: Self.jsonMembers)
+    if let spec = try fields.string("spec") {
+      let others = fields.members.keys.filter { $0 != "spec" && $0 != "id" && fields.value($0) != nil }
+      if let other = others.sorted().first {
+        throw .invalidInput("\(fields.name(other)) cannot be combined with \(fields.name("spec"))")
+      }
+      do {
+        var rule = try DXFaultRule(spec: spec)
+        if let id = try fields.string("id") {
+          try Self.validate(id: id)
+          rule.id = id
+        }
+        self = rule
+      } catch {
+        throw .invalidInput("\(fields.name("spec")): \(error.message)")
+      }
+      return
+    }
+    var method: String?
+    var path = "*"
+    if let matchValue = fields.value("match") {
+      let match = try FaultJSONFields(matchValue, path: fields.name("match"))
+      try match.rejectUnknown(allowed: ["method", "path"])
+      method = try match.string("method")
+      path = try match.string("path") ?? "*"
+    }
+    guard let faultValue = fields.value("fault") else {
+      throw .invalidInput("\(fields.name("fault")) is required, e.g. {\"type\":\"status\",\"status\":503}")
+    }
+    let fault = try DXFault(json: faultValue, field: fields.name("fault"))
+    let match: Match
+    do {
+      match = try Match(method: method, path: path)
+    } catch {
+      throw .invalidInput(field.isEmpty ? error.message : "\(field).\(error.message)")
+    }
+    let probability = try fields.number("probability") ?? 1
+    guard probability.isFinite, (0...1).contains(probability) else {
+      throw .invalidInput("\(fields.name("probability")) must be a number from 0 to 1, got \(probability)")
+    }
+    let id = try fields.string("id")
+    if let id {
+      do { try Self.validate(id: id) } catch {
+        throw .invalidInput(field.isEmpty ? error.message : "\(field).\(error.message)")
+      }
+    }
+    try self.init(
+      id: id, match: match, fault: fault, times: try fields.integer("times"),
+      skip: try fields.integer("skip") ?? 0, every: try fields.integer("every", minimum: 1) ?? 1,
+      probability: probability)
+  }
+
+  /// The rule's JSON form (the inverse of ``init(json:field:)``): `id` when set, `match` with
+  /// `method` (when not any) and `path`, `fault`, `times` (when limited), `skip`, `every`,
+  /// `probability`.
+  public var json: DXJSON {
+    var match: [String: DXJSON] = ["path": .string(self.match.path)]
+    if let method = self.match.method { match["method"] = .string(method) }
+    var object: [String: DXJSON] = [
+      "match": .object(match), "fault": fault.json, "skip": .integer(skip), "every": .integer(every),
+      "probability": probability == 1 ? .integer(1) : (probability == 0 ? .integer(0) : .double(probability)),
+    ]
+    if let id { object["id"] = .string(id) }
+    if let times { object["times"] = .integer(times) }
+    return .object(object)
+  }
+
+  // MARK: - Lists and files
+
+  /// Parses a list of rules: a JSON array, or an object `{"faults":[…]}`. Each element is a rule
+  /// object (``init(json:field:)``) or a spec string (``init(spec:)``).
+  /// - Throws: ``DXPlatformError/invalidInput(_:details:)`` naming the element and field, e.g.
+  ///   `faults[1].fault.status must be an integer…`.
+  public static func rules(json: DXJSON) throws(DXPlatformError) -> [DXFaultRule] {
+    let elements: [DXJSON]
+    if let array = json.arrayValue {
+      elements = array
+    } else if let object = json.objectValue, let list = object["faults"] {
+      if let other = object.keys.first(where: { $0 != "faults" }) {
+        throw .invalidInput("\(other) is not a known field (expected: faults)")
+      }
+      guard let array = list.arrayValue else {
+        throw .invalidInput("faults must be an array of rules, got \(FaultJSONFields.describe(list))")
+      }
+      elements = array
+    } else {
+      throw .invalidInput(
+        "a fault list must be an array of rules or {\"faults\":[…]}, got \(FaultJSONFields.describe(json))")
+    }
+    var rules: [DXFaultRule] = []
+    rules.reserveCapacity(elements.count)
+    for (index, element) in elements.enumerated() {
+      let field = "faults[\(index)]"
+      if let spec = element.stringValue {
+        do {
+          rules.append(try DXFaultRule(spec: spec))
+        } catch {
+          throw .invalidInput("\(field): \(error.message)")
+        }
+      } else {
+        rules.append(try DXFaultRule(json: element, field: field))
+      }
+    }
+    return rules
+  }
+
+  /// Parses the contents of a `--faults FILE`: JSON text accepted by ``rules(json:)``.
+  /// - Throws: 400 ``DXPlatformError/malformedJSON(_:)`` when the text is not JSON;
+  ///   ``DXPlatformError/invalidInput(_:details:)`` for a bad rule.
+  public static func rules(fileContents data: Data) throws(DXPlatformError) -> [DXFaultRule] {
+    let json: DXJSON
+    do {
+      json = try DXJSON(parsing: data)
+    } catch {
+      throw .malformedJSON("The fault file is not valid JSON: \(error.description)")
+    }
+    return try rules(json: json)
+  }
+
+  /// Reads and parses a `--faults FILE` (see ``rules(fileContents:)``).
+  /// - Throws: ``DXPlatformError/invalidInput(_:details:)`` when the file cannot be read or holds a bad
+  ///   rule (the message starts with the path); 400 MalformedJSON when it is not JSON.
+  public static func rules(contentsOfFile path: String) throws(DXPlatformError) -> [DXFaultRule] {
+    let data: Data
+    do {
+      data = try Data(contentsOf: URL(fileURLWithPath: path))
+    } catch {
+      throw .invalidInput("Cannot read the fault file \(path): \(error.localizedDescription)")
+    }
+    do {
+      return try rules(fileContents: data)
+    } catch {
+      var prefixed = error
+      prefixed.message = "\(path): \(error.message)"
+      throw prefixed
+    }
+  }
+}

@@ -1,0 +1,121 @@
+import CMicroHTTPD
+import DXCore
+import Foundation
+
+/// Owns one libmicrohttpd daemon: binds, serves through an ``HTTPRequestHandler``, drains and stops.
+///
+/// The daemon runs an internal epoll thread pool with `MHD_USE_TURBO` (so a reset fault is a real
+/// RST) and `MHD_ALLOW_SUSPEND_RESUME` (so delays and asynchronous backends never block a thread).
+/// libmicrohttpd calls back through ``HTTPDaemonDriver``, passed as an `Unmanaged` context that is
+/// released only after `MHD_stop_daemon` returned. This is the only file that calls `MHD_*` functions on
+/// the daemon handle.
+final class HTTPDaemon {
+  /// How to bind and run.
+  struct Options: Sendable {
+    /// The IP address to bind (`"127.0.0.1"`, `"::1"`, `"0.0.0.0"`, `"::"`; `"localhost"` is
+    /// 127.0.0.1).
+    var host = "127.0.0.1"
+    /// The port, 0 for a free one.
+    var port = 0
+    /// The size of libmicrohttpd's thread pool (1 = a single epoll thread).
+    var threads = 2
+    /// Seconds an idle connection is kept open (0 = forever).
+    var connectionTimeout = 120
+    /// The per-connection memory pool (headers and buffers, not the body).
+    var connectionMemoryLimit = 64 * 1024
+  }
+
+  private let lock = NSLock()
+  private var handle: OpaquePointer?
+  private var listenSocketOpen = true
+  private let context: Unmanaged<HTTPDaemonDriver>
+  private let driver: HTTPDaemonDriver
+
+  /// The bound port.
+  let port: Int
+
+  /// Binds and starts serving; the socket accepts connections when this returns.
+  /// - Throws: ``DXMockServerError`` when the address is invalid or cannot be bound.
+  init(options: Options, handler: any HTTPRequestHandler) throws(DXMockServerError) {
+    guard (0...65535).contains(options.port) else {
+      throw .invalidConfiguration("the port must be from 0 to 65535, got \(options.port)")
+    }
+    let address = try SocketAddress(host: options.host, port: options.port)
+    let driver = HTTPDaemonDriver(handler: handler)
+    let context = Unmanaged.passRetained(driver)
+    var flags =
+      MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue | MHD_USE_TURBO.rawValue
+      | MHD_ALLOW_SUSPEND_RESUME.rawValue | MHD_USE_ITC.rawValue
+    if address.isIPv6 { flags |= MHD_USE_IPv6.rawValue }
+    errno = 0
+    let started: OpaquePointer? = address.withSockaddr { sockaddr in
+      dx_mhd_start_daemon(
+        flags, sockaddr, UInt32(clamping: max(1, options.threads)),
+        { context, connection, url, method, _, uploadData, uploadSize, slot in
+          guard let context, let connection else { return .NO }
+          let driver = Unmanaged<HTTPDaemonDriver>.fromOpaque(context).takeUnretainedValue()
+          return driver.access(
+            HTTPConnection(handle: connection), url: url, method: method, uploadData: uploadData,
+            uploadSize: uploadSize, slot: slot)
+        },
+        context.toOpaque(),
+        { context, _, slot, termination in
+          guard let context else { return }
+          let driver = Unmanaged<HTTPDaemonDriver>.fromOpaque(context).takeUnretainedValue()
+          driver.completed(slot: slot, termination: termination)
+        },
+        context.toOpaque(), options.connectionMemoryLimit,
+        UInt32(clamping: max(0, options.connectionTimeout)),
+        1024)
+    }
+    guard let started else {
+      let reason = errno == 0 ? "libmicrohttpd could not start" : String(cString: strerror(errno))
+      context.release()
+      throw .bindFailed(host: options.host, port: options.port, reason: reason)
+    }
+    self.handle = started
+    self.context = context
+    self.driver = driver
+    self.port = Int(dx_mhd_daemon_bind_port(started))
+  }
+
+  deinit { stop() }
+
+  /// The number of requests received and not yet finished.
+  var inFlight: Int { driver.inFlight }
+
+  /// Stops accepting new connections (the listening socket is closed); open connections keep working.
+  func quiesce() {
+    lock.lock()
+    defer { lock.unlock() }
+    guard let handle, listenSocketOpen else { return }
+    listenSocketOpen = false
+    let socket = MHD_quiesce_daemon(handle)
+    if socket >= 0 { close(socket) }
+  }
+
+  /// Waits until no request is in flight, at most `timeout` seconds; then gives suspended requests
+  /// (delays, slow backends) their final answer and waits a little more for them to be sent.
+  /// - Returns: Whether every request finished.
+  @discardableResult
+  func drain(timeout: Double) -> Bool {
+    if driver.waitUntilIdle(seconds: timeout) { return true }
+    driver.cancelSuspended()
+    return driver.waitUntilIdle(seconds: 1)
+  }
+
+  /// Stops the daemon (closing every connection) and releases the callback context; idempotent.
+  func stop() {
+    lock.lock()
+    defer { lock.unlock() }
+    guard let handle else { return }
+    self.handle = nil
+    // libmicrohttpd aborts if a connection is still suspended when it stops.
+    driver.cancelSuspended()
+    MHD_stop_daemon(handle)
+    context.release()
+  }
+}
+
+// `handle` and `listenSocketOpen` are only touched with `lock` held; the driver is Sendable.
+extension HTTPDaemon: @unchecked Sendable {}

@@ -1,0 +1,221 @@
+import CMicroHTTPD
+import DXCore
+import Foundation
+
+/// libmicrohttpd's callback context: turns the access-handler calls into ``HTTPExchange``s, drives the
+/// request handler, suspends and resumes connections, and puts wire plans on the wire.
+///
+/// Everything here runs on libmicrohttpd's threads (nonisolated synchronous code), except the resume
+/// after a delay or a backend, which may come from any thread.
+final class HTTPDaemonDriver {
+  private struct Counters {
+    var inFlight = 0
+    var suspended: [ObjectIdentifier: HTTPExchange] = [:]
+  }
+
+  let handler: any HTTPRequestHandler
+  private let counters = ServerLock(Counters())
+  private let timerQueue = DispatchQueue(label: "dxmockserver.delays", attributes: .concurrent)
+
+  init(handler: any HTTPRequestHandler) { self.handler = handler }
+
+  /// Requests received and not yet finished.
+  var inFlight: Int { counters.withLock { $0.inFlight } }
+
+  // MARK: - Access handler
+
+  /// The access handler: called once with the headers, then for each body chunk, then once with no
+  /// data (and once more after each resume).
+  func access(
+    _ connection: HTTPConnection, url: UnsafePointer<CChar>?, method: UnsafePointer<CChar>?,
+    uploadData: UnsafePointer<CChar>?, uploadSize: UnsafeMutablePointer<Int>?,
+    slot: UnsafeMutablePointer<UnsafeMutableRawPointer?>?
+  ) -> MHD_Result {
+    guard let slot, let uploadSize else { return .NO }
+    guard let existing = slot.pointee else {
+      let headers = connection.headers()
+      let declared = headers["Content-Length"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+      let exchange = HTTPExchange(
+        method: method.map { String(cString: $0) } ?? "GET", path: url.map { String(cString: $0) } ?? "/",
+        requestID: handler.makeRequestID(), headers: headers, query: connection.queryArguments(),
+        remoteAddress: connection.peerAddress(), declaredLength: declared)
+      slot.pointee = Unmanaged.passRetained(exchange).toOpaque()
+      counters.withLock { $0.inFlight += 1 }
+      if let declared, declared > handler.maxBodyBytes {
+        exchange.bodyTooLarge = true
+        // A client waiting for "100 Continue" gets its answer before sending the body; any other
+        // client's body is read and discarded, so it sees the 413 instead of a broken pipe.
+        if headers["Expect"]?.lowercased() == "100-continue" { return run(exchange, connection) }
+      }
+      return .YES
+    }
+    let exchange = Unmanaged<HTTPExchange>.fromOpaque(existing).takeUnretainedValue()
+    let size = uploadSize.pointee
+    if size > 0 {
+      if !exchange.bodyTooLarge, let uploadData {
+        if exchange.body.count + size > handler.maxBodyBytes {
+          exchange.bodyTooLarge = true
+          exchange.body = []
+        } else {
+          uploadData.withMemoryRebound(to: UInt8.self, capacity: size) { bytes in
+            exchange.body.append(contentsOf: UnsafeBufferPointer(start: bytes, count: size))
+          }
+        }
+      }
+      uploadSize.pointee = 0
+      return .YES
+    }
+    if exchange.delivered { return .YES }
+    return run(exchange, connection)
+  }
+
+  /// The request-completed callback: releases the exchange.
+  func completed(
+    slot: UnsafeMutablePointer<UnsafeMutableRawPointer?>?, termination: MHD_RequestTerminationCode
+  ) {
+    guard let slot, let raw = slot.pointee else { return }
+    slot.pointee = nil
+    let exchange = Unmanaged<HTTPExchange>.fromOpaque(raw).takeRetainedValue()
+    if !exchange.delivered {
+      let reason: String
+      switch termination {
+      case .REQUEST_TERMINATED_TIMEOUT_REACHED: reason = "timeout"
+      case .REQUEST_TERMINATED_DAEMON_SHUTDOWN: reason = "server shutdown"
+      case .REQUEST_TERMINATED_CLIENT_ABORT: reason = "client closed the connection"
+      default: reason = "connection closed before a response"
+      }
+      handler.abandoned(exchange, reason: reason)
+    }
+    counters.withLock { $0.inFlight -= 1 }
+  }
+
+  // MARK: - Steps
+
+  private func run(_ exchange: HTTPExchange, _ connection: HTTPConnection) -> MHD_Result {
+    switch handler.process(exchange) {
+    case .send(let plan):
+      return deliver(plan, exchange, connection)
+    case .sleep(let milliseconds):
+      suspend(exchange, connection)
+      timerQueue.asyncAfter(deadline: .now() + .milliseconds(max(0, milliseconds))) { [self] in
+        resume(exchange)
+      }
+      return .YES
+    case .await(let work):
+      suspend(exchange, connection)
+      Task.detached { [self] in
+        let plan = await work()
+        exchange.handoff.withLock { $0.plan = plan }
+        resume(exchange)
+      }
+      return .YES
+    }
+  }
+
+  private func suspend(_ exchange: HTTPExchange, _ connection: HTTPConnection) {
+    connection.suspend()
+    exchange.handoff.withLock { $0.suspendedConnection = connection.bitPattern }
+    counters.withLock { $0.suspended[ObjectIdentifier(exchange)] = exchange }
+  }
+
+  /// Resumes `exchange`'s connection if it is still suspended (only the first call does anything).
+  private func resume(_ exchange: HTTPExchange) {
+    let bits = exchange.handoff.withLock { state in
+      let bits = state.suspendedConnection
+      state.suspendedConnection = 0
+      return bits
+    }
+    guard bits != 0 else { return }
+    counters.withLock { _ = $0.suspended.removeValue(forKey: ObjectIdentifier(exchange)) }
+    HTTPConnection.resume(bitPattern: bits)
+  }
+
+  /// Resumes every suspended request with its cancellation flag set (used when stopping).
+  func cancelSuspended() {
+    let parked = counters.withLock { Array($0.suspended.values) }
+    for exchange in parked {
+      exchange.handoff.withLock { $0.cancelled = true }
+      resume(exchange)
+    }
+  }
+
+  /// Waits (polling every 2 ms) until no request is in flight, at most `seconds`.
+  func waitUntilIdle(seconds: Double) -> Bool {
+    let deadline = Date().addingTimeInterval(max(0, seconds))
+    while inFlight > 0 {
+      if Date() >= deadline { return false }
+      usleep(2000)
+    }
+    return true
+  }
+
+  // MARK: - Wire
+
+  private func deliver(_ plan: DXMockWirePlan, _ exchange: HTTPExchange, _ connection: HTTPConnection)
+    -> MHD_Result
+  {
+    exchange.delivered = true
+    var delivery: HTTPDelivery
+    let response: HTTPResponse?
+    let status: Int
+    switch plan {
+    case .respond(let mock):
+      status = mock.status
+      response = HTTPResponse.complete(mock.body)
+      delivery = HTTPDelivery(
+        status: mock.status, declaredBytes: mock.body.count, sentBytes: mock.body.count, outcome: .responded)
+      addHeaders(mock, exchange, to: response)
+    case .truncate(let mock, let sendBytes):
+      status = mock.status
+      let sent = max(0, min(sendBytes, mock.body.count))
+      response = HTTPResponse.truncated(mock.body, sendBytes: sent)
+      delivery = HTTPDelivery(
+        status: mock.status, declaredBytes: mock.body.count, sentBytes: sent, outcome: .truncated)
+      addHeaders(mock, exchange, to: response)
+      // Sending the whole body is not a truncation on the wire; still end the connection as promised.
+      if sent == mock.body.count { response?.addHeader("Connection", "close") }
+    case .closeDelimited(let mock):
+      status = mock.status
+      response = HTTPResponse.closeDelimited(mock.body)
+      delivery = HTTPDelivery(
+        status: mock.status, declaredBytes: nil, sentBytes: mock.body.count, outcome: .closeDelimited)
+      addHeaders(mock, exchange, to: response)
+    case .reset:
+      let armed = connection.armReset()
+      handler.delivered(
+        exchange,
+        HTTPDelivery(status: nil, declaredBytes: nil, sentBytes: 0, outcome: armed ? .reset : .closed))
+      return .NO
+    case .empty:
+      handler.delivered(
+        exchange, HTTPDelivery(status: nil, declaredBytes: nil, sentBytes: 0, outcome: .closed))
+      return .NO
+    }
+    guard let response, connection.queue(response, status: status) else {
+      handler.delivered(
+        exchange, HTTPDelivery(status: nil, declaredBytes: nil, sentBytes: 0, outcome: .failed))
+      return .NO
+    }
+    handler.delivered(exchange, delivery)
+    return .YES
+  }
+
+  /// The response's own headers (minus the ones the server controls), then `X-Request-ID` and
+  /// `X-Content-Type-Options`.
+  private func addHeaders(_ mock: DXMockResponse, _ exchange: HTTPExchange, to response: HTTPResponse?) {
+    guard let response else { return }
+    for field in mock.headers.fields {
+      switch field.name.lowercased() {
+      case "content-length", "transfer-encoding", "x-request-id", "x-content-type-options", "date":
+        continue
+      default:
+        response.addHeader(field.name, field.value)
+      }
+    }
+    response.addHeader("X-Request-ID", exchange.requestID)
+    response.addHeader("X-Content-Type-Options", "nosniff")
+  }
+}
+
+// `handler` is Sendable and immutable; `counters` is behind its lock; `timerQueue` is thread-safe.
+extension HTTPDaemonDriver: @unchecked Sendable {}

@@ -1,0 +1,100 @@
+import DXCore
+import Foundation
+
+/// One HTTP request on a connection, from its headers to the moment libmicrohttpd is done with it.
+///
+/// The daemon creates it on the first access-handler call, fills the body as it arrives, and hands it
+/// to the request pipeline once the body is complete. The pipeline keeps its progress in ``stage`` so
+/// that it can continue where it left off after a suspension (delay or asynchronous backend).
+final class HTTPExchange {
+  /// Where the pipeline is with this request; owned by the pipeline.
+  enum Stage: Sendable {
+    /// Nothing decided yet.
+    case received
+    /// Journaled and the fault decision taken; suspended for the decision's delay.
+    case delaying
+    /// Suspended while an asynchronous backend answers; its plan arrives through ``handoff``.
+    case awaiting
+  }
+
+  /// Where a suspended exchange is, and what the asynchronous work produced; guarded by `handoff`.
+  struct Handoff: Sendable {
+    /// The libmicrohttpd connection (as a bit pattern) while suspended, else 0.
+    var suspendedConnection: UInt = 0
+    /// The plan an asynchronous backend produced, if it finished.
+    var plan: DXMockWirePlan?
+    /// Set when the server gave up waiting (shutdown): the pipeline answers 503 instead.
+    var cancelled = false
+  }
+
+  /// The upper-case method.
+  let method: String
+  /// The path (no query), as libmicrohttpd decoded it.
+  let path: String
+  /// The `X-Request-ID` this request's response carries.
+  let requestID: String
+  /// The header fields, in order.
+  let headers: DXHTTPHeaders
+  /// The query arguments, in order.
+  let query: [(name: String, value: String)]
+  /// The peer's IP address.
+  let remoteAddress: String
+  /// When the request arrived.
+  let receivedAt: Date
+  /// The `Content-Length` the client declared, if any.
+  let declaredLength: Int?
+
+  /// The body received so far (emptied once it exceeds the limit).
+  var body: [UInt8] = []
+  /// Whether the body exceeded the server's limit (the rest is read and discarded).
+  var bodyTooLarge = false
+  /// The pipeline's progress.
+  var stage: Stage = .received
+  /// What the pipeline decided so far (journal entry, faults).
+  var progress = PipelineProgress()
+  /// The request, built once the body is complete.
+  var request: DXMockRequest?
+  /// Whether a plan was put on the wire (or the connection dropped on purpose).
+  var delivered = false
+
+  let handoff = ServerLock(Handoff())
+
+  init(
+    method: String, path: String, requestID: String, headers: DXHTTPHeaders,
+    query: [(name: String, value: String)], remoteAddress: String, declaredLength: Int?
+  ) {
+    self.method = method
+    self.path = path
+    self.requestID = requestID
+    self.headers = headers
+    self.query = query
+    self.remoteAddress = remoteAddress
+    self.declaredLength = declaredLength
+    self.receivedAt = Date()
+  }
+
+  /// The request as the pipeline and the platform see it (built on first use, after the body is in).
+  func completeRequest() -> DXMockRequest {
+    if let request { return request }
+    let built = DXMockRequest(
+      method: method, path: path, query: query, headers: headers, body: Data(body),
+      remoteAddress: remoteAddress, requestID: requestID)
+    request = built
+    return built
+  }
+
+  /// The plan produced while suspended, if any (taken once).
+  func takeAwaitedPlan() -> (plan: DXMockWirePlan?, cancelled: Bool) {
+    handoff.withLock { state in
+      let plan = state.plan
+      state.plan = nil
+      return (plan, state.cancelled)
+    }
+  }
+}
+
+// Every stored property except `handoff` is read and written only on the thread running the
+// connection's libmicrohttpd callbacks (one at a time per connection; a resumed connection is handed
+// back through libmicrohttpd's own mutex). `handoff` is the only state shared with other threads, and
+// it is behind its lock.
+extension HTTPExchange: @unchecked Sendable {}

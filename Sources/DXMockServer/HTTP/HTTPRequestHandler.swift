@@ -1,0 +1,63 @@
+import Foundation
+
+/// The request logic the daemon drives: the server's pipeline (admin API, journal, faults, platform).
+///
+/// The daemon calls it on libmicrohttpd's threads, one call at a time per request; ``process(_:)`` is
+/// called again after every suspension it asked for.
+protocol HTTPRequestHandler: AnyObject, Sendable {
+  /// The largest request body accepted; a larger one is read, discarded and answered with 413.
+  var maxBodyBytes: Int { get }
+
+  /// A new `X-Request-ID`, unique within the server.
+  func makeRequestID() -> String
+
+  /// Decides the next step for a request whose body is complete (or known to be too large).
+  func process(_ exchange: HTTPExchange) -> HTTPStep
+
+  /// Reports what the daemon put on the wire for `exchange`.
+  func delivered(_ exchange: HTTPExchange, _ delivery: HTTPDelivery)
+
+  /// Reports that libmicrohttpd finished with `exchange` before anything was delivered (the client
+  /// went away, a timeout, or the daemon stopped).
+  func abandoned(_ exchange: HTTPExchange, reason: String)
+}
+
+/// What to do next with a request.
+enum HTTPStep: Sendable {
+  /// Put the plan on the wire now.
+  case send(DXMockWirePlan)
+  /// Suspend the connection for the given milliseconds, then call ``HTTPRequestHandler/process(_:)``
+  /// again.
+  case sleep(milliseconds: Int)
+  /// Suspend the connection, run `work` off libmicrohttpd's threads, hand its plan over through the
+  /// exchange, then call ``HTTPRequestHandler/process(_:)`` again.
+  case await(@Sendable () async -> DXMockWirePlan)
+}
+
+/// What actually went on the wire for one request.
+struct HTTPDelivery: Sendable, Hashable {
+  /// How the exchange ended on the wire.
+  enum Outcome: String, Sendable, Hashable {
+    /// A complete response with an exact `Content-Length`.
+    case responded
+    /// A declared `Content-Length`, fewer body bytes, then a close.
+    case truncated
+    /// A response without `Content-Length`, ended by closing the connection.
+    case closeDelimited
+    /// A TCP reset, no response.
+    case reset
+    /// A clean close, no response.
+    case closed
+    /// libmicrohttpd refused the response; the connection was closed.
+    case failed
+  }
+
+  /// The status sent, or `nil` when no response was sent.
+  var status: Int?
+  /// The `Content-Length` declared, or `nil` when none was sent.
+  var declaredBytes: Int?
+  /// The body bytes handed to the wire.
+  var sentBytes: Int
+  /// How it ended.
+  var outcome: Outcome
+}

@@ -1,0 +1,99 @@
+import CMicroHTTPD
+import Foundation
+
+/// Owns one libmicrohttpd response handle and destroys it in `deinit` (libmicrohttpd keeps its own
+/// reference while the response is queued).
+///
+/// This is the only file that creates or changes `MHD_Response` objects. Each kind matches one of the
+/// recipes that are known to put exactly the intended bytes on the wire with libmicrohttpd 0.9.75.
+final class HTTPResponse {
+  let handle: OpaquePointer
+
+  private init(handle: OpaquePointer) { self.handle = handle }
+
+  deinit { MHD_destroy_response(handle) }
+
+  /// A complete response: libmicrohttpd copies `body` and sends an exact `Content-Length`.
+  static func complete(_ body: Data) -> HTTPResponse? {
+    let handle: OpaquePointer? = body.withUnsafeBytes { raw in
+      guard let base = raw.baseAddress, raw.count > 0 else {
+        return MHD_create_response_from_buffer(0, nil, .RESPMEM_PERSISTENT)
+      }
+      return MHD_create_response_from_buffer(
+        raw.count, UnsafeMutableRawPointer(mutating: base), .RESPMEM_MUST_COPY)
+    }
+    return handle.map(HTTPResponse.init(handle:))
+  }
+
+  /// Declares `Content-Length: body.count` but produces only the first `sendBytes` bytes; the content
+  /// reader then reports an error and libmicrohttpd closes the connection after flushing what it has.
+  static func truncated(_ body: Data, sendBytes: Int) -> HTTPResponse? {
+    let source = BodySource(bytes: [UInt8](body), limit: max(0, min(sendBytes, body.count)))
+    return fromCallback(size: UInt64(body.count), source: source)
+  }
+
+  /// No `Content-Length` and no chunked encoding: the body ends when the connection closes
+  /// (`MHD_SIZE_UNKNOWN` with `MHD_RF_HTTP_1_0_COMPATIBLE_STRICT`).
+  static func closeDelimited(_ body: Data) -> HTTPResponse? {
+    let bytes = [UInt8](body)
+    let source = BodySource(bytes: bytes, limit: bytes.count)
+    guard let response = fromCallback(size: dx_mhd_size_unknown(), source: source) else { return nil }
+    guard dx_mhd_set_response_flags(response.handle, .RF_HTTP_1_0_COMPATIBLE_STRICT) == .YES else {
+      return nil
+    }
+    return response
+  }
+
+  /// Adds a header field; `false` when libmicrohttpd rejects it (e.g. a value with a line break).
+  @discardableResult
+  func addHeader(_ name: String, _ value: String) -> Bool {
+    MHD_add_response_header(handle, name, value) == .YES
+  }
+
+  // MARK: - Content reader
+
+  /// The bytes a callback response produces: `bytes[0..<limit]`, then the end (of stream when the limit
+  /// is the whole body, with an error otherwise, which closes the connection).
+  private final class BodySource {
+    let bytes: [UInt8]
+    let limit: Int
+
+    init(bytes: [UInt8], limit: Int) {
+      self.bytes = bytes
+      self.limit = limit
+    }
+  }
+
+  private static func fromCallback(size: UInt64, source: BodySource) -> HTTPResponse? {
+    let context = Unmanaged.passRetained(source)
+    let blockSize = max(1024, min(source.bytes.count, 64 * 1024))
+    let handle = MHD_create_response_from_callback(
+      size, blockSize,
+      { context, position, buffer, capacity in
+        guard let context, let buffer else { return MHD_CONTENT_READER_END_WITH_ERROR }
+        let source = Unmanaged<BodySource>.fromOpaque(context).takeUnretainedValue()
+        let offset = Int(clamping: position)
+        guard offset < source.limit else {
+          return source.limit < source.bytes.count
+            ? MHD_CONTENT_READER_END_WITH_ERROR : MHD_CONTENT_READER_END_OF_STREAM
+        }
+        let count = min(capacity, source.limit - offset)
+        source.bytes.withUnsafeBufferPointer { bytes in
+          guard let base = bytes.baseAddress else { return }
+          UnsafeMutableRawPointer(buffer).copyMemory(from: base + offset, byteCount: count)
+        }
+        return count
+      },
+      context.toOpaque(),
+      { context in
+        guard let context else { return }
+        Unmanaged<BodySource>.fromOpaque(context).release()
+      })
+    guard let handle else {
+      // libmicrohttpd did not take the context, so its free callback will never run.
+      context.release()
+      return nil
+    }
+    return HTTPResponse(handle: handle)
+  }
+}

@@ -1,0 +1,223 @@
+import DXCore
+import Foundation
+import Logging
+
+/// What the pipeline decided for a request so far.
+struct PipelineProgress: Sendable {
+  /// The journal entry, or `nil` for admin requests (not journaled).
+  var journalID: Int?
+  /// The fault rules' decision.
+  var decision = FaultDecision.none
+}
+
+/// The server's request pipeline, in order: admin API (never journaled) → journal entry → body limit →
+/// fault decision (delay first, then the fault) → the backend, or file transfers, or the platform API.
+///
+/// Runs on libmicrohttpd's threads; everything it calls on the fast path is synchronous and short.
+/// Delays and backends are suspensions (``HTTPStep``), so they never hold a thread.
+final class RequestPipeline: HTTPRequestHandler {
+  let maxBodyBytes: Int
+  private let adminToken: String?
+  private let journal: RequestJournal
+  private let faults: FaultEngine
+  private let admin: @Sendable (DXMockRequest) -> DXMockResponse
+  private let api: APIPipeline
+  private let platform: MockPlatform
+  private let backend: (any DXMockBackend)?
+  private let logger: Logger
+  private let requestIDPrefix: String
+  private let requestCounter = ServerLock<UInt64>(0)
+
+  init(
+    maxBodyBytes: Int, adminToken: String?, journal: RequestJournal, faults: FaultEngine,
+    admin: @escaping @Sendable (DXMockRequest) -> DXMockResponse, api: APIPipeline, platform: MockPlatform,
+    backend: (any DXMockBackend)?, logger: Logger
+  ) {
+    self.maxBodyBytes = maxBodyBytes
+    self.adminToken = adminToken
+    self.journal = journal
+    self.faults = faults
+    self.admin = admin
+    self.api = api
+    self.platform = platform
+    self.backend = backend
+    self.logger = logger
+    let random = UInt32.random(in: .min ... .max)
+    let hex = String(random, radix: 16)
+    self.requestIDPrefix = "mock-" + String(repeating: "0", count: 8 - hex.count) + hex + "-"
+  }
+
+  // MARK: - HTTPRequestHandler
+
+  func makeRequestID() -> String {
+    let number = requestCounter.withLock { counter in
+      counter += 1
+      return counter
+    }
+    return requestIDPrefix + String(number)
+  }
+
+  func process(_ exchange: HTTPExchange) -> HTTPStep {
+    switch exchange.stage {
+    case .received:
+      return start(exchange)
+    case .delaying:
+      if exchange.takeAwaitedPlan().cancelled { return .send(.respond(Self.shuttingDown)) }
+      return afterDelay(exchange)
+    case .awaiting:
+      let (plan, cancelled) = exchange.takeAwaitedPlan()
+      guard let plan, !cancelled else { return .send(.respond(Self.shuttingDown)) }
+      return .send(Self.apply(exchange.progress.decision.fault, to: plan))
+    }
+  }
+
+  func delivered(_ exchange: HTTPExchange, _ delivery: HTTPDelivery) {
+    guard let id = exchange.progress.journalID else { return }
+    let decision = exchange.progress.decision
+    journal.complete(
+      id, status: delivery.status, fault: decision.fault?.summary ?? Self.delaySummary(decision),
+      declaredBytes: delivery.declaredBytes, sentBytes: delivery.sentBytes,
+      outcome: delivery.outcome.journalWord,
+      faultRuleIDs: decision.ruleIDs, delayMs: decision.delayMs)
+  }
+
+  func abandoned(_ exchange: HTTPExchange, reason: String) {
+    guard let id = exchange.progress.journalID else { return }
+    let decision = exchange.progress.decision
+    journal.complete(
+      id, status: nil, fault: decision.fault?.summary ?? Self.delaySummary(decision), declaredBytes: nil,
+      sentBytes: nil, outcome: "abandoned: \(reason)", faultRuleIDs: decision.ruleIDs,
+      delayMs: decision.delayMs)
+  }
+
+  // MARK: - Stages
+
+  private func start(_ exchange: HTTPExchange) -> HTTPStep {
+    if Self.isAdminPath(exchange.path) {
+      if exchange.bodyTooLarge { return .send(.respond(tooLarge())) }
+      return .send(.respond(adminResponse(exchange.completeRequest())))
+    }
+    let request = exchange.completeRequest()
+    exchange.progress.journalID = journal.begin(request)
+    if exchange.bodyTooLarge { return .send(.respond(tooLarge())) }
+    let decision = faults.decide(method: exchange.method, path: exchange.path)
+    exchange.progress.decision = decision
+    if !decision.isNone, let id = exchange.progress.journalID {
+      journal.annotate(
+        id, fault: decision.fault?.summary ?? Self.delaySummary(decision), faultRuleIDs: decision.ruleIDs,
+        delayMs: decision.delayMs)
+    }
+    if decision.delayMs > 0 {
+      exchange.stage = .delaying
+      logger.debug("delaying request", metadata: ["path": "\(exchange.path)", "ms": "\(decision.delayMs)"])
+      return .sleep(milliseconds: decision.delayMs)
+    }
+    return afterDelay(exchange)
+  }
+
+  /// The fault (if any) and then the real response.
+  private func afterDelay(_ exchange: HTTPExchange) -> HTTPStep {
+    let fault = exchange.progress.decision.fault
+    switch fault {
+    case .status?:
+      if let response = fault?.statusResponse { return .send(.respond(response)) }
+    case .reset?:
+      return .send(.reset)
+    case .empty?:
+      return .send(.empty)
+    case .truncate?, .noContentLength?, .delay?, nil:
+      break
+    }
+    let request = exchange.completeRequest()
+    if let backend {
+      exchange.stage = .awaiting
+      return .await { await backend.respond(to: request) }
+    }
+    return .send(Self.apply(fault, to: .respond(platformResponse(request))))
+  }
+
+  /// A file transfer, or the platform API.
+  private func platformResponse(_ request: DXMockRequest) -> DXMockResponse {
+    if let transfer = platform.handleTransfer(request) { return transfer }
+    return api.respond(to: request)
+  }
+
+  /// Breaks a normal response the way a truncate or noContentLength fault says; other plans (a backend
+  /// replaying a recorded fault) pass unchanged.
+  static func apply(_ fault: DXFault?, to plan: DXMockWirePlan) -> DXMockWirePlan {
+    guard case .respond(let response) = plan else { return plan }
+    switch fault {
+    case .truncate(let sendBytes)?:
+      return .truncate(response, sendBytes: sendBytes)
+    case .noContentLength?:
+      var broken = response
+      broken.headers["Content-Type"] = "application/json"
+      broken.body = Data(DXFault.noContentLengthBody)
+      return .closeDelimited(broken)
+    default:
+      return plan
+    }
+  }
+
+  // MARK: - Admin
+
+  /// `/__admin` and everything under it; never a platform route.
+  static func isAdminPath(_ path: String) -> Bool {
+    path == "/__admin" || path.hasPrefix("/__admin/")
+  }
+
+  private func adminResponse(_ request: DXMockRequest) -> DXMockResponse {
+    if let adminToken {
+      let presented = APIPipeline.bearerToken(request.headers["Authorization"])
+      guard presented == adminToken else {
+        return .error(
+          .invalidAuthentication(
+            "The admin API needs the header Authorization: Bearer <admin token> (--admin-token)"))
+      }
+    } else if !Self.isLoopback(request.remoteAddress) {
+      return .error(
+        DXPlatformError(
+          type: "PermissionDenied",
+          message: "The admin API answers only on the loopback interface unless --admin-token is set",
+          status: 403))
+    }
+    return admin(request)
+  }
+
+  static func isLoopback(_ address: String) -> Bool {
+    address.hasPrefix("127.") || address == "::1"
+  }
+
+  // MARK: - Canned answers
+
+  private func tooLarge() -> DXMockResponse {
+    .error(
+      DXPlatformError(
+        type: "InvalidInput",
+        message:
+          "The request body is larger than the server's limit of \(maxBodyBytes) bytes (--max-body-bytes)",
+        status: 413))
+  }
+
+  static let shuttingDown = DXMockResponse.error(
+    DXPlatformError(
+      type: "ServiceUnavailable", message: "The server is shutting down", status: 503, retryAfter: "1"))
+
+  private static func delaySummary(_ decision: FaultDecision) -> String? {
+    decision.delayMs > 0 ? DXFault.delay(ms: decision.delayMs).summary : nil
+  }
+}
+
+extension HTTPDelivery.Outcome {
+  /// The word the request journal uses.
+  var journalWord: String {
+    switch self {
+    case .responded: return "response"
+    case .truncated: return "truncated"
+    case .closeDelimited: return "closeDelimited"
+    case .reset: return "reset"
+    case .closed: return "empty"
+    case .failed: return "failed"
+    }
+  }
+}

@@ -1,0 +1,150 @@
+import DXCore
+import DXSQLite
+import Foundation
+
+/// The `--state` SQLite file: every project, object, nonce and file part, written through as each
+/// request commits.
+///
+/// One row per entity (JSON text), file parts as blobs. WAL mode with `synchronous=NORMAL`: a
+/// committed transaction survives the process being killed, and every request's changes are committed
+/// before it is answered (``PlatformStore/write(_:)``).
+final class StateFile {
+  private let database: DXSQLiteDatabase
+  private let encoder = JSONEncoder()
+  private let decoder = JSONDecoder()
+
+  /// The schema version in `PRAGMA user_version`.
+  static let schemaVersion = 1
+
+  /// Opens (creating if needed) the state file at `path`.
+  /// - Throws: InternalError when the file cannot be opened or is not a state file.
+  init(path: String) throws(DXPlatformError) {
+    do {
+      database = try DXSQLiteDatabase(path: path)
+      try database.execute("PRAGMA journal_mode=WAL")
+      try database.execute("PRAGMA synchronous=NORMAL")
+      let version = try database.userVersion()
+      guard version == 0 || version == Self.schemaVersion else {
+        throw DXPlatformError.internalError(
+          "\(path) has state schema version \(version); expected \(Self.schemaVersion)")
+      }
+      try database.execute(
+        """
+        CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS projects(id TEXT PRIMARY KEY, json TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS objects(id TEXT PRIMARY KEY, json TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS nonces(key TEXT PRIMARY KEY, json TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS parts(file TEXT NOT NULL, idx INTEGER NOT NULL, data BLOB NOT NULL,
+          PRIMARY KEY(file, idx));
+        """)
+      try database.setUserVersion(Self.schemaVersion)
+    } catch let error as DXPlatformError {
+      throw error
+    } catch {
+      throw .internalError("Cannot open the state file \(path): \(error)")
+    }
+  }
+
+  /// Reads everything into `state`.
+  /// - Throws: InternalError when a row cannot be read.
+  func load(into state: inout PlatformState) throws(DXPlatformError) {
+    do {
+      if let text = try database.prepare("SELECT value FROM meta WHERE key = 'ids'").map({ $0.string(at: 0) })
+        .first, let text
+      {
+        state.ids = try decoder.decode(IDGenerator.self, from: Data(text.utf8))
+      }
+      for text in try database.prepare("SELECT json FROM projects").map({ $0.string(at: 0) ?? "" }) {
+        state.insertProject(try decoder.decode(ProjectState.self, from: Data(text.utf8)))
+      }
+      for text in try database.prepare("SELECT json FROM objects").map({ $0.string(at: 0) ?? "" }) {
+        state.insertObject(try decoder.decode(DataObjectState.self, from: Data(text.utf8)))
+      }
+      for (key, text) in try database.prepare("SELECT key, json FROM nonces").map({
+        ($0.string(at: 0) ?? "", $0.string(at: 1) ?? "")
+      }) {
+        state.storeNonce(key, try decoder.decode(NonceEntry.self, from: Data(text.utf8)))
+      }
+      try database.prepare("SELECT file, idx, data FROM parts").query { row in
+        state.loadPart(row.string(at: 0) ?? "", index: row.int(at: 1), bytes: row.data(at: 2) ?? Data())
+      }
+      state.clearChanges()
+    } catch {
+      throw .internalError("Cannot read the state file: \(error)")
+    }
+  }
+
+  /// Writes `changes` (read back from `state`) in one transaction.
+  /// - Throws: InternalError when the write fails (the request then fails too).
+  func commit(_ changes: PlatformState.Changes, from state: PlatformState) throws(DXPlatformError) {
+    do {
+      try database.transaction {
+        if changes.ids {
+          try upsert("INSERT OR REPLACE INTO meta(key, value) VALUES ('ids', ?)", key: nil, state.ids)
+        }
+        for id in changes.projects {
+          if let project = state.projects[id] {
+            try upsert("INSERT OR REPLACE INTO projects(id, json) VALUES (?, ?)", key: id, project)
+          } else {
+            try database.execute("DELETE FROM projects WHERE id = ?", [.text(id)])
+          }
+        }
+        for id in changes.objects {
+          if let object = state.objects[id] {
+            try upsert("INSERT OR REPLACE INTO objects(id, json) VALUES (?, ?)", key: id, object)
+          } else {
+            try database.execute("DELETE FROM objects WHERE id = ?", [.text(id)])
+            try database.execute("DELETE FROM parts WHERE file = ?", [.text(id)])
+          }
+        }
+        for key in changes.nonces {
+          if let entry = state.nonces[key] {
+            try upsert("INSERT OR REPLACE INTO nonces(key, json) VALUES (?, ?)", key: key, entry)
+          }
+        }
+        for file in changes.droppedFiles {
+          try database.execute("DELETE FROM parts WHERE file = ?", [.text(file)])
+        }
+        for (file, index) in changes.parts {
+          guard let bytes = state.fileData[file]?[index] else { continue }
+          let insert = try database.prepare("INSERT OR REPLACE INTO parts(file, idx, data) VALUES (?, ?, ?)")
+          try insert.bind([.text(file), .int(index), .blob(bytes)])
+          try insert.run()
+        }
+      }
+    } catch {
+      throw .internalError("Cannot write the state file: \(error)")
+    }
+  }
+
+  private func upsert(_ sql: String, key: String?, _ value: some Encodable) throws {
+    let text = String(decoding: try encoder.encode(value), as: UTF8.self)
+    let statement = try database.prepare(sql)
+    if let key {
+      try statement.bind([.text(key), .text(text)])
+    } else {
+      try statement.bind([.text(text)])
+    }
+    try statement.run()
+  }
+
+  /// Deletes everything (for `reset`).
+  /// - Throws: InternalError.
+  func wipe() throws(DXPlatformError) {
+    do {
+      try database.transaction {
+        for table in ["meta", "projects", "objects", "nonces", "parts"] {
+          try database.execute("DELETE FROM \(table)")
+        }
+      }
+    } catch {
+      throw .internalError("Cannot reset the state file: \(error)")
+    }
+  }
+
+  /// Checkpoints and closes the file.
+  func close() {
+    try? database.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    database.close()
+  }
+}

@@ -1,0 +1,290 @@
+import DXCore
+
+// MARK: - /system search and bulk-describe routes
+
+extension MockPlatform {
+  func registerSearchRoutes(into router: inout PlatformRouter) {
+    router.register("/system/findDataObjects") { call throws(DXPlatformError) in
+      let query = try DataObjectQuery(Self.input(call))
+      return try self.store.read { (state: PlatformState) throws(DXPlatformError) in
+        try Self.findDataObjects(query, caller: call.caller, state: state)
+      }
+    }
+    router.register("/system/findProjects") { call throws(DXPlatformError) in try self.findProjects(call) }
+    router.register("/system/describeDataObjects") { call throws(DXPlatformError) in
+      try self.describeDataObjects(call)
+    }
+    router.register("/system/resolveDataObjects") { call throws(DXPlatformError) in
+      try self.resolveDataObjects(call)
+    }
+    router.register("/system/describeProjects") { call throws(DXPlatformError) in
+      try self.describeProjects(call)
+    }
+    router.register("/system/findUsers") { call throws(DXPlatformError) in try self.findUsers(call) }
+  }
+
+  /// Runs a `findDataObjects` query for `caller`.
+  static func findDataObjects(_ query: DataObjectQuery, caller: String, state: PlatformState)
+    throws(DXPlatformError) -> DXJSON
+  {
+    var projects: [ProjectState] = []
+    if let id = query.project {
+      let project = try state.project(id, for: caller, atLeast: .view)
+      if let folder = query.folder, !project.folders.contains(folder) {
+        throw .resourceNotFound("The folder \(folder) could not be found in \(id)")
+      }
+      if let level = project.members[caller], level >= query.level { projects.append(project) }
+    } else {
+      projects = state.projects.values.filter {
+        ($0.members[caller] ?? .view) >= query.level && $0.members[caller] != nil
+      }
+    }
+    projects.sort { $0.id < $1.id }
+    if let starting = query.starting {
+      projects.removeAll { $0.id < starting.project }
+    }
+    var results: [DXJSON] = []
+    var next: DXJSON = .null
+    outer: for project in projects {
+      guard let index = state.index[project.id] else { continue }
+      var ids = query.candidates(in: project, index: index).filter { id in
+        guard let object = state.objects[id] else { return false }
+        return query.matches(object, in: project.id)
+      }
+      if let starting = query.starting, starting.project == project.id {
+        ids = ids.filter { $0 >= starting.id }
+      }
+      for id in ids.sorted() {
+        if results.count == query.limit {
+          next = ["project": .string(project.id), "id": .string(id)]
+          break outer
+        }
+        var entry: [String: DXJSON] = ["project": .string(project.id), "id": .string(id)]
+        if let options = query.describe, let object = state.objects[id] {
+          entry["describe"] = state.describe(object, in: project.id, options: options)
+        }
+        results.append(.object(entry))
+      }
+    }
+    return ["results": .array(results), "next": next]
+  }
+
+  private func findProjects(_ call: APICall) throws(DXPlatformError) -> DXJSON {
+    let input = try Self.input(call)
+    let name = try input.fields["name"].flatMap { (value) throws(DXPlatformError) -> NameMatcher? in
+      value.isNull ? nil : try NameMatcher(value)
+    }
+    var minimum = AccessLevel.view
+    if let levelName = try input.string("level") {
+      guard let level = AccessLevel(name: levelName) else {
+        throw .invalidInput("\"level\" must be VIEW, UPLOAD, CONTRIBUTE or ADMINISTER, not \"\(levelName)\"")
+      }
+      minimum = level
+    }
+    var billTo: [String]?
+    if let value = input.fields["billTo"], !value.isNull {
+      if let one = value.stringValue {
+        billTo = [one]
+      } else {
+        billTo = try input.strings("billTo")
+      }
+    }
+    let created = try input.fields["created"].flatMap { (value) throws(DXPlatformError) in
+      value.isNull ? nil : try DataObjectQuery.TimeRange(value, field: "created")
+    }
+    let modified = try input.fields["modified"].flatMap { (value) throws(DXPlatformError) in
+      value.isNull ? nil : try DataObjectQuery.TimeRange(value, field: "modified")
+    }
+    let tags = try input.fields["tags"].flatMap { (value) throws(DXPlatformError) in
+      value.isNull ? nil : try DataObjectQuery.SetFilter(value, field: "tags")
+    }
+    let properties = try input.fields["properties"].flatMap { (value) throws(DXPlatformError) in
+      value.isNull ? nil : try DataObjectQuery.PropertyFilter(value)
+    }
+    var ids: Set<String>?
+    if let value = input.fields["id"], !value.isNull {
+      if let one = value.stringValue {
+        ids = [one]
+      } else {
+        ids = Set(try input.strings("id") ?? [])
+      }
+    }
+    let describe = input.fields["describe"]
+    let wantsDescribe = describe.map { !($0.isNull || $0.boolValue == false) } ?? false
+    let describeInput = describe?.objectValue ?? [:]
+    let limit = try input.int("limit") ?? 1000
+    guard limit > 0 else { throw .invalidInput("\"limit\" must be a positive integer, not \(limit)") }
+    let starting = try input.string("starting")
+    if let value = input.fields["starting"], !value.isNull, starting == nil {
+      throw .invalidInput("\"starting\" is not a pagination token returned by findProjects")
+    }
+    return try store.read { (state: PlatformState) throws(DXPlatformError) in
+      let visible = state.projects.values.filter { project in
+        guard let level = project.members[call.caller], level >= minimum else { return false }
+        if let name, !name.matches(project.name) { return false }
+        if let billTo, !billTo.contains(project.billTo) { return false }
+        if let created, !created.contains(project.created) { return false }
+        if let modified, !modified.contains(project.modified) { return false }
+        if let tags, !tags.matches(project.tags) { return false }
+        if let properties, !properties.matches(project.properties) { return false }
+        if let ids, !ids.contains(project.id) { return false }
+        if let starting, project.id < starting { return false }
+        return true
+      }.sorted { $0.id < $1.id }
+      var results: [DXJSON] = []
+      var next: DXJSON = .null
+      for project in visible {
+        if results.count == min(limit, 1000) {
+          next = .string(project.id)
+          break
+        }
+        var entry: [String: DXJSON] = [
+          "id": .string(project.id), "level": .string(project.members[call.caller]?.name ?? "VIEW"),
+          "permissionSources": [.string(call.caller)], "public": false,
+        ]
+        if wantsDescribe {
+          entry["describe"] = try state.describe(project, for: call.caller, input: describeInput)
+        }
+        results.append(.object(entry))
+      }
+      return ["results": .array(results), "next": next]
+    }
+  }
+
+  private func describeDataObjects(_ call: APICall) throws(DXPlatformError) -> DXJSON {
+    let input = try Self.input(call)
+    guard let value = input.fields["objects"], let elements = value.arrayValue else {
+      throw .invalidInput("Expected input to have the field \"objects\" (an array)")
+    }
+    let classOptions = try input.object("classDescribeOptions") ?? [:]
+    var requests: [(id: String, project: String?, options: DXJSON?)] = []
+    for element in elements {
+      if let id = element.stringValue {
+        requests.append((id, nil, nil))
+        continue
+      }
+      let entry = try PlatformInput(element)
+      requests.append((try entry.requiredString("id"), try entry.string("project"), entry.fields["describe"]))
+    }
+    return try store.read { (state: PlatformState) throws(DXPlatformError) in
+      var results: [DXJSON] = []
+      for request in requests {
+        do throws(DXPlatformError) {
+          let object = try state.object(request.id)
+          let project = try state.copyProject(
+            of: object, for: call.caller, hint: request.project, atLeast: .view)
+          var optionsJSON = request.options ?? classOptions[object.klass] ?? classOptions["*"]
+          if optionsJSON?.boolValue == true { optionsJSON = classOptions[object.klass] ?? classOptions["*"] }
+          let options = try PlatformState.DescribeOptions(optionsJSON)
+          results.append(["describe": state.describe(object, in: project, options: options)])
+        } catch {
+          results.append(["describe": .null, "error": error.body["error"] ?? .null])
+        }
+      }
+      return ["results": .array(results)]
+    }
+  }
+
+  private func resolveDataObjects(_ call: APICall) throws(DXPlatformError) -> DXJSON {
+    let input = try Self.input(call)
+    guard let value = input.fields["objects"], let elements = value.arrayValue else {
+      throw .invalidInput("Expected input to have the field \"objects\" (an array)")
+    }
+    guard elements.count <= 1000 else { throw .invalidInput("At most 1000 objects can be resolved at once") }
+    let defaultProject = try input.string("project")
+    let defaultFolder = try input.string("folder")
+    var requests: [(name: String, project: String?, folder: String?)] = []
+    for element in elements {
+      let entry = try PlatformInput(element)
+      let folder = try entry.string("folder") ?? defaultFolder
+      requests.append(
+        (
+          try entry.requiredString("name"), try entry.string("project") ?? defaultProject,
+          try folder.map { (path) throws(DXPlatformError) in try PlatformState.normalizeFolder(path) }
+        ))
+    }
+    return try store.read { (state: PlatformState) throws(DXPlatformError) in
+      var results: [DXJSON] = []
+      for request in requests {
+        var projects: [String] = []
+        if let project = request.project {
+          _ = try state.project(project, for: call.caller, atLeast: .view)
+          projects = [project]
+        } else {
+          projects = state.projects.values.filter { $0.members[call.caller] != nil }.map(\.id).sorted()
+        }
+        var matches: [DXJSON] = []
+        for project in projects {
+          let ids = state.index[project]?.byName[request.name] ?? []
+          for id in ids.sorted() {
+            guard let copy = state.objects[id]?.copies[project] else { continue }
+            if let folder = request.folder, copy.folder != folder { continue }
+            matches.append(["project": .string(project), "id": .string(id)])
+          }
+        }
+        results.append(.array(matches))
+      }
+      return ["results": .array(results)]
+    }
+  }
+
+  private func describeProjects(_ call: APICall) throws(DXPlatformError) -> DXJSON {
+    let input = try Self.input(call)
+    guard let value = input.fields["projects"] ?? input.fields["ids"], let elements = value.arrayValue else {
+      throw .invalidInput("Expected input to have the field \"projects\" (an array)")
+    }
+    let shared = input.fields["describe"]?.objectValue ?? [:]
+    var requests: [(String, [String: DXJSON])] = []
+    for element in elements {
+      if let id = element.stringValue {
+        requests.append((id, shared))
+      } else {
+        let entry = try PlatformInput(element)
+        requests.append((try entry.requiredString("id"), try entry.object("describe") ?? shared))
+      }
+    }
+    return try store.read { (state: PlatformState) throws(DXPlatformError) in
+      var results: [DXJSON] = []
+      for (id, options) in requests {
+        do throws(DXPlatformError) {
+          let project = try state.project(id, for: call.caller, atLeast: .view)
+          results.append(["describe": try state.describe(project, for: call.caller, input: options)])
+        } catch {
+          results.append(["describe": .null, "error": error.body["error"] ?? .null])
+        }
+      }
+      return ["results": .array(results)]
+    }
+  }
+
+  private func findUsers(_ call: APICall) throws(DXPlatformError) -> DXJSON {
+    let input = try Self.input(call)
+    let name = try input.fields["name"].flatMap { (value) throws(DXPlatformError) -> NameMatcher? in
+      value.isNull ? nil : try NameMatcher(value)
+    }
+    var handle = try input.string("handle")
+    if handle == nil { handle = try input.string("username") }
+    let describe = input.fields["describe"].map { !($0.isNull || $0.boolValue == false) } ?? false
+    let limit = try input.int("limit") ?? 1000
+    guard limit > 0 else { throw .invalidInput("\"limit\" must be a positive integer, not \(limit)") }
+    let starting = try input.string("starting")
+    return try store.read { (state: PlatformState) throws(DXPlatformError) in
+      var results: [DXJSON] = []
+      var next: DXJSON = .null
+      for user in state.users.sorted() {
+        let userHandle = String(user.dropFirst("user-".count))
+        if let handle, handle != userHandle { continue }
+        if let name, !name.matches(userHandle) { continue }
+        if let starting, user < starting { continue }
+        if results.count == limit {
+          next = .string(user)
+          break
+        }
+        var entry: [String: DXJSON] = ["id": .string(user)]
+        if describe { entry["describe"] = Self.describeUser(user) }
+        results.append(.object(entry))
+      }
+      return ["results": .array(results), "next": next]
+    }
+  }
+}

@@ -1,0 +1,96 @@
+import DXCore
+
+/// A call's JSON input with typed accessors that answer 422 InvalidInput naming the field.
+struct PlatformInput: Sendable {
+  /// The members of the input object.
+  let fields: [String: DXJSON]
+
+  /// Reads `json`, which must be an object.
+  /// - Throws: InvalidInput when it is not an object.
+  init(_ json: DXJSON) throws(DXPlatformError) {
+    guard let fields = json.objectValue else {
+      throw .invalidInput("The input must be a JSON object, not \(json.typeName)")
+    }
+    self.fields = fields
+  }
+
+  /// Whether `key` is present and not null.
+  func has(_ key: String) -> Bool {
+    guard let value = fields[key] else { return false }
+    return !value.isNull
+  }
+
+  private static func wrongType(_ key: String, _ expected: String, _ value: DXJSON) -> DXPlatformError {
+    .invalidInput("Expected input field \"\(key)\" to be \(expected), but got \(value.typeName)")
+  }
+
+  /// The string at `key`, or `nil` when absent.
+  func string(_ key: String) throws(DXPlatformError) -> String? {
+    guard let value = fields[key], !value.isNull else { return nil }
+    guard let text = value.stringValue else { throw Self.wrongType(key, "a string", value) }
+    return text
+  }
+
+  /// The string at `key`, which must be present.
+  func requiredString(_ key: String) throws(DXPlatformError) -> String {
+    guard let text = try string(key) else {
+      throw .invalidInput("Expected input to have the field \"\(key)\"")
+    }
+    return text
+  }
+
+  /// The Boolean at `key`, or `nil` when absent.
+  func bool(_ key: String) throws(DXPlatformError) -> Bool? {
+    guard let value = fields[key], !value.isNull else { return nil }
+    guard let flag = value.boolValue else { throw Self.wrongType(key, "a boolean", value) }
+    return flag
+  }
+
+  /// The integer at `key`, or `nil` when absent.
+  func int(_ key: String) throws(DXPlatformError) -> Int? {
+    guard let value = fields[key], !value.isNull else { return nil }
+    guard let number = value.intValue else { throw Self.wrongType(key, "an integer", value) }
+    return number
+  }
+
+  /// The object at `key`, or `nil` when absent.
+  func object(_ key: String) throws(DXPlatformError) -> [String: DXJSON]? {
+    guard let value = fields[key], !value.isNull else { return nil }
+    guard let members = value.objectValue else { throw Self.wrongType(key, "an object", value) }
+    return members
+  }
+
+  /// The array of strings at `key`, or `nil` when absent.
+  func strings(_ key: String) throws(DXPlatformError) -> [String]? {
+    guard let value = fields[key], !value.isNull else { return nil }
+    guard let elements = value.arrayValue else { throw Self.wrongType(key, "an array of strings", value) }
+    var result: [String] = []
+    for element in elements {
+      guard let text = element.stringValue else {
+        throw .invalidInput(
+          "Expected every element of \"\(key)\" to be a string, but got \(element.typeName)")
+      }
+      result.append(text)
+    }
+    return result
+  }
+
+  /// The string-to-string map at `key` (a properties object), or `nil` when absent.
+  /// - Parameter allowNull: Whether values may be null (meaning "remove").
+  func properties(_ key: String, allowNull: Bool = false) throws(DXPlatformError) -> [String: String?]? {
+    guard let members = try object(key) else { return nil }
+    var result: [String: String?] = [:]
+    for (name, value) in members {
+      if value.isNull, allowNull {
+        result[name] = .some(nil)
+        continue
+      }
+      guard let text = value.stringValue else {
+        throw .invalidInput("Expected the value of property \"\(name)\" in \"\(key)\" to be a string")
+      }
+      guard !name.isEmpty else { throw .invalidInput("Property names in \"\(key)\" must not be empty") }
+      result[name] = .some(text)
+    }
+    return result
+  }
+}

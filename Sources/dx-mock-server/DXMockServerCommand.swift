@@ -1,0 +1,188 @@
+import ArgumentParser
+import DXMockServer
+import Foundation
+import Logging
+
+/// `dx-mock-server`: parses flags into a ``DXMockServer/Configuration`` and runs the server until
+/// SIGINT/SIGTERM. All behaviour lives in the DXMockServer library.
+@main
+struct DXMockServerCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "dx-mock-server",
+    abstract: "A DNAnexus API server emulation for offline tests, with fault injection.",
+    discussion: """
+      Prints the export lines that point the dx client at the server. Admin API under /__admin/.
+      Fault specs (--fault):
+      \(DXFaultRule.specHelp)
+      """)
+
+  @Option(help: "The IP address to bind.")
+  var host = "127.0.0.1"
+
+  @Option(help: "The port (0 picks a free one).")
+  var port = 0
+
+  @Option(name: .customLong("port-file"), help: "Write the bound port to this file once accepting.")
+  var portFile: String?
+
+  @Option(name: .customLong("token"), help: "An API token of the default user (repeatable).")
+  var tokens: [String] = []
+
+  @Option(name: .customLong("user"), help: "Another user and a token, NAME=TOKEN (repeatable).")
+  var users: [String] = []
+
+  @Option(name: .customLong("default-user"), help: "The default user's handle.")
+  var defaultUser = "alice"
+
+  @Option(
+    name: .customLong("admin-token"), help: "Require this token for the admin API (and allow non-loopback).")
+  var adminToken: String?
+
+  @Option(name: .customLong("journal-size"), help: "The most requests the journal keeps.")
+  var journalSize = 1000
+
+  @Option(name: .customLong("max-body-bytes"), help: "The largest request body accepted (413 beyond).")
+  var maxBodyBytes = 256 << 20
+
+  @Option(help: "A seed for deterministic IDs and fault probabilities.")
+  var seed: UInt64?
+
+  @Option(
+    name: .customLong("fault"),
+    help: "A fault rule, e.g. 'POST /system/whoami status=503 times=2' (repeatable).")
+  var faultSpecs: [String] = []
+
+  @Option(name: .customLong("faults"), help: "A JSON file of fault rules.")
+  var faultsFile: String?
+
+  @Option(name: .customLong("state"), help: "Keep the platform state in this SQLite file.")
+  var statePath: String?
+
+  @Option(help: "libmicrohttpd's thread pool size.")
+  var threads: Int?
+
+  @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
+  var logLevel = "info"
+
+  // MARK: Cassettes (server-side replay and record; see docs/cassettes.md)
+
+  @Option(name: .customLong("replay"), help: "Serve this cassette instead of the platform (no network).")
+  var replayCassette: String?
+
+  @Option(name: .customLong("record"), help: "Proxy every request to --upstream and record it into this cassette.")
+  var recordCassette: String?
+
+  @Option(help: "The server --record proxies to, e.g. http://127.0.0.1:8124 or https://api.dnanexus.com.")
+  var upstream: String?
+
+  @Option(name: .customLong("record-mode"), help: "With --record: all (default), newEpisodes, once, none or passthrough.")
+  var recordMode = "all"
+
+  @Option(name: .customLong("usage-log"), help: "With --replay: append the id of every interaction served to this file.")
+  var usageLog: String?
+
+  @Flag(name: .customLong("allow-repeats"), help: "With --replay: an interaction may answer more than once.")
+  var allowRepeats = false
+
+  @Option(name: .customLong("ignore-field"), help: "A volatile JSON body field left out of matching (repeatable; nonce always is).")
+  var ignoredFields: [String] = []
+
+  @Option(name: .customLong("redact"), help: "With --record: another literal secret to redact (repeatable; the client's token always is).")
+  var redactedSecrets: [String] = []
+
+  /// The server configuration the flags describe.
+  func makeConfiguration() throws -> DXMockServer.Configuration {
+    var configuration = DXMockServer.Configuration()
+    configuration.host = host
+    configuration.port = port
+    configuration.portFile = portFile
+    if !tokens.isEmpty { configuration.tokens = tokens }
+    configuration.users = try users.map { text in
+      guard let equals = text.firstIndex(of: "="), equals != text.startIndex,
+        text.index(after: equals) != text.endIndex
+      else { throw ValidationError("--user must be NAME=TOKEN, got '\(text)'") }
+      return (String(text[..<equals]), String(text[text.index(after: equals)...]))
+    }
+    configuration.defaultUser = defaultUser
+    configuration.adminToken = adminToken
+    configuration.journalSize = journalSize
+    configuration.maxBodyBytes = maxBodyBytes
+    configuration.seed = seed
+    var rules: [DXFaultRule] = []
+    if let faultsFile {
+      do throws(DXPlatformError) {
+        rules += try DXFaultRule.rules(contentsOfFile: faultsFile)
+      } catch {
+        throw ValidationError("--faults \(faultsFile): \(error.message)")
+      }
+    }
+    for spec in faultSpecs {
+      do throws(DXPlatformError) {
+        rules.append(try DXFaultRule(spec: spec))
+      } catch {
+        throw ValidationError("--fault '\(spec)': \(error.message)")
+      }
+    }
+    configuration.faults = rules
+    configuration.statePath = statePath
+    if let threads { configuration.threads = threads }
+    configuration.backend = try makeCassetteBackend()
+    return configuration
+  }
+
+  /// The cassette backend the cassette flags ask for, or `nil`.
+  func makeCassetteBackend() throws -> (any DXMockBackend)? {
+    let options = DXCassetteBackendOptions(
+      ignoredBodyFields: ignoredFields, allowRepeats: allowRepeats, usageLogPath: usageLog,
+      secrets: redactedSecrets, recordMode: recordMode)
+    switch (replayCassette, recordCassette) {
+    case (nil, nil):
+      guard upstream == nil else { throw ValidationError("--upstream needs --record CASSETTE") }
+      guard usageLog == nil, !allowRepeats else { throw ValidationError("--usage-log and --allow-repeats need --replay") }
+      return nil
+    case (let path?, nil):
+      guard upstream == nil else { throw ValidationError("--upstream goes with --record, not --replay") }
+      return try DXCassetteReplayBackend(cassettePath: path, options: options)
+    case (nil, let path?):
+      guard let upstream else { throw ValidationError("--record needs --upstream URL") }
+      return try DXCassetteRecordBackend(cassettePath: path, upstream: upstream, options: options)
+    case (_?, _?):
+      throw ValidationError("--replay and --record cannot be used together")
+    }
+  }
+
+  func run() throws {
+    guard let level = Logger.Level(rawValue: logLevel.lowercased()) else {
+      throw ValidationError("--log-level must be trace, debug, info, notice, warning, error or critical")
+    }
+    let configuration = try makeConfiguration()
+    LoggingSystem.bootstrap { label in
+      var handler = StreamLogHandler.standardError(label: label)
+      handler.logLevel = level
+      return handler
+    }
+    let server = try DXMockServer(configuration: configuration, logger: Logger(label: "dx-mock-server"))
+    try server.start()
+    print(server.banner)
+    fflush(nil)  // all output streams; `stdout` is not concurrency-safe in Swift 6
+    try server.runUntilSignalled()
+    // The server has stopped: no request can reach the backend any more.
+    (configuration.backend as? DXCassetteRecordBackend)?.close()
+    (configuration.backend as? DXCassetteReplayBackend)?.close()
+  }
+
+  /// Parses and runs; every error is one line on standard error and a non-zero exit.
+  static func main() {
+    do {
+      var command = try parseAsRoot()
+      try command.run()
+    } catch {
+      let code = exitCode(for: error)
+      if code == .success { exit(withError: error) }
+      let message = error is DXMockServerError ? "\(error)" : message(for: error)
+      let firstLine = message.split(separator: "\n").first.map(String.init) ?? "\(error)"
+      FileHandle.standardError.write(Data("dx-mock-server: error: \(firstLine)\n".utf8))
+      Foundation.exit(code == .success ? 1 : code.rawValue)
+    }
+  }
+}

@@ -1,1 +1,0 @@
-// Tests for DXCassette go here (being written).

@@ -1,0 +1,121 @@
+import DXCore
+import DXMockServer
+import Foundation
+import Testing
+
+@Suite("Live — what DXLiveTransport reports for each wire event", .timeLimit(.minutes(2)))
+struct LiveTransportTests {
+  func post(_ url: String, timeout: Duration = .seconds(5)) -> DXTransportRequest {
+    DXTransportRequest(
+      method: "POST", url: url, headers: ["Content-Type": "application/json"], body: Data("{}".utf8),
+      timeout: timeout)
+  }
+
+  func send(_ request: DXTransportRequest) async throws -> DXTransportResponse {
+    try await DXLiveTransport.withTransport { try await $0.send(request) }
+  }
+
+  func failure(_ request: DXTransportRequest) async -> DXTransportError? {
+    do {
+      _ = try await send(request)
+      return nil
+    } catch {
+      return error as? DXTransportError
+    }
+  }
+
+  static let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+
+  @Test("complete, truncated and close-delimited bodies from a raw socket")
+  func bodies() async throws {
+    try await withRawServer([
+      .write(Array((Self.head + "Content-Length: 7\r\n\r\n{\"a\":1}").utf8)),
+      .write(Array((Self.head + "Content-Length: 100\r\n\r\n{\"a\":").utf8)),
+      .write(Array((Self.head + "Connection: close\r\n\r\nnot json at all").utf8)),
+    ]) { server in
+      let complete = try await send(post(server.baseURL + "/x"))
+      #expect(complete.status == 200)
+      #expect(complete.bodyEnd == .complete)
+      #expect(complete.body == Data("{\"a\":1}".utf8))
+      let truncated = try await send(post(server.baseURL + "/x"))
+      #expect(truncated.bodyEnd == .truncated(declared: 100, received: 5))
+      #expect(truncated.body == Data("{\"a\":".utf8))
+      let delimited = try await send(post(server.baseURL + "/x"))
+      #expect(delimited.bodyEnd == .closeDelimited)
+      #expect(delimited.body == Data("not json at all".utf8))
+    }
+  }
+
+  @Test("reset, empty close and a stall from a raw socket")
+  func noReply() async throws {
+    try await withRawServer([.writeThenReset([]), .write([]), .stall(milliseconds: 800)]) { server in
+      #expect(await failure(post(server.baseURL + "/x"))?.kind == .connectionReset)
+      #expect(await failure(post(server.baseURL + "/x"))?.kind == .noResponse)
+      #expect(await failure(post(server.baseURL + "/x", timeout: .milliseconds(200)))?.kind == .readTimeout)
+    }
+  }
+
+  @Test("a refused connection and an invalid URL")
+  func refused() async throws {
+    let server = try RawSocketServer([])
+    let url = server.baseURL
+    server.stop()
+    #expect(await failure(post(url + "/x"))?.kind == .connectionRefused)
+    #expect(await failure(post("not a url"))?.kind == .invalidRequest)
+  }
+
+  @Test("each mock-server fault, as the transport sees it")
+  func mockFaults() async throws {
+    try await DXMockServer.withRunning { server in
+      let url = server.baseURL + "/system/whoami"
+      var request = post(url)
+      request.headers.add(name: "Authorization", value: "Bearer \(DXMockServer.Configuration.defaultToken)")
+      server.addFault(try DXFaultRule(path: "/system/whoami", fault: .truncate(sendBytes: 4), times: 1))
+      let truncated = try await send(request)
+      guard case .truncated(let declared, let received) = truncated.bodyEnd else {
+        Issue.record("expected a truncated body, got \(truncated.bodyEnd)")
+        return
+      }
+      #expect(received == 4)
+      #expect(declared > 4)
+      server.addFault(try DXFaultRule(path: "/system/whoami", fault: .noContentLength, times: 1))
+      let delimited = try await send(request)
+      #expect(delimited.bodyEnd == .closeDelimited)
+      #expect(delimited.headers["Content-Length"] == nil)
+      server.addFault(try DXFaultRule(path: "/system/whoami", fault: .reset, times: 1))
+      #expect(await failure(request)?.kind == .connectionReset)
+      server.addFault(try DXFaultRule(path: "/system/whoami", fault: .empty, times: 1))
+      #expect(await failure(request)?.kind == .noResponse)
+      server.addFault(try DXFaultRule(path: "/system/whoami", fault: .status(503, retryAfter: 7), times: 1))
+      let throttled = try await send(request)
+      #expect(throttled.status == 503)
+      #expect(throttled.headers["Retry-After"] == "7")
+      let ok = try await send(request)
+      #expect(ok.status == 200)
+      #expect(ok.bodyEnd == .complete)
+    }
+  }
+
+  @Test("one transport serves many sequential and concurrent requests")
+  func reuse() async throws {
+    try await DXMockServer.withRunning { server in
+      try await DXLiveTransport.withTransport { transport in
+        let client = DXClient(
+          platform: testPlatform(url: server.baseURL, token: DXMockServer.Configuration.defaultToken),
+          transport: transport)
+        for _ in 0..<20 { #expect(try await client.systemWhoami()["id"] == "user-alice") }
+        try await withThrowingTaskGroup(of: DXResponse.self) { group in
+          for _ in 0..<16 { group.addTask { try await client.systemWhoami() } }
+          for try await response in group { #expect(response["id"] == "user-alice") }
+        }
+      }
+    }
+  }
+
+  @Test("a CA bundle that is missing is a typed configuration error")
+  func caBundle() {
+    #expect(throws: DXConfigurationError.self) {
+      _ = try DXLiveTransport(configuration: .init(caCertificate: .bundle(path: "/nonexistent/ca.pem")))
+    }
+  }
+}

@@ -1,1 +1,0 @@
-// Tests for DXCore go here (being written).

@@ -1,0 +1,145 @@
+import DXCore
+import Foundation
+
+/// A clock that never waits: it records every sleep and advances its own time.
+final class RecordingClock: DXClock {
+  private let state: Locked<(now: Date, sleeps: [Duration])>
+
+  init(start: Date = Date(timeIntervalSince1970: 1_795_764_543.25)) {
+    state = Locked((start, []))
+  }
+
+  func now() -> Date { state.withLock { $0.now } }
+
+  func sleep(for duration: Duration) async throws {
+    try Task.checkCancellation()
+    state.withLock {
+      $0.sleeps.append(duration)
+      $0.now = $0.now.addingTimeInterval(Double(duration.components.seconds))
+    }
+  }
+
+  /// The sleeps asked for, in whole seconds.
+  var sleeps: [Int64] { state.withLock { $0.sleeps.map(\.components.seconds) } }
+}
+
+/// Randomness that picks from a script: `low`, `high`, or a fixed list of picks (clamped).
+final class ScriptedRandom: DXRandomSource {
+  enum Mode: Sendable { case low, high, sequence([Int]) }
+  private let state: Locked<(mode: Mode, index: Int, ranges: [ClosedRange<Int>])>
+
+  init(_ mode: Mode = .low) { state = Locked((mode, 0, [])) }
+
+  func integer(in range: ClosedRange<Int>) -> Int {
+    state.withLock { value in
+      value.ranges.append(range)
+      switch value.mode {
+      case .low: return range.lowerBound
+      case .high: return range.upperBound
+      case .sequence(let picks):
+        let pick = picks.isEmpty ? range.lowerBound : picks[value.index % picks.count]
+        value.index += 1
+        return min(max(pick, range.lowerBound), range.upperBound)
+      }
+    }
+  }
+
+  func bytes(count: Int) -> [UInt8] {
+    state.withLock { value in
+      value.index += 1
+      return (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ value.index) }
+    }
+  }
+
+  var ranges: [ClosedRange<Int>] { state.withLock { $0.ranges } }
+}
+
+/// A lock-protected value for tests.
+final class Locked<Value: Sendable>: @unchecked Sendable {
+  // Invariant: `value` is only touched while `lock` is held.
+  private let lock = NSLock()
+  private var value: Value
+  init(_ value: Value) { self.value = value }
+  func withLock<T>(_ body: (inout Value) throws -> T) rethrows -> T {
+    lock.lock()
+    defer { lock.unlock() }
+    return try body(&value)
+  }
+}
+
+/// A transport that answers from a script of outcomes and records every request.
+final class ScriptedTransport: DXTransport {
+  enum Step: Sendable {
+    case respond(DXTransportResponse)
+    case fail(DXTransportError)
+  }
+
+  private let state: Locked<(steps: [Step], requests: [DXTransportRequest])>
+  private let fallback: Step
+
+  init(_ steps: [Step], then fallback: Step = .respond(.json(["ok": true]))) {
+    state = Locked((steps, []))
+    self.fallback = fallback
+  }
+
+  func send(_ request: DXTransportRequest) async throws -> DXTransportResponse {
+    let step = state.withLock { value -> Step in
+      value.requests.append(request)
+      return value.steps.isEmpty ? fallback : value.steps.removeFirst()
+    }
+    switch step {
+    case .respond(let response): return response
+    case .fail(let error): throw error
+    }
+  }
+
+  var requests: [DXTransportRequest] { state.withLock { $0.requests } }
+}
+
+extension DXTransportResponse {
+  /// A JSON reply with an exact Content-Length.
+  static func json(_ value: DXJSON, status: Int = 200, headers extra: [(String, String)] = []) -> Self {
+    let body = value.serializedData()
+    var headers = DXHTTPHeaders([("Content-Type", "application/json"), ("Content-Length", "\(body.count)")])
+    for (name, value) in extra { headers.add(name: name, value: value) }
+    return DXTransportResponse(status: status, headers: headers, body: body)
+  }
+
+  /// A platform error reply.
+  static func platformError(
+    _ type: String, _ message: String = "boom", status: Int, headers extra: [(String, String)] = []
+  ) -> Self {
+    .json(["error": ["type": .string(type), "message": .string(message)]], status: status, headers: extra)
+  }
+
+  /// A text reply.
+  static func text(_ text: String, status: Int, contentType: String = "text/plain") -> Self {
+    let body = Data(text.utf8)
+    return DXTransportResponse(
+      status: status,
+      headers: DXHTTPHeaders([("Content-Type", contentType), ("Content-Length", "\(body.count)")]), body: body
+    )
+  }
+}
+
+/// A platform configuration pointing at `url` with token `token`.
+func testPlatform(url: String = "http://127.0.0.1:9", token: String? = "tok") -> DXConfiguration {
+  var platform = DXConfiguration()
+  let parts = url.split(separator: ":")
+  let scheme = String(parts[0])
+  let host = String(parts[1].dropFirst(2))
+  let port = parts.count > 2 ? String(parts[2]) : nil
+  platform.setAPIServerInfo(host: host, port: port, protocol: scheme)
+  if let token { platform.setSecurityContext(DXSecurityContext(token: token)) }
+  return platform
+}
+
+/// A client over `transport` with a recording clock and low-picking randomness.
+func testClient(
+  _ transport: any DXTransport, platform: DXConfiguration = testPlatform(),
+  clock: RecordingClock = RecordingClock(),
+  random: ScriptedRandom = ScriptedRandom(), configuration: DXClient.Configuration = .default
+) -> DXClient {
+  DXClient(
+    platform: platform, configuration: configuration, transport: transport, clock: clock, random: random)
+}

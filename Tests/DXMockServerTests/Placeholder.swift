@@ -1,1 +1,0 @@
-// Tests for DXMockServer go here (being written).

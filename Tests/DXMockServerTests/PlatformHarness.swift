@@ -1,0 +1,110 @@
+import DXCore
+import Foundation
+import Testing
+
+@testable import DXMockServer
+
+/// Drives a ``MockPlatform`` through its router, without HTTP (the in-memory test layer).
+final class PlatformHarness: Sendable {
+  let platform: MockPlatform
+  let router: PlatformRouter
+  let clock: TestClock
+
+  /// A settable clock (ms).
+  final class TestClock: @unchecked Sendable {
+    // Guarded by `lock`.
+    private let lock = NSLock()
+    private var value = 1_700_000_000_000
+
+    var now: Int {
+      lock.lock()
+      defer { lock.unlock() }
+      return value
+    }
+
+    func advance(_ ms: Int) {
+      lock.lock()
+      value += ms
+      lock.unlock()
+    }
+  }
+
+  init(
+    users: [String] = ["alice", "bob", "carol"], seed: UInt64? = 7, statePath: String? = nil
+  ) throws {
+    let clock = TestClock()
+    self.clock = clock
+    platform = try MockPlatform(
+      configuration: MockPlatform.Configuration(
+        users: users.map { MockPlatform.User(handle: $0, tokens: ["token-\($0)"]) }, seed: seed,
+        statePath: statePath),
+      now: {
+        clock.advance(1)
+        return clock.now
+      })
+    var router = PlatformRouter()
+    platform.register(into: &router)
+    self.router = router
+  }
+
+  /// Calls `path` as `user` (a handle) and returns the result or throws the platform error.
+  @discardableResult
+  func call(_ path: String, _ input: DXJSON = [:], as user: String = "alice") throws(DXPlatformError)
+    -> DXJSON
+  {
+    guard case .found(let handler, let target, let alias, let method) = router.resolve(path: path) else {
+      throw .resourceNotFound("no route \(path)")
+    }
+    let request = DXMockRequest(
+      method: "POST", path: path, headers: ["Host": "127.0.0.1:9999"], body: input.serializedData())
+    return try handler(
+      APICall(
+        request: request, caller: "user-\(user)", target: target, alias: alias, method: method, input: input))
+  }
+
+  /// The error `path` answers with (fails the test when it succeeds).
+  func error(
+    _ path: String, _ input: DXJSON = [:], as user: String = "alice",
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) -> DXPlatformError? {
+    do {
+      let result = try call(path, input, as: user)
+      Issue.record("expected an error from \(path), got \(result)", sourceLocation: sourceLocation)
+      return nil
+    } catch {
+      return error
+    }
+  }
+
+  /// Creates a project and returns its ID.
+  func newProject(_ name: String = "p", as user: String = "alice") throws -> String {
+    try call("/project/new", ["name": .string(name)], as: user)["id"]?.stringValue ?? ""
+  }
+
+  /// Creates a record and returns its ID.
+  func newRecord(_ project: String, _ extra: [String: DXJSON] = [:], as user: String = "alice") throws
+    -> String
+  {
+    var input = extra
+    input["project"] = .string(project)
+    return try call("/record/new", .object(input), as: user)["id"]?.stringValue ?? ""
+  }
+
+  /// Sends a transfer request to the platform (upload or download URL).
+  func transfer(_ method: String, _ url: String, body: Data = Data(), headers: DXHTTPHeaders = [:])
+    -> DXMockResponse?
+  {
+    guard let range = url.range(of: "/F/") else { return nil }
+    let path = String(url[range.lowerBound...])
+    return platform.handleTransfer(DXMockRequest(method: method, path: path, headers: headers, body: body))
+  }
+}
+
+/// A fresh temporary directory removed by `body`'s end.
+func withTemporaryDirectory<T>(_ body: (String) throws -> T) throws -> T {
+  let path = FileManager.default.temporaryDirectory.appendingPathComponent("dxplatform-\(UUID().uuidString)")
+    .path
+  try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+  defer { try? FileManager.default.removeItem(atPath: path) }
+  return try body(path)
+}

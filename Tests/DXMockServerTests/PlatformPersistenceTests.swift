@@ -1,0 +1,59 @@
+import DXCore
+import Foundation
+import Testing
+
+@testable import DXMockServer
+
+@Suite("Platform state file")
+struct PlatformPersistenceTests {
+  @Test func restartKeepsEverything() throws {
+    try withTemporaryDirectory { dir in
+      let path = dir + "/state.sqlite"
+      var project = ""
+      var record = ""
+      var file = ""
+      let bytes = Data("persisted bytes".utf8)
+      do {
+        let h = try PlatformHarness(statePath: path)
+        project = try h.newProject("kept")
+        try h.call("/\(project)/newFolder", ["folder": "/x/y", "parents": true])
+        record = try h.newRecord(
+          project, ["name": "r", "details": ["a": [1, 2]], "folder": "/x", "properties": ["k": "v"]])
+        file = try PlatformFileTests.upload(h, project: project, parts: [bytes])
+        try h.call("/record/new", ["project": .string(project), "nonce": "N"])
+        h.platform.close()
+      }
+      let h = try PlatformHarness(statePath: path)
+      #expect(try h.call("/\(project)/describe", ["folders": true])["folders"] == ["/", "/x", "/x/y"])
+      #expect(try h.call("/\(record)/getDetails") == ["a": [1, 2]])
+      #expect(
+        try h.call("/system/findDataObjects", ["properties": ["k": "v"]])["results"]?[0]?["id"]
+          == .string(record))
+      let url = try h.call("/\(file)/download", [:])["url"]?.stringValue ?? ""
+      #expect(h.transfer("GET", url)?.body == bytes)
+      // The nonce survives, and new IDs continue the sequence instead of repeating.
+      #expect(
+        h.error("/record/new", ["project": .string(project), "nonce": "N", "name": "changed"])?.type
+          == "InvalidInput")
+      let fresh = try h.newRecord(project)
+      #expect(fresh != record)
+      // Removal persists too.
+      try h.call("/\(project)/removeObjects", ["objects": [.string(record)]])
+      let again = try PlatformHarness(statePath: path)
+      #expect(again.error("/\(record)/describe")?.type == "ResourceNotFound")
+      // Reset wipes memory and the file.
+      try again.platform.reset()
+      #expect(again.error("/\(project)/describe")?.type == "ResourceNotFound")
+      let afterReset = try PlatformHarness(statePath: path)
+      #expect(afterReset.error("/\(project)/describe")?.type == "ResourceNotFound")
+    }
+  }
+
+  @Test func unreadableStateFileIsAClearError() throws {
+    try withTemporaryDirectory { dir in
+      let path = dir + "/bad.sqlite"
+      try Data("this is not sqlite at all, just text".utf8).write(to: URL(fileURLWithPath: path))
+      #expect(throws: DXPlatformError.self) { try PlatformHarness(statePath: path) }
+    }
+  }
+}

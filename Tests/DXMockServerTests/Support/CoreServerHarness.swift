@@ -1,0 +1,58 @@
+import DXCore
+import Foundation
+import Testing
+
+@testable import DXMockServer
+
+/// Starts a server on 127.0.0.1 port 0 for one test and always stops it.
+func withCoreServer<T: Sendable>(
+  _ configure: (inout DXMockServer.Configuration) -> Void = { _ in },
+  _ body: (DXMockServer) async throws -> T
+) async throws -> T {
+  var configuration = DXMockServer.Configuration()
+  configuration.threads = 2
+  configuration.shutdownGracePeriod = 2
+  configure(&configuration)
+  return try await DXMockServer.withRunning(configuration, body)
+}
+
+/// The default token every core test uses.
+let coreToken = DXMockServer.Configuration.defaultToken
+
+extension DXMockServer {
+  /// Sends one request on a fresh connection and reads the whole response, off the cooperative pool.
+  func rawExchange(
+    method: String = "POST", path: String, token: String? = coreToken, headers: [(String, String)] = [],
+    body: String = "{}", timeout: Double = 5
+  ) async throws -> CoreRawClient.Response {
+    let port = self.port
+    return try await coreBlocking {
+      try CoreRawClient.exchange(
+        port: port, method: method, path: path, token: token, headers: headers, body: body, timeout: timeout)
+    }
+  }
+
+  /// Adds a fault from its spec, failing the test on a bad spec.
+  @discardableResult
+  func addFault(spec: String) throws -> String {
+    addFault(try DXFaultRule(spec: spec))
+  }
+}
+
+/// Checks the headers every response must carry.
+func expectStandardHeaders(
+  _ response: CoreRawClient.Response, sourceLocation: SourceLocation = #_sourceLocation
+) {
+  #expect(response.header("X-Request-ID")?.isEmpty == false, sourceLocation: sourceLocation)
+  #expect(response.header("X-Content-Type-Options") == "nosniff", sourceLocation: sourceLocation)
+  #expect(response.header("Content-Encoding") == nil, sourceLocation: sourceLocation)
+  #expect(response.header("Location") == nil, sourceLocation: sourceLocation)
+}
+
+/// Checks a complete JSON response with an exact Content-Length.
+func expectExactJSON(_ response: CoreRawClient.Response, sourceLocation: SourceLocation = #_sourceLocation) {
+  expectStandardHeaders(response, sourceLocation: sourceLocation)
+  #expect(response.header("Content-Type") == "application/json", sourceLocation: sourceLocation)
+  #expect(response.contentLength == response.body.count, sourceLocation: sourceLocation)
+  #expect(response.json != nil, "body is a JSON object: \(response.bodyText)", sourceLocation: sourceLocation)
+}

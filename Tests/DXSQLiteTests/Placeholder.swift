@@ -1,1 +1,0 @@
-// Tests for DXSQLite go here (being written).

@@ -1,0 +1,191 @@
+#!/usr/bin/env bash
+# Records a session of the real `dx` client through `dx-mock-server --record` (proxying to an upstream
+# `dx-mock-server --seed 1`), then replays it through `dx-mock-server --replay` with NO upstream running,
+# and checks that every command prints the same output and exits the same way.
+#
+# Environment:
+#   DX_MOCK_SERVER  the server binary (default .build/debug/dx-mock-server)
+#   DXCASSETTE      the cassette tool (default .build/debug/dxcassette)
+#   DXKIT_DX        the real dx client (default .venv/bin/dx)
+# Exits non-zero on any failure; the last line is "N passed, N failed".
+#
+# Nothing is normalized between the two runs: IDs, timestamps and URLs all come from the cassette on
+# replay. The only things that differ are the ports (never printed by these commands) and the
+# upload/download URLs' host, which dx never prints.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+
+SERVER="${DX_MOCK_SERVER:-.build/debug/dx-mock-server}"
+TOOL="${DXCASSETTE:-.build/debug/dxcassette}"
+DX="${DXKIT_DX:-.venv/bin/dx}"
+TOKEN="rr-interop-token-93ac1e7d5b"
+
+passed=0
+failed=0
+pass() { passed=$((passed + 1)); echo "PASS $1"; }
+fail() { failed=$((failed + 1)); echo "FAIL $1"; [ $# -gt 1 ] && echo "$2" | sed 's/^/    /'; }
+finish() {
+  echo "$passed passed, $failed failed"
+  [ "$failed" -eq 0 ]
+  exit $?
+}
+
+for binary in "$SERVER" "$DX"; do
+  if [ ! -x "$binary" ]; then
+    fail "binary $binary exists (set DX_MOCK_SERVER / DXKIT_DX)"
+    finish
+  fi
+done
+
+WORK=$(mktemp -d "${TMPDIR:-/tmp}/dx-record-replay.XXXXXX")
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do
+    kill "$pid" 2>/dev/null
+  done
+  for pid in "${PIDS[@]}"; do
+    wait "$pid" 2>/dev/null
+  done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# start NAME ARGS... : starts a server on port 0 and sets PORT (waits for the port file, at most 60 s).
+start() {
+  local name=$1
+  shift
+  "$SERVER" --port 0 --port-file "$WORK/$name.port" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
+  local pid=$!
+  PIDS+=("$pid")
+  eval "${name}_PID=$pid"
+  local tries=0
+  while [ ! -s "$WORK/$name.port" ]; do
+    tries=$((tries + 1))
+    if [ "$tries" -gt 600 ] || ! kill -0 "$pid" 2>/dev/null; then
+      fail "$name starts" "$(cat "$WORK/$name.err")"
+      finish
+    fi
+    sleep 0.1
+  done
+  PORT=$(tr -d '[:space:]' <"$WORK/$name.port")
+}
+
+# stop NAME : SIGTERM and wait (the server exits 0 on SIGTERM).
+stop() {
+  local pid
+  eval "pid=\$${1}_PID"
+  kill -TERM "$pid" 2>/dev/null
+  wait "$pid" 2>/dev/null
+  local status=$?
+  if [ "$status" -eq 0 ]; then pass "$1 stops cleanly"; else fail "$1 stops cleanly (exit $status)"; fi
+}
+
+# session PORT OUTDIR : runs the dx session against 127.0.0.1:PORT; one file per command.
+session() {
+  local port=$1 out=$2
+  mkdir -p "$out" "$out/conf"
+  printf 'hello from the record/replay interop test\n' >"$out/hello.txt"
+  (
+    cd "$out" || exit 1
+    for name in $(env | sed -n 's/^\(DX_[A-Z_]*\)=.*/\1/p'); do unset "$name"; done
+    export DX_USER_CONF_DIR="$out/conf"
+    export DX_APISERVER_PROTOCOL=http DX_APISERVER_HOST=127.0.0.1 DX_APISERVER_PORT="$port"
+    export DX_SECURITY_CONTEXT="{\"auth_token_type\":\"Bearer\",\"auth_token\":\"$TOKEN\"}"
+    run() {
+      local step=$1
+      shift
+      timeout 120 "$@" >"$step.stdout" 2>"$step.stderr" </dev/null
+      echo $? >"$step.status"
+    }
+    run 01-whoami "$DX" whoami
+    run 02-new-project "$DX" new project rr-interop --brief
+    project=$(tr -d '[:space:]' <02-new-project.stdout)
+    run 03-select "$DX" select "$project"
+    run 04-mkdir "$DX" mkdir /data
+    run 05-new-record "$DX" new record /data/rec1 --brief
+    run 06-upload "$DX" upload hello.txt --path /data/hello.txt --brief --wait
+    run 07-ls "$DX" ls -l /data
+    # By ID: describing a bare path also searches apps (/system/findApps), which the mock lacks.
+    file=$(tr -d '[:space:]' <06-upload.stdout)
+    record=$(tr -d '[:space:]' <05-new-record.stdout)
+    run 08-describe-file "$DX" describe "$file"
+    run 09-describe-record "$DX" describe "$record" --json
+    run 10-cat "$DX" cat /data/hello.txt
+    run 11-download "$DX" download /data/hello.txt -o downloaded.txt
+    if [ -f downloaded.txt ]; then cp downloaded.txt 11-download.file; fi
+    run 12-find "$DX" find data --brief --project "$project"
+  )
+}
+
+# --- record --------------------------------------------------------------------------------------
+CASSETTE="$WORK/session.dxcassette"
+start upstream --seed 1 --token "$TOKEN"
+UPSTREAM_PORT=$PORT
+start recorder --record "$CASSETTE" --upstream "http://127.0.0.1:$UPSTREAM_PORT"
+RECORDER_PORT=$PORT
+session "$RECORDER_PORT" "$WORK/recorded"
+stop recorder
+stop upstream
+
+for status_file in "$WORK"/recorded/*.status; do
+  step=$(basename "$status_file" .status)
+  if [ "$(cat "$status_file")" = "0" ]; then
+    pass "recorded: dx $step succeeds"
+  else
+    fail "recorded: dx $step succeeds (exit $(cat "$status_file"))" "$(tail -n 5 "$WORK/recorded/$step.stderr")"
+  fi
+done
+for step in 01-whoami 02-new-project 05-new-record 06-upload 07-ls 08-describe-file 09-describe-record 10-cat 12-find; do
+  if [ -s "$WORK/recorded/$step.stdout" ]; then pass "recorded: dx $step printed output"; else fail "recorded: dx $step printed output"; fi
+done
+if grep -q "hello.txt" "$WORK/recorded/07-ls.stdout" && grep -q "closed" "$WORK/recorded/08-describe-file.stdout"; then
+  pass "recorded: ls and describe show the closed file"
+else
+  fail "recorded: ls and describe show the closed file" "$(cat "$WORK/recorded/07-ls.stdout" "$WORK/recorded/08-describe-file.stdout")"
+fi
+if [ -s "$CASSETTE" ]; then pass "the cassette was written"; else fail "the cassette was written"; fi
+if grep -q -a "$TOKEN" "$CASSETTE" "$CASSETTE-wal" 2>/dev/null; then
+  fail "the token never reaches the cassette"
+else
+  pass "the token never reaches the cassette"
+fi
+if [ -x "$TOOL" ]; then
+  if audit=$("$TOOL" audit "$CASSETTE" 2>&1); then
+    pass "dxcassette audit finds no secret"
+  else
+    fail "dxcassette audit finds no secret" "$audit"
+  fi
+  listing=$("$TOOL" list "$CASSETTE" 2>&1)
+  if echo "$listing" | grep -q "PUT" && echo "$listing" | grep -q "/download"; then
+    pass "the cassette holds the file bytes' upload and download"
+  else
+    fail "the cassette holds the file bytes' upload and download" "$listing"
+  fi
+fi
+
+# --- replay (no upstream running) ----------------------------------------------------------------
+start replayer --replay "$CASSETTE" --usage-log "$WORK/usage.log"
+REPLAYER_PORT=$PORT
+session "$REPLAYER_PORT" "$WORK/replayed"
+stop replayer
+
+for status_file in "$WORK"/recorded/*.status; do
+  step=$(basename "$status_file" .status)
+  if ! cmp -s "$WORK/recorded/$step.status" "$WORK/replayed/$step.status"; then
+    fail "replayed: dx $step exits the same way" "$(tail -n 5 "$WORK/replayed/$step.stderr")"
+  elif ! cmp -s "$WORK/recorded/$step.stdout" "$WORK/replayed/$step.stdout"; then
+    fail "replayed: dx $step prints the same output" \
+      "$(diff "$WORK/recorded/$step.stdout" "$WORK/replayed/$step.stdout" | head -n 20)"
+  else
+    pass "replayed: dx $step prints the same output"
+  fi
+done
+if [ -f "$WORK/recorded/11-download.file" ] && cmp -s "$WORK/recorded/11-download.file" "$WORK/replayed/11-download.file" \
+  && cmp -s "$WORK/recorded/hello.txt" "$WORK/replayed/11-download.file"; then
+  pass "replayed: the downloaded bytes are the uploaded ones"
+else
+  fail "replayed: the downloaded bytes are the uploaded ones"
+fi
+if [ -s "$WORK/usage.log" ]; then pass "the replayer wrote a usage log"; else fail "the replayer wrote a usage log"; fi
+
+finish

@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Persistence: write through one dx-mock-server with --state, SIGKILL it, start another on the same
+# file, and find everything (projects, folders, records, file bytes).
+#
+# Env: DX_MOCK_SERVER (default .build/debug/dx-mock-server), DXKIT_DX (default .venv/bin/dx).
+# Prints "N passed, N failed"; exits non-zero on any failure.
+set -u
+SERVER=${DX_MOCK_SERVER:-.build/debug/dx-mock-server}
+DX=${DXKIT_DX:-.venv/bin/dx}
+for tool in "$SERVER" "$DX"; do
+  [ -x "$tool" ] || { echo "missing executable: $tool" >&2; echo "0 passed, 1 failed"; exit 1; }
+done
+WORK=$(mktemp -d)
+SERVER_PID=""
+cleanup() {
+  if [ -n "$SERVER_PID" ]; then kill -9 "$SERVER_PID" 2>/dev/null; wait "$SERVER_PID" 2>/dev/null; fi
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+PASSED=0
+FAILED=0
+check() {
+  local name=$1; shift
+  if "$@"; then PASSED=$((PASSED + 1)); echo "ok: $name"; else FAILED=$((FAILED + 1)); echo "FAIL: $name" >&2; fi
+}
+
+start() {
+  rm -f "$WORK/port"
+  "$SERVER" --port 0 --port-file "$WORK/port" --token tok --state "$WORK/state.sqlite" >>"$WORK/server.log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 300); do [ -s "$WORK/port" ] && break; sleep 0.1; done
+  [ -s "$WORK/port" ] || { echo "server did not start" >&2; cat "$WORK/server.log" >&2; echo "$PASSED passed, $((FAILED + 1)) failed"; exit 1; }
+  export DX_APISERVER_PORT=$(cat "$WORK/port")
+}
+export DX_APISERVER_HOST=127.0.0.1 DX_APISERVER_PROTOCOL=http DX_USER_CONF_DIR="$WORK/conf"
+export DX_SECURITY_CONTEXT='{"auth_token": "tok", "auth_token_type": "Bearer"}'
+unset DX_PROJECT_CONTEXT_ID DX_WORKSPACE_ID DX_CLI_WD DX_JOB_ID
+
+start
+T="timeout 120"
+PROJECT=$($T "$DX" new project persisted --brief)
+export DX_PROJECT_CONTEXT_ID=$PROJECT
+$T "$DX" mkdir -p "$PROJECT:/keep/deep" >/dev/null
+RECORD=$($T "$DX" new record "$PROJECT:/keep/rec" --details '{"n": 42}' --property color=blue --tag kept --brief)
+head -c 300000 /dev/urandom >"$WORK/data.bin"
+FILE=$($T "$DX" upload "$WORK/data.bin" --path "$PROJECT:/keep/deep/data.bin" --brief --wait)
+# The last acknowledged write just before the kill.
+LAST=$($T "$DX" new record "$PROJECT:/keep/last" --brief)
+kill -9 "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null; SERVER_PID=""
+
+start
+check "project survives" bash -c "$T '$DX' find projects --brief | grep -q '$PROJECT'"
+check "folders survive" bash -c "$T '$DX' ls '$PROJECT:/keep' | grep -q 'deep/'"
+check "record details survive" bash -c "[ \"\$($T '$DX' get_details '$RECORD' | tr -d ' \n')\" = '{\"n\":42}' ]"
+check "record found by property" bash -c "$T '$DX' find data --property color=blue --brief | grep -q '$RECORD'"
+check "record found by tag" bash -c "$T '$DX' find data --tag kept --brief | grep -q '$RECORD'"
+check "last acknowledged write survives" bash -c "$T '$DX' describe '$LAST' >/dev/null"
+$T "$DX" download "$FILE" -o "$WORK/back.bin" -f >/dev/null 2>&1
+check "file bytes survive" cmp -s "$WORK/data.bin" "$WORK/back.bin"
+# New IDs after the restart do not collide with old ones.
+NEW=$($T "$DX" new record "$PROJECT:/keep/new" --brief)
+check "new IDs are fresh" bash -c "[ '$NEW' != '$RECORD' ] && [ '$NEW' != '$LAST' ]"
+
+echo "$PASSED passed, $FAILED failed"
+[ "$FAILED" -eq 0 ]
