@@ -23,8 +23,10 @@ struct CassetteBenchmark: AsyncParsableCommand {
   var machine = false
 
   func run() async throws {
-    let root = directory.map { URL(fileURLWithPath: $0) }
-      ?? FileManager.default.temporaryDirectory.appendingPathComponent("dxkit-bench-cassette-\(UUID().uuidString)")
+    let root =
+      directory.map { URL(fileURLWithPath: $0) }
+      ?? FileManager.default.temporaryDirectory.appendingPathComponent(
+        "dxkit-bench-cassette-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
     defer { if directory == nil { try? FileManager.default.removeItem(at: root) } }
     if !machine {
@@ -66,8 +68,9 @@ struct CassetteBenchmark: AsyncParsableCommand {
       let perRequest = Self.seconds(ContinuousClock.now - start) / Double(count) * 1e6
       firstReplay = firstReplay ?? perRequest
       if machine {
-        print("size=\(size) build_s=\(Self.format(build)) open_ms=\(Self.format(openMedian * 1e3)) "
-          + "replay_us=\(Self.format(perRequest))")
+        print(
+          "size=\(size) build_s=\(Self.format(build)) open_ms=\(Self.format(openMedian * 1e3)) "
+            + "replay_us=\(Self.format(perRequest))")
       } else {
         print(
           String(size).padding(toLength: 10, withPad: " ", startingAt: 0)
@@ -93,7 +96,8 @@ struct CassetteBenchmark: AsyncParsableCommand {
   static func interaction(_ index: Int) -> DXCassetteInteraction {
     let recorded = request(index, nonce: "nonce-\(index)-recorded", reordered: false)
     let response = DXTransportResponse(
-      status: 200, headers: DXHTTPHeaders([("Content-Type", "application/json"), ("X-Request-ID", "req-\(index)")]),
+      status: 200,
+      headers: DXHTTPHeaders([("Content-Type", "application/json"), ("X-Request-ID", "req-\(index)")]),
       body: Data(
         (#"{"id":"record-\#(index)","project":"project-bench","name":"object \#(index)","state":"closed","#
           + #""created":\#(1_700_000_000 + index),"properties":{"k":"v"},"tags":["a","b"]}"#).utf8))

@@ -94,7 +94,9 @@ public final class DXMockServer {
       guard !state.stopped else {
         throw DXMockServerError.invalidConfiguration("a stopped server cannot be started again")
       }
-      guard state.daemon == nil else { throw DXMockServerError.invalidConfiguration("the server is already running") }
+      guard state.daemon == nil else {
+        throw DXMockServerError.invalidConfiguration("the server is already running")
+      }
       var options = HTTPDaemon.Options()
       options.host = configuration.host
       options.port = configuration.port

@@ -69,25 +69,34 @@ struct DXMockServerCommand: ParsableCommand {
   @Option(name: .customLong("replay"), help: "Serve this cassette instead of the platform (no network).")
   var replayCassette: String?
 
-  @Option(name: .customLong("record"), help: "Proxy every request to --upstream and record it into this cassette.")
+  @Option(
+    name: .customLong("record"), help: "Proxy every request to --upstream and record it into this cassette.")
   var recordCassette: String?
 
   @Option(help: "The server --record proxies to, e.g. http://127.0.0.1:8124 or https://api.dnanexus.com.")
   var upstream: String?
 
-  @Option(name: .customLong("record-mode"), help: "With --record: all (default), newEpisodes, once, none or passthrough.")
+  @Option(
+    name: .customLong("record-mode"),
+    help: "With --record: all (default), newEpisodes, once, none or passthrough.")
   var recordMode = "all"
 
-  @Option(name: .customLong("usage-log"), help: "With --replay: append the id of every interaction served to this file.")
+  @Option(
+    name: .customLong("usage-log"),
+    help: "With --replay: append the id of every interaction served to this file.")
   var usageLog: String?
 
   @Flag(name: .customLong("allow-repeats"), help: "With --replay: an interaction may answer more than once.")
   var allowRepeats = false
 
-  @Option(name: .customLong("ignore-field"), help: "A volatile JSON body field left out of matching (repeatable; nonce always is).")
+  @Option(
+    name: .customLong("ignore-field"),
+    help: "A volatile JSON body field left out of matching (repeatable; nonce always is).")
   var ignoredFields: [String] = []
 
-  @Option(name: .customLong("redact"), help: "With --record: another literal secret to redact (repeatable; the client's token always is).")
+  @Option(
+    name: .customLong("redact"),
+    help: "With --record: another literal secret to redact (repeatable; the client's token always is).")
   var redactedSecrets: [String] = []
 
   /// The server configuration the flags describe.
@@ -138,7 +147,9 @@ struct DXMockServerCommand: ParsableCommand {
     switch (replayCassette, recordCassette) {
     case (nil, nil):
       guard upstream == nil else { throw ValidationError("--upstream needs --record CASSETTE") }
-      guard usageLog == nil, !allowRepeats else { throw ValidationError("--usage-log and --allow-repeats need --replay") }
+      guard usageLog == nil, !allowRepeats else {
+        throw ValidationError("--usage-log and --allow-repeats need --replay")
+      }
       return nil
     case (let path?, nil):
       guard upstream == nil else { throw ValidationError("--upstream goes with --record, not --replay") }

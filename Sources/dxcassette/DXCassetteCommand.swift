@@ -33,11 +33,7 @@ struct DXCassetteCommand: ParsableCommand {
     } catch let error as DXCassetteToolError {
       fail("\(error)")
     } catch {
-      let code = exitCode(for: error)
-      if code == .success { exit(withError: error) }
-      if code == .validationFailure || error is ValidationError {
-        fail(message(for: error))
-      }
+      if exitCode(for: error) == .success { exit(withError: error) }  // --help, --version
       fail(message(for: error))
     }
   }

@@ -28,7 +28,9 @@ struct CassetteConcurrencyTests {
     let all = try DXCassette(path: path, access: .readOnly).interactions()
     #expect(all.count == tasks * perTask * 2)
     #expect(Set(all.compactMap(\.id)).count == all.count)
-    let bodies = all.filter { $0.path == "/record/new" }.map { String(decoding: $0.request.body, as: UTF8.self) }
+    let bodies = all.filter { $0.path == "/record/new" }.map {
+      String(decoding: $0.request.body, as: UTF8.self)
+    }
     let expected = (0..<tasks).flatMap { task in (0..<perTask).map { #"{"task":\#(task),"i":\#($0)}"# } }
     #expect(bodies.sorted() == expected.sorted())
     let whoamiSequences = all.filter { $0.path == "/system/whoami" }.map(\.sequence)

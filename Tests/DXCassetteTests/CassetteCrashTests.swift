@@ -21,7 +21,9 @@ struct CassetteCrashTests {
     let deadline = ContinuousClock.now + .seconds(60)
     var index = 0
     while index < 1_000_000, ContinuousClock.now < deadline {
-      _ = try? await transport.send(S.post("/record-\(index)/describe", #"{"i":\#(index),"pad":"\#(String(repeating: "x", count: 200))"}"#))
+      _ = try? await transport.send(
+        S.post(
+          "/record-\(index)/describe", #"{"i":\#(index),"pad":"\#(String(repeating: "x", count: 200))"}"#))
       index += 1
     }
   }
@@ -62,7 +64,8 @@ struct CassetteCrashTests {
     let replay = DXReplayTransport(cassette: cassette)
     for (offset, interaction) in all.enumerated() {
       #expect(interaction.path == "/record-\(offset)/describe", "committed in order, none lost in between")
-      let result = await CassetteFaultTests.result(replay, S.post(interaction.path, String(decoding: interaction.request.body, as: UTF8.self)))
+      let result = await CassetteFaultTests.result(
+        replay, S.post(interaction.path, String(decoding: interaction.request.body, as: UTF8.self)))
       #expect(CassetteFaultTests.outcome(result) == interaction.outcome)
     }
   }

@@ -43,8 +43,10 @@ struct CassetteFaultTests {
         status: 503, headers: DXHTTPHeaders([("Retry-After", "2"), ("Content-Type", "application/json")]),
         body: Data(#"{"error":{"type":"ServiceUnavailable","message":"later"}}"#.utf8))),
     .response(
-      DXTransportResponse(status: 200, body: Data(#"{"id":"us"#.utf8), bodyEnd: .truncated(declared: 19, received: 9))),
-    .response(DXTransportResponse(status: 200, body: Data("not json, no length".utf8), bodyEnd: .closeDelimited)),
+      DXTransportResponse(
+        status: 200, body: Data(#"{"id":"us"#.utf8), bodyEnd: .truncated(declared: 19, received: 9))),
+    .response(
+      DXTransportResponse(status: 200, body: Data("not json, no length".utf8), bodyEnd: .closeDelimited)),
     .failure(.connectionReset("Connection reset by peer")),
     .failure(.connectionRefused("ECONNREFUSED")),
     .failure(.noResponse("server closed the connection")),
@@ -89,7 +91,9 @@ struct CassetteFaultTests {
     }
   }
 
-  static func outcome(_ result: Result<DXTransportResponse, DXTransportError>) -> DXCassetteInteraction.Outcome {
+  static func outcome(_ result: Result<DXTransportResponse, DXTransportError>)
+    -> DXCassetteInteraction.Outcome
+  {
     switch result {
     case .success(let response): return .response(response)
     case .failure(let error): return .failure(error)
@@ -115,7 +119,8 @@ struct CassetteFaultTests {
       results.append("error: \(error)")
     }
     do {
-      results.append(String(describing: try await client.recordNew(["project": "project-none", "name": "r"])))
+      results.append(
+        String(describing: try await client.recordNew(["project": "project-none", "name": "r"])))
     } catch {
       results.append("error: \(error)")
     }
@@ -154,7 +159,8 @@ struct CassetteFaultTests {
     let replay = DXReplayTransport(cassette: cassette)
     let replayClock = CassetteTestClock()
     let client = DXClient(
-      platform: Self.platform(baseURL, token: "another-token-entirely"), transport: replay, clock: replayClock,
+      platform: Self.platform(baseURL, token: "another-token-entirely"), transport: replay,
+      clock: replayClock,
       random: CassetteFixedRandom())
     let replayedResults = await Self.session(client)
     #expect(replayedResults == recordedResults)

@@ -40,7 +40,9 @@ struct CassetteMatchingTests {
       matching: DXCassetteMatching(ignoredBodyFields: ["nonce", "input.seed"]))
     let replay = DXReplayTransport(cassette: cassette, allowPlaybackRepeats: true)
     #expect(
-      S.text(try await replay.send(S.post("/record/new", #"{"input":{"seed":2,"nonce":"y"},"name":"r","nonce":"b"}"#)))
+      S.text(
+        try await replay.send(
+          S.post("/record/new", #"{"input":{"seed":2,"nonce":"y"},"name":"r","nonce":"b"}"#)))
         == "rec")
     #expect(S.text(try await replay.send(S.post("/record/new", #"{"name":"r","input":{}}"#))) == "rec")
     // A dotted path is ignored only there.
@@ -101,7 +103,8 @@ struct CassetteMatchingTests {
   @Test func methodMatters() async throws {
     let cassette = try cassette([(DXTransportRequest(method: "PUT", url: "http://h/upload"), "put")])
     await #expect(throws: DXCassetteError.self) {
-      try await DXReplayTransport(cassette: cassette).send(DXTransportRequest(method: "POST", url: "http://h/upload"))
+      try await DXReplayTransport(cassette: cassette).send(
+        DXTransportRequest(method: "POST", url: "http://h/upload"))
     }
   }
 
@@ -123,16 +126,19 @@ struct CassetteMatchingTests {
     one.headers["X-Project"] = "project-1"
     var two = S.post("/x")
     two.headers["X-Project"] = "project-2"
-    let custom = try cassette([(one, "one"), (two, "two")], matching: DXCassetteMatching(custom: [projectHeader]))
+    let custom = try cassette(
+      [(one, "one"), (two, "two")], matching: DXCassetteMatching(custom: [projectHeader]))
     #expect(S.text(try await DXReplayTransport(cassette: custom).send(two)) == "two")
-    let byHeader = try cassette([(one, "one"), (two, "two")], matching: DXCassetteMatching(headers: ["x-project"]))
+    let byHeader = try cassette(
+      [(one, "one"), (two, "two")], matching: DXCassetteMatching(headers: ["x-project"]))
     #expect(S.text(try await DXReplayTransport(cassette: byHeader).send(two)) == "two")
     let loose = try cassette([(one, "one"), (two, "two")])
     #expect(S.text(try await DXReplayTransport(cassette: loose).send(two)) == "one")
   }
 
   @Test func bodyMatchingCanBeTurnedOff() async throws {
-    let cassette = try cassette([(S.post("/x", #"{"a":1}"#), "any")], matching: DXCassetteMatching(body: false))
+    let cassette = try cassette(
+      [(S.post("/x", #"{"a":1}"#), "any")], matching: DXCassetteMatching(body: false))
     #expect(S.text(try await DXReplayTransport(cassette: cassette).send(S.post("/x", #"{"a":2}"#))) == "any")
   }
 

@@ -10,10 +10,12 @@ struct CassetteMissTests {
 
   private func recorded() throws -> DXCassette {
     let cassette = try DXCassette(path: S.cassettePath("miss.dxcassette"))
-    try cassette.append(.init(request: S.post("/system/whoami"), outcome: .response(S.ok(#"{"id":"user-a"}"#))))
+    try cassette.append(
+      .init(request: S.post("/system/whoami"), outcome: .response(S.ok(#"{"id":"user-a"}"#))))
     try cassette.append(
       .init(
-        request: S.post("/record-1/describe", #"{"fields":{"name":true},"name":"a","tags":["x","y"],"nonce":"1"}"#),
+        request: S.post(
+          "/record-1/describe", #"{"fields":{"name":true},"name":"a","tags":["x","y"],"nonce":"1"}"#),
         outcome: .response(S.ok("{}"))))
     try cassette.append(
       .init(request: S.post("/record-1/close", "{}"), outcome: .response(S.ok("{}"))))
@@ -50,7 +52,10 @@ struct CassetteMissTests {
       Issue.record("expected a miss")
     } catch let error as DXCassetteError {
       #expect(error.candidate?.id == 3)
-      #expect(error.differences == [.init(field: "path", requestValue: #""/record-2/close""#, recordedValue: #""/record-1/close""#)])
+      #expect(
+        error.differences == [
+          .init(field: "path", requestValue: #""/record-2/close""#, recordedValue: #""/record-1/close""#)
+        ])
       #expect(error.message.hasSuffix(#"path: "/record-2/close" ≠ "/record-1/close""#))
     }
     do {
@@ -84,7 +89,9 @@ struct CassetteMissTests {
     do {
       _ = try await twice.send(S.post("/a"))
     } catch let error as DXCassetteError {
-      #expect(error.message.contains("all 2 matching interactions were already played; enable allowPlaybackRepeats"))
+      #expect(
+        error.message.contains("all 2 matching interactions were already played; enable allowPlaybackRepeats")
+      )
     }
   }
 

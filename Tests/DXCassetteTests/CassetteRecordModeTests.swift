@@ -74,7 +74,8 @@ struct CassetteRecordModeTests {
     let all = try DXCassette(path: path).interactions()
     #expect(all.map(\.path) == ["/b", "/a", "/a"], "the old /a is replaced, /b (untouched) is kept")
     #expect(all.map(\.sequence) == [0, 0, 1])
-    #expect(all.compactMap(\.response).map(S.text) == [#"{"n":2,"path":"/b"}"#, #"{"fresh":1}"#, #"{"fresh":2}"#])
+    #expect(
+      all.compactMap(\.response).map(S.text) == [#"{"n":2,"path":"/b"}"#, #"{"fresh":1}"#, #"{"fresh":2}"#])
   }
 
   @Test func passthroughNeitherReplaysNorRecords() async throws {
@@ -91,9 +92,13 @@ struct CassetteRecordModeTests {
     let path = S.cassettePath()
     let failing = DXClosureTransport { _ in throw DXTransportError.connectionRefused("nobody home") }
     let transport = try S.recording(try DXCassette(path: path), mode: .once, base: failing)
-    await #expect(throws: DXTransportError.connectionRefused("nobody home")) { try await transport.send(S.post("/a")) }
+    await #expect(throws: DXTransportError.connectionRefused("nobody home")) {
+      try await transport.send(S.post("/a"))
+    }
     let replay = DXReplayTransport(cassette: try DXCassette(path: path, access: .readOnly))
-    await #expect(throws: DXTransportError.connectionRefused("nobody home")) { try await replay.send(S.post("/a")) }
+    await #expect(throws: DXTransportError.connectionRefused("nobody home")) {
+      try await replay.send(S.post("/a"))
+    }
   }
 
   @Test func otherErrorsAreNotRecorded() async throws {

@@ -134,7 +134,8 @@ struct CassetteSecretTests {
     let cassette = try DXCassette(path: S.cassettePath(), secrets: DXSecretScanner(tokens: [recordedToken]))
     try cassette.append(
       .init(
-        request: S.post("/x", #"{"securityContext":{"auth_token":"\#(recordedToken)"},"a":1}"#, token: recordedToken),
+        request: S.post(
+          "/x", #"{"securityContext":{"auth_token":"\#(recordedToken)"},"a":1}"#, token: recordedToken),
         outcome: .response(S.ok("ok"))))
     // Replayed with another token: the redacted field still matches.
     let otherToken = "Zz9Yy8Xx7Ww6Vv5Uu4Tt3Ss2Rr1Qq0Pp"
@@ -145,7 +146,8 @@ struct CassetteSecretTests {
   }
 
   @Test func shapesAreDetected() {
-    #expect(DXSecretScanner.bearerCredentials(in: "Authorization: Bearer abc.DEF-123_xyz") == ["abc.DEF-123_xyz"])
+    #expect(
+      DXSecretScanner.bearerCredentials(in: "Authorization: Bearer abc.DEF-123_xyz") == ["abc.DEF-123_xyz"])
     #expect(DXSecretScanner.bearerCredentials(in: "Bearer [REDACTED]").isEmpty)
     #expect(DXSecretScanner.bearerCredentials(in: "bearer short").isEmpty)
     #expect(DXSecretScanner.jsonWebTokens(in: "x \(Self.jwt) y") == [Self.jwt])

@@ -13,17 +13,22 @@ struct CassetteStoreTests {
     let path = S.cassettePath()
     let date = Date(timeIntervalSince1970: 1_800_000_000.25)
     let request = DXTransportRequest(
-      method: "POST", url: "http://h/file-1/describe?x=1", headers: DXHTTPHeaders([("X-A", "1"), ("x-a", "2"), ("Y", "3")]),
+      method: "POST", url: "http://h/file-1/describe?x=1",
+      headers: DXHTTPHeaders([("X-A", "1"), ("x-a", "2"), ("Y", "3")]),
       body: Data(#"{"b":1,"a":2}"#.utf8))
     let outcomes: [DXCassetteInteraction.Outcome] = [
-      .response(DXTransportResponse(status: 200, headers: ["Content-Type": "application/json"], body: Data("{}".utf8))),
+      .response(
+        DXTransportResponse(status: 200, headers: ["Content-Type": "application/json"], body: Data("{}".utf8))
+      ),
       .response(
         DXTransportResponse(
           status: 503, headers: ["Retry-After": "2"], body: Data(), bodyEnd: .complete)),
       .response(
-        DXTransportResponse(status: 200, body: Data(#"{"id":"fi"#.utf8), bodyEnd: .truncated(declared: 20, received: 9))),
+        DXTransportResponse(
+          status: 200, body: Data(#"{"id":"fi"#.utf8), bodyEnd: .truncated(declared: 20, received: 9))),
       .response(DXTransportResponse(status: 200, body: Data("not json".utf8), bodyEnd: .closeDelimited)),
-      .failure(.connectionReset("reset by peer")), .failure(.connectionRefused()), .failure(.noResponse("closed")),
+      .failure(.connectionReset("reset by peer")), .failure(.connectionRefused()),
+      .failure(.noResponse("closed")),
       .failure(.readTimeout("30 s")), .failure(.connectTimeout()),
       .failure(DXTransportError(.init(rawValue: "someFutureKind"), message: "kept as is")),
     ]
@@ -31,7 +36,8 @@ struct CassetteStoreTests {
       let cassette = try DXCassette(path: path)
       for outcome in outcomes {
         try cassette.append(
-          DXCassetteInteraction(request: request, outcome: outcome, duration: .milliseconds(12), recordedAt: date))
+          DXCassetteInteraction(
+            request: request, outcome: outcome, duration: .milliseconds(12), recordedAt: date))
       }
       #expect(try cassette.count() == outcomes.count)
     }
@@ -72,7 +78,8 @@ struct CassetteStoreTests {
     }
 
     let text = directory.appendingPathComponent("text.dxcassette").path
-    try Data(String(repeating: "definitely not sqlite ", count: 20).utf8).write(to: URL(fileURLWithPath: text))
+    try Data(String(repeating: "definitely not sqlite ", count: 20).utf8).write(
+      to: URL(fileURLWithPath: text))
     do {
       _ = try DXCassette(path: text, access: .readOnly)
       Issue.record("expected corrupt")
@@ -118,7 +125,8 @@ struct CassetteStoreTests {
       try db.execute(
         insert,
         [
-          1, "POST", "http://h/system/whoami", #"{"Content-Type":"application/json"}"#, .blob(Data("{}".utf8)), 503,
+          1, "POST", "http://h/system/whoami", #"{"Content-Type":"application/json"}"#,
+          .blob(Data("{}".utf8)), 503,
           #"{"Retry-After":"1"}"#, .blob(Data()), nil, "2026-01-02T03:04:05Z",
         ])
       try db.execute(
@@ -165,7 +173,8 @@ struct CassetteStoreTests {
     let path = S.cassettePath()
     do {
       let cassette = try DXCassette(path: path)
-      try cassette.append(.init(request: S.post("/a/describe", #"{"x":1,"seed":5}"#), outcome: .response(S.ok("1"))))
+      try cassette.append(
+        .init(request: S.post("/a/describe", #"{"x":1,"seed":5}"#), outcome: .response(S.ok("1"))))
     }
     let bytesBefore = try Data(contentsOf: URL(fileURLWithPath: path))
     let ignoringSeed = DXCassetteMatching(ignoredBodyFields: ["nonce", "seed"])
@@ -187,7 +196,8 @@ struct CassetteStoreTests {
     // Read-write: the stored keys and fingerprint change.
     let writable = try DXCassette(path: path, access: .readWrite, matching: ignoringSeed)
     #expect(try writable.metadata("matcher_fingerprint") == ignoringSeed.fingerprint)
-    #expect(S.text(try await DXReplayTransport(cassette: writable).send(S.post("/a/describe", #"{"x":1}"#))) == "1")
+    #expect(
+      S.text(try await DXReplayTransport(cassette: writable).send(S.post("/a/describe", #"{"x":1}"#))) == "1")
   }
 
   @Test func readOnlyCassetteRefusesWrites() throws {

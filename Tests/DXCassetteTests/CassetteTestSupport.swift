@@ -71,7 +71,9 @@ enum CassetteTestSupport {
   }
 
   /// The body text of a response.
-  static func text(_ response: DXTransportResponse) -> String { String(decoding: response.body, as: UTF8.self) }
+  static func text(_ response: DXTransportResponse) -> String {
+    String(decoding: response.body, as: UTF8.self)
+  }
 }
 
 // `calls` is only touched with `lock` held; `respond` is immutable and Sendable.

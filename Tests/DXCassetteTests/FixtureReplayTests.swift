@@ -14,9 +14,24 @@ struct FixtureReplayTests {
 
   static func path(_ name: String) -> String { directory + "/\(name).dxcassette" }
 
-  /// A replay transport over a fixture, opened read-only so the committed file is never touched.
-  static func replay(_ name: String) throws -> DXReplayTransport {
-    DXReplayTransport(cassette: try DXCassette(path: path(name), access: .readOnly))
+  /// A private copy of a fixture in a per-test directory: opening a WAL database, even read-only, leaves
+  /// companion files beside it, and parallel tests must not share them.
+  static func copy(_ name: String) throws -> String {
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "dx-fixture-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+    let target = directory.appendingPathComponent("\(name).dxcassette").path
+    try FileManager.default.copyItem(atPath: path(name), toPath: target)
+    return target
+  }
+
+  /// Opens a private copy of a fixture read-only, runs `body`, and removes the copy.
+  static func withFixture<T>(_ name: String, _ body: (DXCassette) async throws -> T) async throws -> T {
+    let copy = try copy(name)
+    defer { try? FileManager.default.removeItem(atPath: (copy as NSString).deletingLastPathComponent) }
+    let cassette = try DXCassette(path: copy, access: .readOnly)
+    defer { cassette.close() }
+    return try await body(cassette)
   }
 
   /// A client that can only replay: an API server nobody listens on, a clock that never waits.
@@ -40,82 +55,85 @@ struct FixtureReplayTests {
 
   @Test("every recorded interaction replays exactly, in order, from its own request", arguments: names)
   func everyInteractionReplays(name: String) async throws {
-    let cassette = try DXCassette(path: Self.path(name), access: .readOnly)
-    defer { cassette.close() }
-    let interactions = try cassette.interactions()
-    #expect(interactions.count >= 5)
-    let replay = DXReplayTransport(cassette: cassette)
-    for interaction in interactions {
-      do {
-        let response = try await replay.send(interaction.request)
-        #expect(response == interaction.response, "#\(interaction.id ?? 0)")
-      } catch let error as DXTransportError {
-        #expect(error == interaction.failure, "#\(interaction.id ?? 0)")
+    try await Self.withFixture(name) { cassette in
+      let interactions = try cassette.interactions()
+      #expect(interactions.count >= 5)
+      let replay = DXReplayTransport(cassette: cassette)
+      for interaction in interactions {
+        do {
+          let response = try await replay.send(interaction.request)
+          #expect(response == interaction.response, "#\(interaction.id ?? 0)")
+        } catch let error as DXTransportError {
+          #expect(error == interaction.failure, "#\(interaction.id ?? 0)")
+        }
       }
+      #expect(replay.playedIDs.count == interactions.count)
     }
-    #expect(replay.playedIDs.count == interactions.count)
   }
 
   @Test("platform fixture: a DXClient session replays offline")
   func platformSession() async throws {
-    let client = Self.client(try Self.replay("platform"), clock: FixtureClock())
-    let whoami = try await client.systemWhoami()
-    #expect(whoami["id"] == "user-alice")
-    let project = try await client.request(
-      .route("/project/new"),
-      data: .json(["name": "fixtures", "description": "recorded by record-fixtures.sh"]))
-    let projectID = try #require(project["id"]?.stringValue)
-    #expect(projectID.hasPrefix("project-"))
-    let describe = try await client.request(.route("/\(projectID)/describe"))
-    #expect(describe["name"] == "fixtures")
-    // A recorded platform error replays as the same error.
-    do {
-      _ = try await client.request(.route("/record-000000000000000000000000/describe"))
-      Issue.record("expected ResourceNotFound")
-    } catch let error as DXAPIError {
-      #expect(error.name == "ResourceNotFound")
+    try await Self.withFixture("platform") { cassette in
+      let client = Self.client(DXReplayTransport(cassette: cassette), clock: FixtureClock())
+      let whoami = try await client.systemWhoami()
+      #expect(whoami["id"] == "user-alice")
+      let project = try await client.request(
+        .route("/project/new"),
+        data: .json(["name": "fixtures", "description": "recorded by record-fixtures.sh"]))
+      let projectID = try #require(project["id"]?.stringValue)
+      #expect(projectID.hasPrefix("project-"))
+      let describe = try await client.request(.route("/\(projectID)/describe"))
+      #expect(describe["name"] == "fixtures")
+      // A recorded platform error replays as the same error.
+      do {
+        _ = try await client.request(.route("/record-000000000000000000000000/describe"))
+        Issue.record("expected ResourceNotFound")
+      } catch let error as DXAPIError {
+        #expect(error.name == "ResourceNotFound")
+      }
     }
   }
 
   @Test("faults fixture: retries replay deterministically — same attempts, same delays, same result")
   func faultsSession() async throws {
-    let replay = try Self.replay("faults")
+    let first = try await Self.withFixture("faults") { cassette in try await Self.faultsRun(cassette) }
+    #expect(first.played == 9)
+    // 503 with Retry-After: 2 first; then truncated, close-delimited, reset, no response and a 500,
+    // each retried once.
+    #expect(first.sleeps.first == .seconds(2))
+    #expect(first.sleeps.count == 6)
+    // Replaying again gives the very same schedule.
+    let second = try await Self.withFixture("faults") { cassette in try await Self.faultsRun(cassette) }
+    #expect(second.sleeps == first.sleeps)
+  }
+
+  /// The faults session with a DXClient: returns the delays asked of the clock and the played count.
+  static func faultsRun(_ cassette: DXCassette) async throws -> (sleeps: [Duration], played: Int) {
+    let replay = DXReplayTransport(cassette: cassette)
     let clock = FixtureClock()
     let client = Self.client(replay, clock: clock)
-    // 503 with Retry-After: 2, then the answer.
     let first = try await client.systemWhoami()
     #expect(first["id"] == "user-alice")
-    #expect(clock.sleeps.first == .seconds(2))
-    // Truncated, close-delimited, reset, no response: each retried, then the answer.
     let second = try await client.systemWhoami()
     #expect(second["id"] == "user-alice")
-    // A 500 is retried too.
     let projects = try await client.request(.route("/system/findProjects"))
     #expect(projects["results"] != nil)
-    #expect(replay.playedIDs.count == 9)
-    #expect(clock.sleeps.count == 6)
-    // Replaying again gives the very same schedule.
-    let again = FixtureClock()
-    let client2 = Self.client(try Self.replay("faults"), clock: again)
-    _ = try await client2.systemWhoami()
-    _ = try await client2.systemWhoami()
-    _ = try await client2.request(.route("/system/findProjects"))
-    #expect(again.sleeps == clock.sleeps)
+    return (clock.sleeps, replay.playedIDs.count)
   }
 
   @Test("files fixture: the file's bytes replay through the recorded transfer URLs")
   func filesSession() async throws {
-    let cassette = try DXCassette(path: Self.path("files"), access: .readOnly)
-    defer { cassette.close() }
-    let interactions = try cassette.interactions()
-    let put = try #require(interactions.first { $0.request.method == "PUT" })
-    #expect(put.request.body == Data("hello, cassette\n".utf8))
-    #expect(put.path.hasPrefix("/F/upload/file-"))
-    let get = try #require(interactions.first { $0.request.method == "GET" })
-    #expect(get.response?.body == Data("hello, cassette\n".utf8))
-    let replay = DXReplayTransport(cassette: cassette)
-    let bytes = try await replay.send(DXTransportRequest(method: "GET", url: "http://anywhere" + get.path))
-    #expect(bytes.body == Data("hello, cassette\n".utf8))
+    try await Self.withFixture("files") { cassette in
+      let interactions = try cassette.interactions()
+      let put = try #require(interactions.first { $0.request.method == "PUT" })
+      #expect(put.request.body == Data("hello, cassette\n".utf8))
+      #expect(put.path.hasPrefix("/F/upload/file-"))
+      let get = try #require(interactions.first { $0.request.method == "GET" })
+      #expect(get.response?.body == Data("hello, cassette\n".utf8))
+      let replay = DXReplayTransport(cassette: cassette)
+      let bytes = try await replay.send(DXTransportRequest(method: "GET", url: "http://anywhere" + get.path))
+      #expect(bytes.body == Data("hello, cassette\n".utf8))
+    }
   }
 }
 

@@ -149,7 +149,8 @@ struct ServerCassetteTests {
           #expect(message.contains("no recorded interaction matches POST /system/whoami"), "\(message)")
           #expect(message.contains("nearest candidate"), "\(message)")
           #expect(
-            miss?["error"]?["details"]?["differences"]?.arrayValue?.first?["field"]?.stringValue?.hasPrefix("body") == true)
+            miss?["error"]?["details"]?["differences"]?.arrayValue?.first?["field"]?.stringValue?.hasPrefix(
+              "body") == true)
         }
       }
       let log = try String(contentsOfFile: usage, encoding: .utf8)
@@ -176,6 +177,32 @@ struct ServerCassetteTests {
           cassettePath: directory + "/x.dxcassette", upstream: "http://127.0.0.1:1",
           options: .init(recordMode: "sometimes"))
       }
+    }
+  }
+
+  @Test(
+    "--record refuses to write a secret it cannot redact: 401 PermissionDenied naming the field, nothing written"
+  )
+  func recordRefusesSecret() async throws {
+    try await withServerCassetteDirectory { directory in
+      let path = directory + "/refused.dxcassette"
+      try await withCassetteServer(backend: nil) { upstream in
+        let backend = try DXCassetteRecordBackend(cassettePath: path, upstream: upstream.baseURL)
+        try await withCassetteServer(backend: backend) { recorder in
+          try await DXLiveTransport.withTransport { client in
+            let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJlc2ln"
+            let (status, json, _) = try await client.json(
+              "POST", recorder.baseURL + "/system/whoami", body: #"{"note":"\#(jwt)"}"#)
+            #expect(status == 401, "\(String(describing: json))")
+            #expect(json?["error"]?["type"] == "PermissionDenied")
+            #expect(json?["error"]?["message"]?.stringValue?.contains("request.body.note") == true)
+            let (okStatus, _, _) = try await client.json("POST", recorder.baseURL + "/system/whoami")
+            #expect(okStatus == 200)
+          }
+        }
+        await backend.shutdown()
+      }
+      #expect(try DXCassetteTool.list(path).split(separator: "\n").count == 1)
     }
   }
 

@@ -196,7 +196,7 @@ struct ToolExportTests {
     #expect(truncated.contains("cut short: 9 of 19"))
     let stats = DXCassetteToolFormat.stats(sample, fileBytes: 4096)
     #expect(stats.hasPrefix("4 interactions, 3 faults"))
-    #expect(stats.contains("  POST /system/whoami: 2"))
+    #expect(stats.contains("  POST /system/whoami: 3"))
     #expect(stats.contains("  connectionReset: 1"))
     #expect(
       DXCassetteToolFormat.routeName("/file-B3xQ9kV2pJ8yZ4fG6mN1tR0w/describe") == "/file-xxxx/describe")

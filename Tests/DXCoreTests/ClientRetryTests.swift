@@ -56,7 +56,9 @@ struct ClientRetryTests {
     let warnings = store.withLock { $0 }.filter { $0.0 == .warning }.map(\.1)
     #expect(warnings.count == 2)
     let first = try #require(warnings.first)
-    #expect(first.hasPrefix("["))
+    // time.ctime(): "Fri Nov 27 07:29:05 2026".
+    let ctime = /\[(Mon|Tue|Wed|Thu|Fri|Sat|Sun) [A-Z][a-z]{2} [ 0-9]\d \d{2}:\d{2}:\d{2} \d{4}\] .*/
+    #expect(first.wholeMatch(of: ctime) != nil)
     #expect(
       first.hasSuffix(
         "] POST http://127.0.0.1:9/x: boom, code 500. Request Time=1795764543.25, Request ID=unavailable. "

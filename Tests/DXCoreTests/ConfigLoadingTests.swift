@@ -271,9 +271,11 @@ struct ConfigLoadingTests {
   @Test("DX_CA_CERT: a bundle path or NOVERIFY")
   func caCert() throws {
     try withTemporaryDirectory { root in
-      let noVerify = try DXConfiguration.load(environment: ["DX_CA_CERT": "NOVERIFY"], fileSystem: roots(root))
+      let noVerify = try DXConfiguration.load(
+        environment: ["DX_CA_CERT": "NOVERIFY"], fileSystem: roots(root))
       #expect(noVerify.caCertificate == .noVerify)
-      let bundle = try DXConfiguration.load(environment: ["DX_CA_CERT": "/etc/ca.pem"], fileSystem: roots(root))
+      let bundle = try DXConfiguration.load(
+        environment: ["DX_CA_CERT": "/etc/ca.pem"], fileSystem: roots(root))
       #expect(bundle.caCertificate == .bundle(path: "/etc/ca.pem"))
     }
   }

@@ -129,4 +129,49 @@ struct FaultSpecTests {
     #expect(DXFault.truncate(sendBytes: 3).summary == "truncate sendBytes=3")
     #expect(DXFault.delay(ms: 9).summary == "delay ms=9")
   }
+
+  @Test("random specs and rule JSON never crash: they parse or throw InvalidInput")
+  func robustness() throws {
+    var generator = SplitMix64(seed: 99)
+    let words = [
+      "POST", "get", "/x", "/file-*/close", "*", "status=503", "status", "truncate", "truncate=3",
+      "sendBytes=-1",
+      "delay=", "ms=99999999999999999999", "times=", "skip=1", "every=0", "probability=nan",
+      "probability=1e-400",
+      "=", "==", "\"", "'", "id=", "retryAfter=", "message=\"a b\"", "reset", "empty", "noContentLength", "%",
+      "\u{0}", "é", "status=5e2",
+    ]
+    for _ in 0..<2_000 {
+      let count = Int(generator.next() % 6)
+      let spec = (0..<count).map { _ in words[Int(generator.next() % UInt64(words.count))] }.joined(
+        separator: " ")
+      do {
+        let rule = try DXFaultRule(spec: spec)
+        #expect(try DXFaultRule(spec: rule.spec) == rule, "\(spec)")
+      } catch {
+        #expect(error.status == 422, "\(spec)")
+      }
+    }
+    let values: [DXJSON] = [
+      .null, true, 0, -1, 1.5, 1e300, "", "x", [], [:], ["type": "status"],
+      ["type": "delay", "ms": .double(1e20)],
+      ["type": "truncate", "sendBytes": .integer(Int.max)], ["type": "status", "status": .integer(Int.min)],
+    ]
+    let keys = [
+      "match", "fault", "times", "skip", "every", "probability", "id", "spec", "method", "path", "type",
+    ]
+    for _ in 0..<2_000 {
+      var object: [String: DXJSON] = [:]
+      for _ in 0..<Int(generator.next() % 5) {
+        let key = keys[Int(generator.next() % UInt64(keys.count))]
+        object[key] = values[Int(generator.next() % UInt64(values.count))]
+      }
+      if generator.next() % 2 == 0 { object["fault"] = ["type": "reset"] }
+      do {
+        _ = try DXFaultRule(json: .object(object))
+      } catch {
+        #expect(error.status == 422, "\(object)")
+      }
+    }
+  }
 }

@@ -111,6 +111,18 @@ struct PlatformFileTests {
     #expect(h.error("/\(id)/close")?.type == "InvalidState")
   }
 
+  @Test func emptyLastPartAndRanges() throws {
+    let h = try PlatformHarness()
+    let project = try h.newProject()
+    let first = Data(repeating: 7, count: 5_242_880)
+    let id = try Self.upload(h, project: project, parts: [first, Data()])
+    let url = try h.call("/\(id)/download", [:])["url"]?.stringValue ?? ""
+    #expect(
+      h.transfer("GET", url, headers: ["Range": "bytes=5242870-"])?.body == Data(repeating: 7, count: 10))
+    #expect(h.transfer("GET", url)?.body.count == 5_242_880)
+    #expect(h.transfer("HEAD", url)?.body.isEmpty == true)
+  }
+
   @Test func emptyFileClosesWithSizeZero() throws {
     let h = try PlatformHarness()
     let project = try h.newProject()

@@ -85,9 +85,18 @@ run upload "$DX" upload "$WORK/big.bin" --path /data/big.bin --brief --wait && F
 run "file parts" "$DX" api "$FILE" describe '{"fields": {"parts": true, "size": true}}' && check \
   "upload is multi-part" bash -c "$PY -c 'import json,sys; d=json.load(sys.stdin); assert len(d[\"parts\"])>=2, d; assert d[\"size\"]==17825792' <<<'$LAST'"
 run download "$DX" download "$FILE" -o "$WORK/big.out" -f && check "downloaded bytes identical" cmp -s "$WORK/big.bin" "$WORK/big.out"
+# Faults apply to the transfer URLs too: one 503 on the part upload and one on the download; dx retries.
+fault() {
+  curl -sf -X POST "http://127.0.0.1:$PORT/__admin/faults" -H 'Content-Type: application/json' \
+    --data "{\"match\": {\"method\": \"$1\", \"path\": \"$2\"}, \"fault\": {\"type\": \"status\", \"status\": 503, \"retryAfter\": 0}, \"times\": 1}" >/dev/null
+}
+fault PUT '/F/upload/*'
+fault GET '/F/download/*'
 printf 'hello from the mock\nsecond line\n' >"$WORK/hello.txt"
 run "upload text" "$DX" upload "$WORK/hello.txt" --path /hello.txt --brief --wait
 run cat "$DX" cat /hello.txt && check "cat" equals "$(printf 'hello from the mock\nsecond line')"
+FAULTED=$(curl -sf "http://127.0.0.1:$PORT/__admin/requests" | "$PY" -c 'import json,sys; print(sum(1 for r in json.load(sys.stdin)["requests"] if r.get("status") == 503 and r["path"].startswith("/F/")))')
+LAST=$FAULTED; check "upload and download URLs got the injected 503s (and dx retried)" equals 2
 # 8. find data / projects
 run "find name" "$DX" find data --name rec2 --brief && check "find data --name" contains "$RECORD"
 run "find glob" "$DX" find data --name '*.bin' --brief && check "find data glob" contains "$FILE"

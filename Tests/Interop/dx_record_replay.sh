@@ -188,4 +188,74 @@ else
 fi
 if [ -s "$WORK/usage.log" ]; then pass "the replayer wrote a usage log"; else fail "the replayer wrote a usage log"; fi
 
+if [ -x "$TOOL" ]; then
+  # The replay used every recorded interaction: pruning with its usage log drops nothing.
+  before=$(cksum <"$CASSETTE")
+  pruned=$("$TOOL" prune "$CASSETTE" --usage-log "$WORK/usage.log" --dry-run 2>&1)
+  if echo "$pruned" | grep -q "would drop 0 of"; then
+    pass "prune --dry-run: the replay used every interaction"
+  else
+    fail "prune --dry-run: the replay used every interaction" "$pruned"
+  fi
+  [ "$before" = "$(cksum <"$CASSETTE")" ] && pass "prune --dry-run leaves the cassette as it was" \
+    || fail "prune --dry-run leaves the cassette as it was"
+
+  # git textconv: `git diff` of a cassette shows JSON lines.
+  if command -v git >/dev/null; then
+    repo="$WORK/repo"
+    mkdir -p "$repo"
+    (
+      cd "$repo" || exit 1
+      git init -q . && git config user.email t@example.com && git config user.name t
+      echo '*.dxcassette diff=dxcassette' >.gitattributes
+      git config diff.dxcassette.textconv "$(cd "$(dirname "$TOOL")" && pwd)/$(basename "$TOOL") export"
+      cp "$CASSETTE" s.dxcassette
+      git add . && git commit -q -m one
+      head -n 3 "$WORK/usage.log" >"$WORK/usage3.log"
+      "$TOOL" prune s.dxcassette --usage-log "$WORK/usage3.log" >/dev/null
+      git diff -- s.dxcassette >"$WORK/git.diff"
+    )
+    if grep -q '^-      "id": 4,' "$WORK/git.diff" && grep -q '"method": "' "$WORK/git.diff"; then
+      pass "git diff shows a cassette change as JSON through the textconv driver"
+    else
+      fail "git diff shows a cassette change as JSON through the textconv driver" "$(head -n 20 "$WORK/git.diff")"
+    fi
+  fi
+fi
+
+# A recorder killed with SIGKILL mid-session leaves a valid cassette with every completed exchange.
+KILLED="$WORK/killed.dxcassette"
+start upstream2 --seed 1 --token "$TOKEN"
+UPSTREAM2_PORT=$PORT
+start killed --record "$KILLED" --upstream "http://127.0.0.1:$UPSTREAM2_PORT"
+for _ in 1 2 3; do
+  curl -sS --max-time 10 -X POST -H "Authorization: Bearer $TOKEN" -d '{}' \
+    "http://127.0.0.1:$PORT/system/whoami" >/dev/null
+done
+kill -KILL "$killed_PID"
+wait "$killed_PID" 2>/dev/null
+stop upstream2
+if [ -x "$TOOL" ]; then
+  count=$("$TOOL" list "$KILLED" 2>&1 | grep -c "POST /system/whoami")
+  if [ "$count" = "3" ]; then
+    pass "a SIGKILLed recorder's cassette opens with its 3 completed exchanges"
+  else
+    fail "a SIGKILLed recorder's cassette opens with its 3 completed exchanges" "$("$TOOL" list "$KILLED" 2>&1)"
+  fi
+fi
+start replay2 --replay "$KILLED"
+answers=0
+for _ in 1 2 3; do
+  body=$(curl -sS --max-time 10 -X POST -H "Authorization: Bearer other-token-123456" -d '{}' \
+    "http://127.0.0.1:$PORT/system/whoami")
+  case "$body" in *user-alice*) answers=$((answers + 1)) ;; esac
+done
+fourth=$(curl -sS --max-time 10 -o /dev/null -w '%{http_code}' -X POST -d '{}' "http://127.0.0.1:$PORT/system/whoami")
+stop replay2
+if [ "$answers" = "3" ] && [ "$fourth" = "404" ]; then
+  pass "the killed recorder's exchanges replay (any token), then a miss gets 404"
+else
+  fail "the killed recorder's exchanges replay (any token), then a miss gets 404" "answers=$answers fourth=$fourth"
+fi
+
 finish

@@ -45,7 +45,8 @@ import urllib3  # noqa: E402
 
 
 class Server:
-    def __init__(self):
+    def __init__(self, extra_args=()):
+        self.extra_args = list(extra_args)
         self.tmp = tempfile.mkdtemp(prefix="dx-mock-server-interop-")
         self.port_file = os.path.join(self.tmp, "port")
         self.log_path = os.path.join(self.tmp, "server.log")
@@ -57,7 +58,8 @@ class Server:
             raise RuntimeError("server binary not found: %s (set DX_MOCK_SERVER)" % SERVER)
         log = open(self.log_path, "wb")
         self.proc = subprocess.Popen(
-            [SERVER, "--port", "0", "--port-file", self.port_file, "--token", TOKEN, "--seed", "7"],
+            [SERVER, "--port", "0", "--port-file", self.port_file, "--token", TOKEN, "--seed", "7"]
+            + self.extra_args,
             stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
         deadline = time.monotonic() + START_TIMEOUT
         while time.monotonic() < deadline:
@@ -366,6 +368,51 @@ def case_400_on_put_with_platform_body_not_retried(server):
     expect_sleeps(outcome, [])
 
 
+def case_bad_json_retried_for_get(server):
+    # BadJSONInReply is retried for GET without always_retry. The retry reaches the platform, which
+    # only takes POST, so the call then ends with the platform's (unretried) 4xx.
+    server.add_fault(rule({"type": "noContentLength"}, method="GET", times=1))
+    outcome = call_dxpy(WHOAMI, method="GET")
+    entries = expect_attempts(server, WHOAMI, 2)
+    check(entries[0]["fault"] == "noContentLength", "journal fault %r" % entries[0]["fault"])
+    check(outcome.error is not None and getattr(outcome.error, "code", 0) // 100 == 4,
+          "expected the platform's 4xx for GET, got %s" % describe(outcome))
+    expect_sleeps(outcome, [1])
+
+
+def case_retry_after_http_date_falls_back(server):
+    # A Retry-After that is not an integer (an HTTP date) falls through to the normal backoff.
+    server.add_fault(rule({"type": "status", "status": 503, "retryAfter": "Wed, 21 Oct 2015 07:28:00 GMT"}, times=3))
+    outcome = call_dxpy(WHOAMI, max_retries=1)
+    expect_success(outcome)
+    expect_attempts(server, WHOAMI, 4)
+    expect_sleeps(outcome, [1, (1, 2), (2, 4)])
+
+
+def case_startup_rules_and_reset(server):
+    # Rules from --fault and --faults apply from the first request and come back after /__admin/reset.
+    faults_file = os.path.join(server.tmp, "faults.json")
+    with open(faults_file, "w") as f:
+        json.dump({"faults": [{"match": {"path": "/system/*"}, "fault": {"type": "empty"}, "times": 1}]}, f)
+    other = Server(extra_args=["--fault", "POST /system/whoami status=500 times=1 skip=1", "--faults", faults_file])
+    try:
+        other.start()
+        dxpy.set_api_server_info(host="127.0.0.1", port=other.port, protocol="http")
+        for round_number in range(2):
+            first = call_dxpy(WHOAMI)
+            expect_success(first)
+            # Request 1: the file's empty fault (the --fault rule skips it); request 2: the 500.
+            check(len(first.sleeps) == 2, "round %d: expected 2 retries, got %r" % (round_number, first.sleeps))
+            statuses = [e["status"] for e in other.journal(WHOAMI)]
+            check(statuses == [None, 500, 200], "round %d: statuses %r" % (round_number, statuses))
+            status, body = other.admin("POST", "/__admin/reset")
+            check(status == 200, "reset answered %s %s" % (status, body))
+            check(other.journal(WHOAMI) == [], "the journal survived the reset")
+    finally:
+        dxpy.set_api_server_info(host="127.0.0.1", port=server.port, protocol="http")
+        other.stop()
+
+
 def case_max_retries_exhausted(server):
     server.add_fault(rule({"type": "status", "status": 500}))
     outcome = call_dxpy(WHOAMI, max_retries=2)
@@ -456,12 +503,15 @@ CASES = [
     case_delay_longer_than_timeout_always_retry,
     case_400_on_post_not_retried,
     case_400_on_put_with_platform_body_not_retried,
+    case_bad_json_retried_for_get,
+    case_retry_after_http_date_falls_back,
     case_max_retries_exhausted,
     case_custom_error_type,
     case_skip_schedule,
     case_every_schedule,
     case_probability_is_seeded,
     case_same_nonce_on_every_attempt,
+    case_startup_rules_and_reset,
 ]
 
 

@@ -49,11 +49,11 @@ LAST=$($T "$DX" new record "$PROJECT:/keep/last" --brief)
 kill -9 "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null; SERVER_PID=""
 
 start
-check "project survives" bash -c "$T '$DX' find projects --brief | grep -q '$PROJECT'"
-check "folders survive" bash -c "$T '$DX' ls '$PROJECT:/keep' | grep -q 'deep/'"
+check "project survives" bash -c "$T '$DX' find projects --brief | grep -F '$PROJECT' >/dev/null"
+check "folders survive" bash -c "$T '$DX' ls '$PROJECT:/keep' | grep -F 'deep/' >/dev/null"
 check "record details survive" bash -c "[ \"\$($T '$DX' get_details '$RECORD' | tr -d ' \n')\" = '{\"n\":42}' ]"
-check "record found by property" bash -c "$T '$DX' find data --property color=blue --brief | grep -q '$RECORD'"
-check "record found by tag" bash -c "$T '$DX' find data --tag kept --brief | grep -q '$RECORD'"
+check "record found by property" bash -c "$T '$DX' find data --property color=blue --brief | grep -F '$RECORD' >/dev/null"
+check "record found by tag" bash -c "$T '$DX' find data --tag kept --brief | grep -F '$RECORD' >/dev/null"
 check "last acknowledged write survives" bash -c "$T '$DX' describe '$LAST' >/dev/null"
 $T "$DX" download "$FILE" -o "$WORK/back.bin" -f >/dev/null 2>&1
 check "file bytes survive" cmp -s "$WORK/data.bin" "$WORK/back.bin"

@@ -109,17 +109,20 @@ extension DXCassette {
   func differences(_ request: DXTransportRequest, _ recorded: DXTransportRequest) -> [DXCassetteDifference] {
     var result: [DXCassetteDifference] = []
     if matching.method, request.method.uppercased() != recorded.method.uppercased() {
-      result.append(.init(field: "method", requestValue: quoted(request.method), recordedValue: quoted(recorded.method)))
+      result.append(
+        .init(field: "method", requestValue: quoted(request.method), recordedValue: quoted(recorded.method)))
     }
     let requestPath = DXCassetteURL.path(of: request.url)
     let recordedPath = DXCassetteURL.path(of: recorded.url)
     if matching.path, requestPath != recordedPath {
-      result.append(.init(field: "path", requestValue: quoted(requestPath), recordedValue: quoted(recordedPath)))
+      result.append(
+        .init(field: "path", requestValue: quoted(requestPath), recordedValue: quoted(recordedPath)))
     }
     let requestQuery = DXCassetteURL.query(of: request.url)
     let recordedQuery = DXCassetteURL.query(of: recorded.url)
     if matching.query, requestQuery != recordedQuery {
-      result.append(.init(field: "query", requestValue: quoted(requestQuery), recordedValue: quoted(recordedQuery)))
+      result.append(
+        .init(field: "query", requestValue: quoted(requestQuery), recordedValue: quoted(recordedQuery)))
     }
     for name in matching.headers where !secrets.redactedHeaders.contains(name.lowercased()) {
       let mine = request.headers.values(for: name)
@@ -127,7 +130,8 @@ extension DXCassette {
       if mine != theirs {
         result.append(
           .init(
-            field: "headers.\(name)", requestValue: mine.isEmpty ? "missing" : quoted(mine.joined(separator: ", ")),
+            field: "headers.\(name)",
+            requestValue: mine.isEmpty ? "missing" : quoted(mine.joined(separator: ", ")),
             recordedValue: theirs.isEmpty ? "missing" : quoted(theirs.joined(separator: ", "))))
       }
     }
@@ -135,7 +139,8 @@ extension DXCassette {
       result += bodyDifferences(request.body, recorded.body)
     }
     for matcher in matching.custom where !matcher.matches(request, recorded: recorded) {
-      result.append(.init(field: "matcher.\(matcher.name)", requestValue: "rejected", recordedValue: "required"))
+      result.append(
+        .init(field: "matcher.\(matcher.name)", requestValue: "rejected", recordedValue: "required"))
     }
     return result
   }
@@ -151,15 +156,22 @@ extension DXCassette {
       return result
     case (nil, nil):
       if mine == theirs { return [] }
-      return [.init(field: "body", requestValue: Self.describe(raw: mine), recordedValue: Self.describe(raw: theirs))]
+      return [
+        .init(
+          field: "body", requestValue: Self.describe(raw: mine), recordedValue: Self.describe(raw: theirs))
+      ]
     case (let left?, nil):
-      return [.init(field: "body", requestValue: Self.render(left), recordedValue: Self.describe(raw: theirs))]
+      return [
+        .init(field: "body", requestValue: Self.render(left), recordedValue: Self.describe(raw: theirs))
+      ]
     case (nil, let right?):
       return [.init(field: "body", requestValue: Self.describe(raw: mine), recordedValue: Self.render(right))]
     }
   }
 
-  private static func diff(_ left: DXJSON?, _ right: DXJSON?, path: String, into result: inout [DXCassetteDifference]) {
+  private static func diff(
+    _ left: DXJSON?, _ right: DXJSON?, path: String, into result: inout [DXCassetteDifference]
+  ) {
     if left == right { return }
     switch (left, right) {
     case (.object(let mine)?, .object(let theirs)?):

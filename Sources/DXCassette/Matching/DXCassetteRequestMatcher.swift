@@ -23,7 +23,8 @@ public struct DXCassetteClosureMatcher: DXCassetteRequestMatcher {
   /// - Parameters:
   ///   - name: The name shown in miss diffs.
   ///   - predicate: `(request, recorded) -> Bool`.
-  public init(name: String, _ predicate: @escaping @Sendable (DXTransportRequest, DXTransportRequest) -> Bool) {
+  public init(name: String, _ predicate: @escaping @Sendable (DXTransportRequest, DXTransportRequest) -> Bool)
+  {
     self.name = name
     self.predicate = predicate
   }

@@ -238,7 +238,9 @@ public struct DXSecretScanner: Sendable, Hashable {
     switch json {
     case .string(let value): body(path, key, value)
     case .array(let elements):
-      for (index, element) in elements.enumerated() { walk(element, path: "\(path)[\(index)]", key: key, body) }
+      for (index, element) in elements.enumerated() {
+        walk(element, path: "\(path)[\(index)]", key: key, body)
+      }
     case .object(let members):
       for name in members.keys.sorted() {
         if let value = members[name] { walk(value, path: "\(path).\(name)", key: name, body) }
@@ -321,9 +323,14 @@ public struct DXSecretScanner: Sendable, Hashable {
 
   /// Whether a header or JSON key names something secret.
   static func isAuthField(_ key: String) -> Bool {
-    let normalized = String(key.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) })
-    if normalized == "auth" || normalized == "authorization" || normalized == "proxyauthorization" { return true }
-    for word in ["token", "secret", "password", "passwd", "apikey", "credential", "cookie", "session", "privatekey"]
+    let normalized = String(
+      key.lowercased().unicodeScalars.filter { CharacterSet.alphanumerics.contains($0) })
+    if normalized == "auth" || normalized == "authorization" || normalized == "proxyauthorization" {
+      return true
+    }
+    for word in [
+      "token", "secret", "password", "passwd", "apikey", "credential", "cookie", "session", "privatekey",
+    ]
     where normalized.contains(word) {
       return true
     }

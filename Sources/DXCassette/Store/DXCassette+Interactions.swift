@@ -34,7 +34,8 @@ extension DXCassette {
 
   /// Appends `interaction`; when `replacingMatchesBelow` is set, first deletes the interactions
   /// with the same match key and an id below it (record mode `all`).
-  func append(_ interaction: DXCassetteInteraction, replacingMatchesBelow limit: Int64?) throws(DXCassetteError)
+  func append(_ interaction: DXCassetteInteraction, replacingMatchesBelow limit: Int64?)
+    throws(DXCassetteError)
     -> DXCassetteInteraction
   {
     try requireWritable()
@@ -102,7 +103,9 @@ extension DXCassette {
   /// - Throws: ``DXCassetteError``.
   public func removeAll() throws(DXCassetteError) {
     try requireWritable()
-    try storage { try database.transaction { try database.execute("DELETE FROM interaction; DELETE FROM match_key") } }
+    try storage {
+      try database.transaction { try database.execute("DELETE FROM interaction; DELETE FROM match_key") }
+    }
   }
 
   /// Redacts and scans; throws when a secret remains.
@@ -181,7 +184,8 @@ extension DXCassette {
       }
     }
     guard let found else {
-      throw DXCassetteError(kind: .interactionNotFound, message: "\(path): no interaction #\(id)", cassettePath: path)
+      throw DXCassetteError(
+        kind: .interactionNotFound, message: "\(path): no interaction #\(id)", cassettePath: path)
     }
     return found
   }
@@ -217,7 +221,8 @@ extension DXCassette {
     try storage {
       try database.withLock {
         let statement = try database.prepare(
-          "SELECT interaction_id FROM match_key WHERE method = ? AND path = ? AND body = ? ORDER BY interaction_id")
+          "SELECT interaction_id FROM match_key WHERE method = ? AND path = ? AND body = ? ORDER BY interaction_id"
+        )
         defer { statement.reset() }
         try statement.bind([.text(key.method), .text(key.path), .text(key.body)])
         var ids: [Int64] = []
@@ -274,7 +279,8 @@ extension DXCassette {
       }
     }
     guard let found else {
-      throw DXCassetteError(kind: .interactionNotFound, message: "\(path): no interaction #\(id)", cassettePath: path)
+      throw DXCassetteError(
+        kind: .interactionNotFound, message: "\(path): no interaction #\(id)", cassettePath: path)
     }
     return found
   }
@@ -295,7 +301,8 @@ extension DXCassette {
       }
     }
     guard let found else {
-      throw DXCassetteError(kind: .interactionNotFound, message: "\(path): no interaction #\(id)", cassettePath: path)
+      throw DXCassetteError(
+        kind: .interactionNotFound, message: "\(path): no interaction #\(id)", cassettePath: path)
     }
     return found
   }

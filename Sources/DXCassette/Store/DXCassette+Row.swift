@@ -18,7 +18,8 @@ extension DXCassette {
     init(_ interaction: DXCassetteInteraction) {
       let request = interaction.request
       var values: [DXSQLiteValue] = [
-        .text(request.method), .text(request.url), .text(Self.encodeHeaders(request.headers)), .blob(request.body),
+        .text(request.method), .text(request.url), .text(Self.encodeHeaders(request.headers)),
+        .blob(request.body),
       ]
       switch interaction.outcome {
       case .response(let response):
@@ -38,7 +39,9 @@ extension DXCassette {
           .text(bodyEnd), declared, received, .null, .null,
         ]
       case .failure(let error):
-        values += [.null, .null, .null, .null, .null, .null, .text(error.kind.rawValue), .text(error.message)]
+        values += [
+          .null, .null, .null, .null, .null, .null, .text(error.kind.rawValue), .text(error.message),
+        ]
       }
       let (seconds, attoseconds) = interaction.duration.components
       let nanoseconds = seconds.multipliedReportingOverflow(by: 1_000_000_000)
@@ -63,7 +66,9 @@ extension DXCassette {
 
     /// Decodes status, response_headers, response_body, body_end, declared_length, received_length,
     /// error_kind, error_message starting at column `offset`.
-    static func decodeOutcome(_ row: DXSQLiteStatement, from offset: Int) throws -> DXCassetteInteraction.Outcome {
+    static func decodeOutcome(_ row: DXSQLiteStatement, from offset: Int) throws
+      -> DXCassetteInteraction.Outcome
+    {
       if let kind = row.string(at: offset + 6) {
         return .failure(DXTransportError(.init(rawValue: kind), message: row.string(at: offset + 7) ?? ""))
       }
@@ -88,7 +93,8 @@ extension DXCassette {
     static func decodeHeaders(_ text: String?) throws -> DXHTTPHeaders {
       guard let text, !text.isEmpty else { return DXHTTPHeaders() }
       guard let pairs = (try? DXJSON(parsing: text))?.arrayValue else {
-        throw DXCassetteError(kind: .invalidData, message: "stored headers are not a JSON array: \(text.prefix(80))")
+        throw DXCassetteError(
+          kind: .invalidData, message: "stored headers are not a JSON array: \(text.prefix(80))")
       }
       var fields: [DXHTTPHeaders.Field] = []
       fields.reserveCapacity(pairs.count)
@@ -96,7 +102,8 @@ extension DXCassette {
         guard let items = pair.arrayValue, items.count == 2, let name = items[0].stringValue,
           let value = items[1].stringValue
         else {
-          throw DXCassetteError(kind: .invalidData, message: "stored header is not a [name, value] pair: \(pair)")
+          throw DXCassetteError(
+            kind: .invalidData, message: "stored header is not a [name, value] pair: \(pair)")
         }
         fields.append(.init(name: name, value: value))
       }
@@ -133,7 +140,8 @@ extension DXCassetteInteraction {
 
     /// Creates a summary.
     public init(
-      id: Int64, method: String, url: String, status: Int?, errorKind: DXTransportError.Kind?, bodyEnd: String?,
+      id: Int64, method: String, url: String, status: Int?, errorKind: DXTransportError.Kind?,
+      bodyEnd: String?,
       requestBodySize: Int, responseBodySize: Int, sequence: Int, duration: Duration, recordedAt: Date
     ) {
       self.id = id

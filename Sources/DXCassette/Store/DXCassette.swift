@@ -90,7 +90,8 @@ public final class DXCassette {
     }
     do {
       try Self.prepareSchema(database, path: path, readOnly: isReadOnly, logger: logger)
-      try Self.ensureKeys(database, matching: matching, secrets: secrets, readOnly: isReadOnly, logger: logger)
+      try Self.ensureKeys(
+        database, matching: matching, secrets: secrets, readOnly: isReadOnly, logger: logger)
       hadInteractionsWhenOpened = try database.scalar("SELECT 1 FROM interaction LIMIT 1") != nil
     } catch let error as DXCassetteError {
       database.close()
@@ -228,7 +229,8 @@ public final class DXCassette {
   private static func fillKeys(
     _ db: DXSQLiteDatabase, table: String, matching: DXCassetteMatching, secrets: DXSecretScanner
   ) throws {
-    let insert = try db.prepare("INSERT INTO \(table)(interaction_id, method, path, body) VALUES (?, ?, ?, ?)")
+    let insert = try db.prepare(
+      "INSERT INTO \(table)(interaction_id, method, path, body) VALUES (?, ?, ?, ?)")
     let select = try db.prepare("SELECT id, method, url, request_body FROM main.interaction ORDER BY id")
     try select.query { row in
       let key = matching.key(

@@ -94,7 +94,8 @@ public struct DXCassetteInteraction: Sendable, Hashable {
 enum DXCassetteURL {
   /// The path without scheme, authority and query: `http://h:1/a/b?x=1` → `/a/b`.
   static func path(of url: String) -> String {
-    let withoutQuery = url.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first
+    let withoutQuery =
+      url.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first
       .map(String.init) ?? url
     guard let schemeEnd = withoutQuery.range(of: "://") else {
       return withoutQuery.isEmpty ? "/" : withoutQuery

@@ -72,8 +72,10 @@ enum DXCassetteMigrations {
       let sequence = counts[key, default: 0]
       counts[key] = sequence + 1
       let recordedText = row.string(at: 9) ?? ""
-      let recordedAt = fractional.date(from: recordedText) ?? formatter.date(from: recordedText) ?? Date(
-        timeIntervalSince1970: 0)
+      let recordedAt =
+        fractional.date(from: recordedText) ?? formatter.date(from: recordedText)
+        ?? Date(
+          timeIntervalSince1970: 0)
       var values: [DXSQLiteValue] = [
         .integer(row.int64(at: 0)), .text(method), .text(url), .text(try v1Headers(row.string(at: 3))),
         .blob(body),
@@ -101,7 +103,8 @@ enum DXCassetteMigrations {
   private static func v1Headers(_ text: String?) throws -> String {
     guard let text, !text.isEmpty else { return "[]" }
     guard let object = (try? DXJSON(parsing: text))?.objectValue else {
-      throw DXCassetteError(kind: .invalidData, message: "v1 headers are not a JSON object: \(text.prefix(80))")
+      throw DXCassetteError(
+        kind: .invalidData, message: "v1 headers are not a JSON object: \(text.prefix(80))")
     }
     var headers = DXHTTPHeaders()
     for name in object.keys.sorted() {

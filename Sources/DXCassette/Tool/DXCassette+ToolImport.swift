@@ -7,18 +7,21 @@ extension DXCassette {
   /// `id` when it has one (`dxcassette import`, and the rewrites of `redact` and `prune`), so a
   /// cassette's ids survive export → import and a usage log stays valid after a prune.
   ///
-  /// The sequence is recomputed as ``append(_:)`` does. An interaction without an id gets the next one.
+  /// With `keepSequences` each interaction keeps its ``DXCassetteInteraction/sequence`` (an import is
+  /// faithful to its export); otherwise it is recomputed as ``append(_:)`` does (after a prune). An
+  /// interaction without an id gets the next one.
   /// - Returns: The interactions as stored.
   /// - Throws: ``DXCassetteError`` — `secretDetected` (nothing is written), `readOnly`, `storage`
   ///   (e.g. an id given twice).
   @discardableResult
-  func appendKeepingIDs(_ interactions: [DXCassetteInteraction]) throws(DXCassetteError)
+  func appendKeepingIDs(_ interactions: [DXCassetteInteraction], keepSequences: Bool) throws(DXCassetteError)
     -> [DXCassetteInteraction]
   {
     try requireWritable()
     let prepared = try interactions.map { (interaction) throws(DXCassetteError) in
       var checked = try checked(interaction)
       checked.id = interaction.id
+      checked.sequence = interaction.sequence
       return checked
     }
     return try storage {
@@ -27,9 +30,11 @@ extension DXCassette {
           let key = self.key(for: interaction.request)
           let keyArguments: [DXSQLiteValue] = [.text(key.method), .text(key.path), .text(key.body)]
           var stored = interaction
-          stored.sequence = Self.intValue(
-            try database.scalar(
-              "SELECT count(*) FROM match_key WHERE method = ? AND path = ? AND body = ?", keyArguments))
+          if !keepSequences {
+            stored.sequence = Self.intValue(
+              try database.scalar(
+                "SELECT count(*) FROM match_key WHERE method = ? AND path = ? AND body = ?", keyArguments))
+          }
           let id: Int64
           if let given = interaction.id {
             id = given

@@ -179,7 +179,7 @@ public enum DXCassetteTool {
       lines.insert("\(path): would drop \(dropped.count) of \(interactions.count) interactions", at: 0)
       return lines.joined(separator: "\n")
     }
-    if !dropped.isEmpty { try rewrite(path, secrets: DXSecretScanner(), with: kept) }
+    if !dropped.isEmpty { try rewrite(path, secrets: DXSecretScanner(), with: kept, keepSequences: false) }
     lines.insert(
       "\(path): dropped \(dropped.count) of \(interactions.count) interactions, kept \(kept.count)", at: 0)
     return lines.joined(separator: "\n")
@@ -187,7 +187,15 @@ public enum DXCassetteTool {
 
   /// The ids in a usage log.
   static func readUsageLog(_ path: String) throws(DXCassetteToolError) -> Set<Int64> {
-    guard let data = FileManager.default.contents(atPath: path) else { throw .fileNotFound(path) }
+    // A file handle also reads a pipe (`--usage-log <(…)`), which FileManager does not.
+    guard let handle = FileHandle(forReadingAtPath: path) else { throw .fileNotFound(path) }
+    defer { try? handle.close() }
+    let data: Data
+    do {
+      data = try handle.readToEnd() ?? Data()
+    } catch {
+      throw .io(path, "cannot read: \(error.localizedDescription)")
+    }
     guard let text = String(data: data, encoding: .utf8) else {
       throw .init(kind: .invalidUsageLog, message: "\(path) is not UTF-8 text")
     }
@@ -286,9 +294,10 @@ public enum DXCassetteTool {
 
   /// Builds a cassette of `interactions` (ids kept) in a temporary file beside `path`, then renames it
   /// over `path`. On any failure the temporary file is removed and `path` is untouched.
-  static func rewrite(_ path: String, secrets: DXSecretScanner, with interactions: [DXCassetteInteraction])
-    throws(DXCassetteToolError)
-  {
+  static func rewrite(
+    _ path: String, secrets: DXSecretScanner, with interactions: [DXCassetteInteraction],
+    keepSequences: Bool = true
+  ) throws(DXCassetteToolError) {
     let url = URL(fileURLWithPath: path)
     let directory = url.deletingLastPathComponent().path
     let temporary = directory + "/." + url.lastPathComponent + ".\(UUID().uuidString.prefix(8)).tmp"
@@ -300,7 +309,7 @@ public enum DXCassetteTool {
     do throws(DXCassetteError) {
       let cassette = try DXCassette(path: temporary, access: .create, secrets: secrets, logger: quiet)
       do {
-        try cassette.appendKeepingIDs(interactions)
+        try cassette.appendKeepingIDs(interactions, keepSequences: keepSequences)
         cassette.close()
       } catch {
         cassette.close()

@@ -42,10 +42,12 @@ public struct DXRecordingTransport: DXTransportMiddleware {
     cassette: DXCassette, mode: DXCassetteRecordMode = .once, allowPlaybackRepeats: Bool = false,
     usageLogPath: String? = nil, now: @escaping @Sendable () -> Date = { Date() }
   ) throws(DXCassetteError) {
-    if cassette.isReadOnly, mode != .none, mode != .passthrough, !(mode == .once && cassette.hadInteractionsWhenOpened)
+    if cassette.isReadOnly, mode != .none, mode != .passthrough,
+      !(mode == .once && cassette.hadInteractionsWhenOpened)
     {
       throw DXCassetteError(
-        kind: .readOnly, message: "\(cassette.path): opened read-only, cannot record in mode \(mode.rawValue)",
+        kind: .readOnly,
+        message: "\(cassette.path): opened read-only, cannot record in mode \(mode.rawValue)",
         cassettePath: cassette.path)
     }
     self.mode = mode

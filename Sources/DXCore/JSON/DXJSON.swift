@@ -81,6 +81,12 @@ extension DXJSON {
     return nil
   }
 
+  /// The element at `index`, or `nil` when this is not an array or the index is out of range.
+  public subscript(index: Int) -> DXJSON? {
+    if case .array(let elements) = self, elements.indices.contains(index) { return elements[index] }
+    return nil
+  }
+
   /// The name of this value's JSON type, as used in error messages (`"object"`, `"string"`, …).
   public var typeName: String {
     switch self {

@@ -19,7 +19,8 @@ import Logging
 /// `http://<this server>/__proxy/<scheme>/<authority>/<path>`; such a request is forwarded to the original
 /// URL and recorded under it, so file bytes are recorded (and replayed) too.
 ///
-/// A refused write (a secret the recorder cannot redact) answers 403 `PermissionDenied` naming the
+/// A refused write (a secret the recorder cannot redact) answers `PermissionDenied` (HTTP 401, as the
+/// platform does) naming the
 /// field; a miss in a replaying record mode (`once` on a full cassette, `none`) answers 404 as
 /// ``DXCassetteReplayBackend`` does.
 public final class DXCassetteRecordBackend: DXMockBackend {

@@ -93,11 +93,14 @@ struct HTTPConnection {
   /// running with `MHD_USE_TURBO`, which closes without `shutdown()` first.
   @discardableResult
   func armReset() -> Bool {
-    let fd = dx_mhd_connection_fd(handle)
+    let fd = socket
     guard fd >= 0 else { return false }
     var option = linger(l_onoff: 1, l_linger: 0)
     return setsockopt(fd, SOL_SOCKET, SO_LINGER, &option, socklen_t(MemoryLayout<linger>.size)) == 0
   }
+
+  /// The connection's socket, or -1 when unavailable.
+  var socket: Int32 { dx_mhd_connection_fd(handle) }
 
   // MARK: - Suspension
 

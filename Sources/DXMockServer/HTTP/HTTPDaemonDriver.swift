@@ -97,9 +97,14 @@ final class HTTPDaemonDriver {
       return deliver(plan, exchange, connection)
     case .sleep(let milliseconds):
       suspend(exchange, connection)
-      timerQueue.asyncAfter(deadline: .now() + .milliseconds(max(0, milliseconds))) { [self] in
+      // A timer source with no leeway: `asyncAfter` may coalesce wake-ups, which shows up as latency.
+      let timer = DispatchSource.makeTimerSource(queue: timerQueue)
+      timer.schedule(deadline: .now() + .milliseconds(max(0, milliseconds)), leeway: .nanoseconds(0))
+      timer.setEventHandler { [self] in
         resume(exchange)
+        timer.cancel()
       }
+      timer.resume()
       return .YES
     case .await(let work):
       suspend(exchange, connection)
@@ -168,7 +173,7 @@ final class HTTPDaemonDriver {
     case .truncate(let mock, let sendBytes):
       status = mock.status
       let sent = max(0, min(sendBytes, mock.body.count))
-      response = HTTPResponse.truncated(mock.body, sendBytes: sent)
+      response = HTTPResponse.truncated(mock.body, sendBytes: sent, socket: connection.socket)
       delivery = HTTPDelivery(
         status: mock.status, declaredBytes: mock.body.count, sentBytes: sent, outcome: .truncated)
       addHeaders(mock, exchange, to: response)
@@ -184,16 +189,16 @@ final class HTTPDaemonDriver {
       let armed = connection.armReset()
       handler.delivered(
         exchange,
-        HTTPDelivery(status: nil, declaredBytes: nil, sentBytes: 0, outcome: armed ? .reset : .closed))
+        HTTPDelivery(status: nil, declaredBytes: nil, sentBytes: nil, outcome: armed ? .reset : .closed))
       return .NO
     case .empty:
       handler.delivered(
-        exchange, HTTPDelivery(status: nil, declaredBytes: nil, sentBytes: 0, outcome: .closed))
+        exchange, HTTPDelivery(status: nil, declaredBytes: nil, sentBytes: nil, outcome: .closed))
       return .NO
     }
     guard let response, connection.queue(response, status: status) else {
       handler.delivered(
-        exchange, HTTPDelivery(status: nil, declaredBytes: nil, sentBytes: 0, outcome: .failed))
+        exchange, HTTPDelivery(status: nil, declaredBytes: nil, sentBytes: nil, outcome: .failed))
       return .NO
     }
     handler.delivered(exchange, delivery)

@@ -56,8 +56,8 @@ struct HTTPDelivery: Sendable, Hashable {
   var status: Int?
   /// The `Content-Length` declared, or `nil` when none was sent.
   var declaredBytes: Int?
-  /// The body bytes handed to the wire.
-  var sentBytes: Int
+  /// The body bytes handed to the wire, or `nil` when no response was sent.
+  var sentBytes: Int?
   /// How it ended.
   var outcome: Outcome
 }

@@ -27,8 +27,14 @@ final class HTTPResponse {
 
   /// Declares `Content-Length: body.count` but produces only the first `sendBytes` bytes; the content
   /// reader then reports an error and libmicrohttpd closes the connection after flushing what it has.
-  static func truncated(_ body: Data, sendBytes: Int) -> HTTPResponse? {
-    let source = BodySource(bytes: [UInt8](body), limit: max(0, min(sendBytes, body.count)))
+  ///
+  /// With `sendBytes` 0, libmicrohttpd 0.9.75 marks the connection closed but only cleans it up on the
+  /// connection's next socket event, so the client would wait for its timeout. The reader therefore also
+  /// shuts down the sending side of `socket` (the headers are already sent when the body reader first
+  /// runs): the client sees the head, then FIN, and its close is the event that finishes the cleanup.
+  static func truncated(_ body: Data, sendBytes: Int, socket: Int32) -> HTTPResponse? {
+    let limit = max(0, min(sendBytes, body.count))
+    let source = BodySource(bytes: [UInt8](body), limit: limit, shutdownSocket: limit == 0 ? socket : -1)
     return fromCallback(size: UInt64(body.count), source: source)
   }
 
@@ -36,7 +42,7 @@ final class HTTPResponse {
   /// (`MHD_SIZE_UNKNOWN` with `MHD_RF_HTTP_1_0_COMPATIBLE_STRICT`).
   static func closeDelimited(_ body: Data) -> HTTPResponse? {
     let bytes = [UInt8](body)
-    let source = BodySource(bytes: bytes, limit: bytes.count)
+    let source = BodySource(bytes: bytes, limit: bytes.count, shutdownSocket: -1)
     guard let response = fromCallback(size: dx_mhd_size_unknown(), source: source) else { return nil }
     guard dx_mhd_set_response_flags(response.handle, .RF_HTTP_1_0_COMPATIBLE_STRICT) == .YES else {
       return nil
@@ -57,10 +63,13 @@ final class HTTPResponse {
   private final class BodySource {
     let bytes: [UInt8]
     let limit: Int
+    /// A socket to shut down for writing when the limit is reached at offset 0, or -1.
+    let shutdownSocket: Int32
 
-    init(bytes: [UInt8], limit: Int) {
+    init(bytes: [UInt8], limit: Int, shutdownSocket: Int32) {
       self.bytes = bytes
       self.limit = limit
+      self.shutdownSocket = shutdownSocket
     }
   }
 
@@ -74,6 +83,7 @@ final class HTTPResponse {
         let source = Unmanaged<BodySource>.fromOpaque(context).takeUnretainedValue()
         let offset = Int(clamping: position)
         guard offset < source.limit else {
+          if offset == 0, source.shutdownSocket >= 0 { shutdown(source.shutdownSocket, Int32(SHUT_WR)) }
           return source.limit < source.bytes.count
             ? MHD_CONTENT_READER_END_WITH_ERROR : MHD_CONTENT_READER_END_OF_STREAM
         }

@@ -137,7 +137,8 @@ final class RequestJournal {
   /// The body as kept: redacted, capped at ``bodyCap`` bytes, text when UTF-8 else base64.
   private func recordedBody(_ body: Data) -> (String, DXJournalEntry.BodyEncoding, Bool) {
     if body.isEmpty { return ("", .text, false) }
-    let scan = Array(body.prefix(bodyCap + redactor.longestSecret))
+    let (window, overflow) = bodyCap.addingReportingOverflow(redactor.longestSecret)
+    let scan = Array(body.prefix(overflow ? Int.max : window))
     var (bytes, cut) = redactor.redact(scan, limit: bodyCap)
     cut = cut || body.count > scan.count
     if let text = String(validating: bytes, as: UTF8.self) {

@@ -118,15 +118,15 @@ struct LiveFaultTests {
   @Test("a delay past the timeout: read timeout, not retried for POST, retried by an alwaysRetry wrapper")
   func readTimeout() async throws {
     try await withLiveClient { server, client, clock in
-      server.addFault(try DXFaultRule(path: "/system/greet", fault: .delay(ms: 1500), times: 1))
+      server.addFault(try DXFaultRule(path: "/system/greet", fault: .delay(ms: 2000), times: 1))
       await #expect {
-        try await client.request("/system/greet", timeout: .milliseconds(300))
+        try await client.request("/system/greet", timeout: .milliseconds(700))
       } throws: { error in
         (error as? DXTransportError)?.kind == .readTimeout
       }
       #expect(server.attempts("/system/greet").count == 1)
-      server.addFault(try DXFaultRule(path: "/system/whoami", fault: .delay(ms: 1500), times: 1))
-      let me = try await client.systemWhoami(options: DXRequestOptions(timeout: .milliseconds(300)))
+      server.addFault(try DXFaultRule(path: "/system/whoami", fault: .delay(ms: 2000), times: 1))
+      let me = try await client.systemWhoami(options: DXRequestOptions(timeout: .milliseconds(700)))
       #expect(me["id"] == "user-alice")
       #expect(server.attempts("/system/whoami").count == 2)
     }

@@ -99,16 +99,38 @@ struct LiveTransportTests {
   @Test("one transport serves many sequential and concurrent requests")
   func reuse() async throws {
     try await DXMockServer.withRunning { server in
-      try await DXLiveTransport.withTransport { transport in
-        let client = DXClient(
-          platform: testPlatform(url: server.baseURL, token: DXMockServer.Configuration.defaultToken),
-          transport: transport)
+      let platform = testPlatform(url: server.baseURL, token: DXMockServer.Configuration.defaultToken)
+      try await DXClient.withLiveClient(platform: platform) { client in
         for _ in 0..<20 { #expect(try await client.systemWhoami()["id"] == "user-alice") }
         try await withThrowingTaskGroup(of: DXResponse.self) { group in
           for _ in 0..<16 { group.addTask { try await client.systemWhoami() } }
           for try await response in group { #expect(response["id"] == "user-alice") }
         }
       }
+    }
+  }
+
+  @Test("requests go through the configured proxy (a CONNECT tunnel) with Basic credentials")
+  func proxy() async throws {
+    let reply = Array((Self.head + "Content-Length: 2\r\n\r\n{}").utf8)
+    try await withRawServer([.tunnel(reply)]) { proxy in
+      let nowhere = "/nonexistent-\(UUID().uuidString)"
+      let platform = try DXConfiguration.load(
+        environment: ["HTTPS_PROXY": "http://user:p%40ss@127.0.0.1:\(proxy.port)"],
+        fileSystem: .init(
+          homeDirectory: nowhere, globalConfigDirectory: nowhere,
+          systemEnvironmentFile: nowhere + "/environment"))
+      let response = try await DXLiveTransport.withTransport(.init(from: platform)) { transport in
+        try await transport.send(post("http://api.example.test:8124/system/whoami"))
+      }
+      #expect(response.status == 200)
+      let heads = proxy.receivedHeads
+      #expect(heads.count == 2)
+      let connect = try #require(heads.first)
+      #expect(connect.hasPrefix("CONNECT api.example.test:8124 HTTP/1.1"))
+      let expected = "proxy-authorization: basic " + Data("user:p@ss".utf8).base64EncodedString().lowercased()
+      #expect(connect.lowercased().contains(expected))
+      #expect(heads.last?.hasPrefix("POST /system/whoami HTTP/1.1") == true)
     }
   }
 

@@ -16,11 +16,18 @@ final class RawSocketServer: @unchecked Sendable {
     case writeThenReset([UInt8])
     /// Wait this long before doing nothing else, then close.
     case stall(milliseconds: Int)
+    /// Act as a proxy for one CONNECT: accept the tunnel, read the request inside it, answer with
+    /// these bytes, then close.
+    case tunnel([UInt8])
   }
 
   let port: Int
   private let listener: Int32
   private let thread: Thread
+  private let heads = Locked<[String]>([])
+
+  /// The request heads received so far (request line and headers), in order.
+  var receivedHeads: [String] { heads.withLock { $0 } }
 
   /// Starts serving `actions`, one per accepted connection, for at most `actions.count` connections.
   init(_ actions: [Action]) throws {
@@ -47,11 +54,13 @@ final class RawSocketServer: @unchecked Sendable {
     }
     port = Int(UInt16(bigEndian: address.sin_port))
     listener = fd
+    let heads = self.heads
     thread = Thread {
       for action in actions {
         let connection = accept(fd, nil, nil)
         guard connection >= 0 else { return }
-        RawSocketServer.readHead(connection)
+        let head = RawSocketServer.readHead(connection)
+        heads.withLock { $0.append(head) }
         switch action {
         case .write(let bytes):
           RawSocketServer.send(bytes, to: connection)
@@ -60,6 +69,12 @@ final class RawSocketServer: @unchecked Sendable {
           RawSocketServer.send(bytes, to: connection)
           var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
           setsockopt(connection, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+          close(connection)
+        case .tunnel(let bytes):
+          RawSocketServer.send(Array("HTTP/1.1 200 Connection established\r\n\r\n".utf8), to: connection)
+          let inner = RawSocketServer.readHead(connection)
+          heads.withLock { $0.append(inner) }
+          RawSocketServer.send(bytes, to: connection)
           close(connection)
         case .stall(let milliseconds):
           usleep(useconds_t(milliseconds * 1000))
@@ -78,23 +93,27 @@ final class RawSocketServer: @unchecked Sendable {
     close(listener)
   }
 
-  private static func readHead(_ connection: Int32) {
+  @discardableResult
+  private static func readHead(_ connection: Int32) -> String {
     var timeout = timeval(tv_sec: 2, tv_usec: 0)
     setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     var received: [UInt8] = []
     var buffer = [UInt8](repeating: 0, count: 4096)
     while received.count < 65536 {
       let count = recv(connection, &buffer, buffer.count, 0)
-      if count <= 0 { return }
+      if count <= 0 { break }
       received.append(contentsOf: buffer[0..<count])
       if let text = String(bytes: received, encoding: .utf8), let end = text.range(of: "\r\n\r\n") {
         let head = text[..<end.lowerBound].lowercased()
         let length =
           head.split(separator: "\r\n").first { $0.hasPrefix("content-length:") }
           .flatMap { Int($0.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) } ?? 0
-        if received.count - text.utf8.distance(from: text.startIndex, to: end.upperBound) >= length { return }
+        if received.count - text.utf8.distance(from: text.startIndex, to: end.upperBound) >= length {
+          return String(text[..<end.lowerBound])
+        }
       }
     }
+    return String(decoding: received, as: UTF8.self)
   }
 
   private static func send(_ bytes: [UInt8], to connection: Int32) {

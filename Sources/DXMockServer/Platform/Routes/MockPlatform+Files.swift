@@ -7,6 +7,8 @@ import Foundation
 extension MockPlatform {
   /// The smallest part other than the last (the advertised `minimumPartSize`).
   static let minimumPartSize = 5_242_880
+  /// How long a file stays `closing` after `close` (ms); 0 means until the next request.
+  var closingDelay: Int { 0 }
   /// How long upload and preauthenticated download URLs work, by default (ms).
   static let transferLifetime = 86_400_000
 
@@ -84,9 +86,12 @@ extension MockPlatform {
       let now = store.now()
       try state.updateObject(call.target) { (object: inout DataObjectState) throws(DXPlatformError) in
         object.size = object.parts.values.reduce(0) { $0 + $1.size }
-        object.state = "closed"
+        object.state = "closing"
         object.modified = now
       }
+      // Like the platform, the file is `closing` first; it is `closed` from the next request on
+      // (after ``closingDelay``).
+      state.closing[call.target] = now + closingDelay
       return ["id": .string(call.target)]
     }
   }
@@ -239,7 +244,7 @@ extension MockPlatform {
     if request.method != "HEAD", upper >= lower {
       body.reserveCapacity(upper - lower + 1)
       var offset = 0
-      for chunk in chunks {
+      for chunk in chunks where !chunk.isEmpty {
         let chunkEnd = offset + chunk.count - 1
         if chunkEnd >= lower, offset <= upper {
           let from = max(lower, offset) - offset

@@ -15,6 +15,8 @@ struct PlatformState: Sendable {
   private(set) var nonces: [String: NonceEntry] = [:]
   var ids: IDGenerator
   private(set) var index: [String: ProjectIndex] = [:]
+  /// Files in the `closing` state and when (ms) they become `closed`.
+  var closing: [String: Int] = [:]
   /// What changed since the last ``takeChanges()``.
   private(set) var changes = Changes()
 
@@ -85,6 +87,7 @@ struct PlatformState: Sendable {
 
   mutating func insertObject(_ object: DataObjectState) {
     objects[object.id] = object
+    if object.state == "closing" { closing[object.id] = 0 }
     for (project, copy) in object.copies {
       index[project, default: ProjectIndex()].insert(object.id, klass: object.klass, copy: copy)
     }
@@ -113,6 +116,16 @@ struct PlatformState: Sendable {
     }
     changes.objects.insert(id)
     return result
+  }
+
+  /// Moves files whose `closing` time has come to `closed`.
+  mutating func finishClosing(now: Int) {
+    for (id, due) in closing where due <= now {
+      closing[id] = nil
+      _ = try? updateObject(id) { (object: inout DataObjectState) throws(DXPlatformError) in
+        if object.state == "closing" { object.state = "closed" }
+      }
+    }
   }
 
   /// Removes the copy of `objectID` in `project`; the object goes when its last copy goes.

@@ -36,10 +36,21 @@ final class PlatformStore {
   }
 
   /// Runs `body` with read-only access to the state.
+  ///
+  /// Files whose `closing` time has come are moved to `closed` first (and that is committed).
   func read<R>(_ body: (PlatformState) throws(DXPlatformError) -> R) throws(DXPlatformError) -> R {
     lock.lock()
     defer { lock.unlock() }
+    try finishClosing()
     return try body(state)
+  }
+
+  /// Promotes due `closing` files to `closed` and commits that. Called with `lock` held.
+  private func finishClosing() throws(DXPlatformError) {
+    guard !state.closing.isEmpty else { return }
+    state.finishClosing(now: now())
+    let changes = state.takeChanges()
+    if let file, !changes.isEmpty { try file.commit(changes, from: state) }
   }
 
   /// Runs `body` with write access and commits what it changed to the state file before returning.
@@ -49,6 +60,7 @@ final class PlatformStore {
   func write<R>(_ body: (inout PlatformState) throws(DXPlatformError) -> R) throws(DXPlatformError) -> R {
     lock.lock()
     defer { lock.unlock() }
+    try finishClosing()
     let result: Result<R, DXPlatformError>
     do throws(DXPlatformError) {
       result = .success(try body(&state))

@@ -1,0 +1,42 @@
+#!/usr/bin/env bash
+# Benchmark: DXKit cassettes of 1,000 / 10,000 / 100,000 interactions (open time, per-request replay
+# through DXReplayTransport) and, in the same run, VCR.py 9.x (libyaml) replaying 1,000 equivalent
+# requests made with urllib3. Prints the figures and the ratio at 1,000.
+# Targets: replay <= 50 us/request, flat from 1,000 to 100,000; open < 10 ms at 100,000; >= 300x VCR.py.
+#
+# Usage: scripts/bench-cassette.sh
+# Env:   DXKIT_PYTHON  python with vcrpy and urllib3 (default .venv/bin/python)
+#        SCRATCH       SwiftPM scratch path for the release build (default .build)
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+cd "$root"
+python="${DXKIT_PYTHON:-.venv/bin/python}"
+scratch="${SCRATCH:-.build}"
+if [ ! -x "$python" ]; then echo "bench-cassette: no python at $python (set DXKIT_PYTHON)" >&2; exit 2; fi
+
+echo "building release dxkit-bench (scratch path $scratch)..."
+swift build -c release --scratch-path "$scratch" --product dxkit-bench >/dev/null
+bin="$(swift build -c release --scratch-path "$scratch" --show-bin-path)"
+
+echo
+echo "== DXKit cassettes (SQLite, indexed) =="
+"$bin/dxkit-bench" cassette
+swift_line="$("$bin/dxkit-bench" cassette --sizes 1000 --machine)"
+swift_us="$(sed -n 's/.*replay_us=\([0-9.]*\).*/\1/p' <<<"$swift_line")"
+
+echo
+echo "== VCR.py (YAML, libyaml), 1,000 requests with urllib3 =="
+vcr_output="$("$python" scripts/bench_cassette_vcrpy.py 1000)"
+echo "$vcr_output"
+vcr_us="$(sed -n 's/^vcr_replay_us=//p' <<<"$vcr_output")"
+vcr_load_us="$(sed -n 's/^vcr_load_replay_us=//p' <<<"$vcr_output")"
+
+echo
+"$python" - "$swift_us" "$vcr_us" "$vcr_load_us" <<'PY'
+import sys
+swift, vcr_replay, vcr_total = (float(x) for x in sys.argv[1:4])
+print(f"at 1,000 interactions: DXKit {swift:.2f} us/request, VCR.py {vcr_replay:.1f} us/request "
+      f"({vcr_total:.1f} with cassette load)")
+print(f"ratio: DXKit is {vcr_replay / swift:.0f}x faster than VCR.py per replayed request "
+      f"({vcr_total / swift:.0f}x counting VCR.py's load); target >= 300x")
+PY

@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# Measures what fault matching and the request journal cost on dx-mock-server's hot path (not a test).
+#
+#   scripts/bench-faults.sh                 # build release (shared scratch .build-release), then measure
+#   DURATION=10 RULES=100 scripts/bench-faults.sh
+#
+# Runs wrk -t1 -c32 with keep-alive against POST /system/whoami for $DURATION s in four set-ups and
+# prints each rate and its ratio to the first (the bare server):
+#   1. no journal (--journal-size 0), no fault rules
+#   2. the journal on (default 1000 entries, tokens redacted), no fault rules
+#   3. no journal, $RULES fault rules that match nothing (every request is checked against all of them)
+#   4. the journal on and $RULES non-matching rules
+# Then checks the schedule under load: a rule with times=1000 on whoami must fire exactly 1000 times
+# across all of wrk's concurrent requests (read back from GET /__admin/faults).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+DURATION="${DURATION:-5}"
+RULES="${RULES:-50}"
+THREADS="${THREADS:-2}"
+SCRATCH="${SCRATCH:-.build-release}"
+for tool in wrk curl python3; do
+  command -v "$tool" >/dev/null || { echo "bench-faults: $tool is required" >&2; exit 1; }
+done
+
+BIN="${DX_MOCK_SERVER_RELEASE:-$SCRATCH/release/dx-mock-server}"
+if [ -z "${DX_MOCK_SERVER_RELEASE:-}" ]; then
+  echo "== building dx-mock-server (release)"
+  swift build -c release --scratch-path "$SCRATCH" --product dx-mock-server 2>&1 | tail -1
+fi
+[ -x "$BIN" ] || { echo "bench-faults: no server binary at $BIN" >&2; exit 1; }
+
+WORK="$(mktemp -d)"
+SERVER_PID=""
+stop_server() {
+  if [ -n "$SERVER_PID" ]; then
+    kill "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=""
+  fi
+}
+cleanup() { stop_server; rm -rf "$WORK"; }
+trap cleanup EXIT
+
+TOKEN="bench-faults-token-0123456789"
+cat >"$WORK/whoami.lua" <<LUA
+wrk.method = "POST"
+wrk.body = "{}"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $TOKEN"
+LUA
+
+python3 - "$RULES" >"$WORK/rules.json" <<'PY'
+import json, sys
+count = int(sys.argv[1])
+rules = [{"match": {"method": "POST", "path": "/record-*/describe-%d" % i},
+          "fault": {"type": "status", "status": 500}} for i in range(count)]
+print(json.dumps({"faults": rules}))
+PY
+
+start_server() { # extra flags...
+  rm -f "$WORK/port"
+  "$BIN" --port 0 --port-file "$WORK/port" --threads "$THREADS" --token "$TOKEN" --log-level error "$@" \
+    >"$WORK/server.out" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 1 200); do [ -s "$WORK/port" ] && break; sleep 0.05; done
+  [ -s "$WORK/port" ] || { echo "bench-faults: the server did not start" >&2; cat "$WORK/server.out" >&2; exit 1; }
+  PORT="$(cat "$WORK/port")"
+}
+
+measure() { # label, server flags...
+  local label="$1"
+  shift
+  start_server "$@"
+  wrk -t1 -c32 -d1s -s "$WORK/whoami.lua" "http://127.0.0.1:$PORT/system/whoami" >/dev/null
+  local out
+  out="$(wrk -t1 -c32 -d"${DURATION}s" -s "$WORK/whoami.lua" "http://127.0.0.1:$PORT/system/whoami")"
+  if echo "$out" | grep -q 'Non-2xx'; then
+    echo "bench-faults: non-2xx answers in '$label':" >&2
+    echo "$out" >&2
+    exit 1
+  fi
+  stop_server
+  echo "$out" | awk '/^Requests\/sec:/ {print $2}'
+}
+
+echo "== keep-alive POST /system/whoami, wrk -t1 -c32 -d${DURATION}s (server threads: $THREADS)"
+BASE="$(measure "bare" --journal-size 0)"
+JOURNAL="$(measure "journal" --journal-size 1000)"
+RULED="$(measure "rules" --journal-size 0 --faults "$WORK/rules.json")"
+BOTH="$(measure "journal+rules" --journal-size 1000 --faults "$WORK/rules.json")"
+for row in "no journal, no rules:$BASE" "journal, no rules:$JOURNAL" "no journal, $RULES rules:$RULED" \
+  "journal, $RULES rules:$BOTH"; do
+  awk -v label="${row%%:*}" -v r="${row##*:}" -v b="$BASE" \
+    'BEGIN { printf "%-26s %10.0f req/s  %5.2f x bare\n", label ":", r, r / b }'
+done
+
+echo "== schedule under load: times=1000 on whoami, wrk -t1 -c32 -d2s"
+start_server --journal-size 0 --fault "POST /system/whoami status=503 times=1000 id=load"
+wrk -t1 -c32 -d2s -s "$WORK/whoami.lua" "http://127.0.0.1:$PORT/system/whoami" >/dev/null
+APPLIED="$(curl -sf "http://127.0.0.1:$PORT/__admin/faults/load" |
+  python3 -c 'import json,sys; r=json.load(sys.stdin); print(r["applied"], r["matched"])')"
+stop_server
+echo "$APPLIED" | awk '{ e = ($2 < 1000 ? $2 : 1000)
+  printf "applied %d of %d matching requests (expected exactly %d) %s\n", $1, $2, e, ($1 == e ? "OK" : "WRONG") }'
