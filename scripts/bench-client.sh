@@ -4,22 +4,25 @@
 #
 # Usage: scripts/bench-client.sh [N]     (default N=2000)
 # Env:   DXKIT_PYTHON  python with dxpy installed (default .venv/bin/python)
-#        SCRATCH       SwiftPM scratch path for the release build (default .build)
+#        SCRATCH       SwiftPM scratch path for the build (default .build)
+#        CONFIG        release (default) or debug (quick, unrepresentative figures)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 count="${1:-2000}"
 python="${DXKIT_PYTHON:-.venv/bin/python}"
 scratch="${SCRATCH:-.build}"
+config="${CONFIG:-release}"
 token="bench-token-$$"
 
 if ! [[ "$count" =~ ^[1-9][0-9]*$ ]]; then echo "bench-client: N must be a positive integer" >&2; exit 2; fi
 if [ ! -x "$python" ]; then echo "bench-client: no python at $python (set DXKIT_PYTHON)" >&2; exit 2; fi
 
-echo "building release binaries (scratch path $scratch)..."
-swift build -c release --scratch-path "$scratch" --product dx-mock-server >/dev/null
-swift build -c release --scratch-path "$scratch" --product dxkit-bench >/dev/null
-bin="$(swift build -c release --scratch-path "$scratch" --show-bin-path)"
+if [ "$config" != release ] && [ "$config" != debug ]; then echo "bench-client: CONFIG must be release or debug" >&2; exit 2; fi
+echo "building $config binaries (scratch path $scratch)..."
+swift build -c "$config" --scratch-path "$scratch" --product dx-mock-server >/dev/null
+swift build -c "$config" --scratch-path "$scratch" --product dxkit-bench >/dev/null
+bin="$(swift build -c "$config" --scratch-path "$scratch" --show-bin-path)"
 
 workdir="$(mktemp -d)"
 server_pid=""

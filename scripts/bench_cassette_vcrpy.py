@@ -5,8 +5,8 @@ libyaml), then replays them with record_mode="none" and prints `key=value` figur
   vcr_load_replay_us   per request, cassette load included (what a test pays)
   vcr_replay_us        per request, cassette already loaded
 The requests mirror the Swift benchmark's: POST /<object>/<route> with a JSON body whose key order
-differs on replay and whose `nonce` changes (dropped by a before_record_request hook, the
-idiomatic VCR.py way; DXKit ignores it by default).
+differs on replay and whose `nonce` changes (ignored by a custom matcher; DXKit ignores it by
+default).
 """
 
 import json
@@ -59,18 +59,23 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
 
-def drop_nonce(request):
-    """The idiomatic VCR.py way to ignore a volatile field: rewrite the request before record and match."""
-    if request.body:
-        data = json.loads(request.body)
+def json_body_without_nonce(r1, r2):
+    """Custom matcher: JSON bodies equal once `nonce` is dropped (key order ignored).
+
+    Chosen because it is the fastest idiomatic option for VCR.py: a `before_record_request` hook that
+    drops the nonce is re-applied to every recorded request on every lookup and measured ~7x slower.
+    """
+    def canon(request):
+        data = json.loads(request.body or b"{}")
         data.pop("nonce", None)
-        request.body = json.dumps(data, separators=(",", ":")).encode()
-    return request
+        return data
+    assert canon(r1) == canon(r2)
 
 
 def make_vcr(mode):
-    # match on method, path and the built-in `body` matcher (JSON-aware: key order is ignored).
-    return vcr.VCR(record_mode=mode, match_on=["method", "path", "body"], before_record_request=drop_nonce)
+    recorder = vcr.VCR(record_mode=mode, match_on=["method", "path", "json_body_without_nonce"])
+    recorder.register_matcher("json_body_without_nonce", json_body_without_nonce)
+    return recorder
 
 
 def main():

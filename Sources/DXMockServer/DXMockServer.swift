@@ -112,7 +112,7 @@ public final class DXMockServer {
         throw DXMockServerError.invalidConfiguration("cannot write the port file \(portFile): \(error)")
       }
     }
-    logger.info("listening", metadata: ["url": "\(baseURL)"])
+    logger.debug("listening", metadata: ["url": "\(baseURL)"])
   }
 
   /// The bound port (0 before ``start()``).
@@ -141,7 +141,7 @@ public final class DXMockServer {
         logger.warning("stopping with requests still in flight", metadata: ["inFlight": "\(daemon.inFlight)"])
       }
       daemon.stop()
-      logger.info("stopped")
+      logger.debug("stopped")
     }
     platform.close()
   }
@@ -184,12 +184,14 @@ public final class DXMockServer {
   /// Starts a server, runs `body` with it, and always stops it (also when `body` throws).
   /// - Parameters:
   ///   - configuration: How to start; default a loopback server on a free port.
+  ///   - logger: Where the server logs; default a logger labelled `dx-mock-server`.
   ///   - body: The code that uses the server.
   /// - Returns: What `body` returns.
   public static func withRunning<T: Sendable>(
-    _ configuration: Configuration = .init(), _ body: (DXMockServer) async throws -> T
+    _ configuration: Configuration = .init(), logger: Logger = Logger(label: "dx-mock-server"),
+    _ body: (DXMockServer) async throws -> T
   ) async throws -> T {
-    let server = try DXMockServer(configuration: configuration)
+    let server = try DXMockServer(configuration: configuration, logger: logger)
     try server.start()
     do {
       let result = try await body(server)

@@ -20,7 +20,7 @@ struct DXCassetteCommand: ParsableCommand {
       """,
     subcommands: [
       List.self, Show.self, Export.self, Import.self, Diff.self, Audit.self, Redact.self, Prune.self,
-      Stats.self,
+      Stats.self, Migrate.self,
     ])
 
   /// Parses and runs; every error is one line on standard error and exit status 2.
@@ -195,6 +195,16 @@ extension DXCassetteCommand {
     var dryRun = false
 
     func run() throws { emit(try DXCassetteTool.prune(cassette, usageLog: usageLog, dryRun: dryRun)) }
+  }
+
+  struct Migrate: ParsableCommand {
+    static let configuration = CommandConfiguration(
+      abstract: "Upgrade a cassette written by an older DXKit to the current schema, in place.")
+
+    @Argument(help: "The cassette file.")
+    var cassette: String
+
+    func run() throws { emit(try DXCassetteTool.migrate(cassette)) }
   }
 
   struct Stats: ParsableCommand {

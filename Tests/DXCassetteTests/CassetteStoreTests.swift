@@ -224,6 +224,8 @@ struct CassetteStoreTests {
     #expect(try cassette.delete(ids: [try #require(second.id), 999]) == 1)
     #expect(try cassette.count() == 1)
     #expect(try cassette.matches(for: S.post("/b")).isEmpty)
+    #expect(try cassette.lookup(S.post("/b")) == nil)
+    #expect(try cassette.lookup(S.post("/a"))?.id == first.id)
     do {
       _ = try cassette.interaction(id: 999)
       Issue.record("expected interactionNotFound")

@@ -158,6 +158,65 @@ struct ServerCassetteTests {
     }
   }
 
+  @Test("--replay holds a recorded timeout for the recorded wait, so the client times out again")
+  func replayTimeout() async throws {
+    try await withServerCassetteDirectory { directory in
+      let path = directory + "/timeout.dxcassette"
+      let cassette = try DXCassette(path: path, access: .create)
+      try cassette.append(
+        DXCassetteInteraction(
+          request: DXTransportRequest(method: "POST", url: "http://h/system/whoami", body: Data("{}".utf8)),
+          outcome: .failure(.readTimeout("no answer in 0.3 s")), duration: .milliseconds(300)))
+      cassette.close()
+      let backend = try DXCassetteReplayBackend(cassettePath: path)
+      defer { backend.close() }
+      try await withCassetteServer(backend: backend) { server in
+        try await DXLiveTransport.withTransport { client in
+          let request = DXTransportRequest(
+            method: "POST", url: server.baseURL + "/system/whoami", body: Data("{}".utf8),
+            timeout: .milliseconds(300))
+          let started = ContinuousClock.now
+          do {
+            _ = try await client.send(request)
+            Issue.record("expected a timeout")
+          } catch let error as DXTransportError {
+            #expect(error.kind == .readTimeout, "\(error)")
+          }
+          #expect(ContinuousClock.now - started < .seconds(5))
+        }
+      }
+    }
+  }
+
+  @Test("--allow-repeats answers with the last attempt again; --ignore-field leaves a volatile field out")
+  func replayOptions() async throws {
+    try await withServerCassetteDirectory { directory in
+      let path = directory + "/options.dxcassette"
+      let cassette = try DXCassette(path: path, access: .create)
+      try cassette.append(
+        DXCassetteInteraction(
+          request: DXTransportRequest(
+            method: "POST", url: "http://h/system/findProjects", body: Data(#"{"limit":5,"stamp":1}"#.utf8)),
+          outcome: .response(DXTransportResponse(status: 200, body: Data(#"{"results":[]}"#.utf8)))))
+      cassette.close()
+      let backend = try DXCassetteReplayBackend(
+        cassettePath: path, options: .init(ignoredBodyFields: ["stamp"], allowRepeats: true))
+      defer { backend.close() }
+      try await withCassetteServer(backend: backend) { server in
+        try await DXLiveTransport.withTransport { client in
+          for stamp in 2...4 {
+            let (status, json, _) = try await client.json(
+              "POST", server.baseURL + "/system/findProjects", body: #"{"stamp":\#(stamp),"limit":5}"#)
+            #expect(status == 200 && json?["results"] == [])
+          }
+          let (status, _, _) = try await client.json(
+            "POST", server.baseURL + "/system/findProjects", body: #"{"stamp":2,"limit":6}"#)
+          #expect(status == 404)
+        }
+      }
+    }
+  }
+
   @Test("the replay backend refuses a missing or foreign cassette with a clear error")
   func replayBadCassette() async throws {
     try await withServerCassetteDirectory { directory in
@@ -206,6 +265,70 @@ struct ServerCassetteTests {
     }
   }
 
+  @Test("--record from many concurrent clients: every exchange recorded once, attempts numbered 0..n-1")
+  func recordConcurrently() async throws {
+    try await withServerCassetteDirectory { directory in
+      let path = directory + "/concurrent.dxcassette"
+      try await withCassetteServer(backend: nil) { upstream in
+        let backend = try DXCassetteRecordBackend(cassettePath: path, upstream: upstream.baseURL)
+        try await withCassetteServer(backend: backend) { recorder in
+          try await DXLiveTransport.withTransport { client in
+            try await withThrowingTaskGroup(of: Int.self) { group in
+              for index in 0..<24 {
+                group.addTask {
+                  let route = index.isMultiple(of: 2) ? "/system/whoami" : "/system/findProjects"
+                  return try await client.json("POST", recorder.baseURL + route).0
+                }
+              }
+              for try await status in group { #expect(status == 200) }
+            }
+          }
+        }
+        await backend.shutdown()
+        #expect(upstream.journal().count == 24)
+      }
+      let cassette = try DXCassette(path: path, access: .readOnly)
+      defer { cassette.close() }
+      let interactions = try cassette.interactions()
+      #expect(interactions.count == 24)
+      for route in ["/system/whoami", "/system/findProjects"] {
+        let sequences = interactions.filter { $0.path == route }.map(\.sequence).sorted()
+        #expect(sequences == Array(0..<12))
+      }
+    }
+  }
+
+  @Test("--record-mode newEpisodes replays what the cassette has and records only what is new")
+  func recordNewEpisodes() async throws {
+    try await withServerCassetteDirectory { directory in
+      let path = directory + "/episodes.dxcassette"
+      try Self.faultCassette(path)
+      try await withCassetteServer(backend: nil) { upstream in
+        let backend = try DXCassetteRecordBackend(
+          cassettePath: path, upstream: upstream.baseURL, options: .init(recordMode: "newEpisodes"))
+        try await withCassetteServer(backend: backend) { recorder in
+          try await DXLiveTransport.withTransport { client in
+            // Recorded: the first whoami is the recorded 503, not the upstream's answer.
+            let first = try await client.outcome("POST", recorder.baseURL + "/system/whoami")
+            if case .response(let status, _, _) = first {
+              #expect(status == 503)
+            } else {
+              Issue.record("\(first)")
+            }
+            // New: goes upstream and is recorded.
+            let (status, json, _) = try await client.json("POST", recorder.baseURL + "/system/findProjects")
+            #expect(status == 200 && json?["results"] != nil)
+          }
+        }
+        await backend.shutdown()
+        #expect(upstream.journal().map(\.path) == ["/system/findProjects"])
+      }
+      let list = try DXCassetteTool.list(path)
+      #expect(list.split(separator: "\n").count == 7)
+      #expect(list.contains("#7") && list.contains("POST /system/findProjects  → 200"))
+    }
+  }
+
   /// The session run through the recorder, then through the replayer: platform routes, a file's bytes
   /// through the pass-through URLs, and two faults injected on the upstream.
   static func session(_ client: DXLiveTransport, base: String, upstream: DXMockServer?) async throws
@@ -232,7 +355,7 @@ struct ServerCassetteTests {
     let project = json?["id"]?.stringValue ?? "none"
     (status, json, raw) = try await client.json(
       "POST", base + "/file/new",
-      body: #"{"project":"\#(project)","name":"a.txt","nonce":"\#(UUID().uuidString)"}"#)
+      body: #"{"project":"\#(project)","name":"a b%.txt","nonce":"\#(UUID().uuidString)"}"#)
     note(status, json, raw)
     let file = json?["id"]?.stringValue ?? "none"
     (status, json, raw) = try await client.json("POST", base + "/\(file)/upload", body: #"{"index":1}"#)

@@ -220,6 +220,38 @@ struct ToolCommandTests {
     }
   }
 
+  @Test("migrate upgrades an older cassette in place; read commands ask for it until then")
+  func migrate() throws {
+    try withToolDirectory { directory in
+      let path = directory + "/old.dxcassette"
+      let database = try DXSQLiteDatabase(path: path)
+      try database.execute(DXCassetteMigrations.schemaV1)
+      try database.execute("PRAGMA application_id = \(DXCassette.applicationID)")
+      try database.execute("PRAGMA user_version = 1")
+      try database.execute(
+        """
+        INSERT INTO interactions(id, method, url, request_headers, request_body, status, response_headers,
+          response_body, error, recorded_at)
+        VALUES (1, 'POST', 'http://h/system/whoami', '{}', X'7B7D', 200, '{"Content-Type":"application/json"}',
+          CAST('{"id":"user-alice"}' AS BLOB), NULL, '2026-01-02T03:04:05Z')
+        """)
+      database.close()
+      let before = toolChecksum(path)
+      #expect {
+        try DXCassetteTool.list(path)
+      } throws: { error in
+        (error as? DXCassetteToolError)?.description.contains("dxcassette migrate \(path)") == true
+      }
+      #expect(toolChecksum(path) == before)
+      #expect(
+        try DXCassetteTool.migrate(path)
+          == "\(path): migrated from schema version 1 to \(DXCassette.schemaVersion)")
+      #expect(try DXCassetteTool.list(path).contains("POST /system/whoami  → 200"))
+      #expect(
+        try DXCassetteTool.migrate(path) == "\(path): already at schema version \(DXCassette.schemaVersion)")
+    }
+  }
+
   @Test("bad input: missing, directory, not SQLite, foreign SQLite, newer schema — one line, file unchanged")
   func badInput() throws {
     try withToolDirectory { directory in

@@ -109,7 +109,6 @@ struct CoreWireFaultTests {
       #expect(response.status == status)
       #expect(response.errorType == type)
       #expect(response.header("Retry-After") == retryAfter)
-      #expect(response.ending == .eof)
       expectExactJSON(response)
       let entry = try #require(server.journal().last)
       #expect(entry.status == status)
@@ -134,9 +133,8 @@ struct CoreWireFaultTests {
       let clock = ContinuousClock()
       let start = clock.now
       async let delayed = server.rawExchange(path: "/system/whoami")
-      try await Task.sleep(for: .milliseconds(100))
       // The delayed request is in the journal while it waits.
-      let pending = server.journal().first { $0.path == "/system/whoami" }
+      let pending = try await server.waitForPendingRequest(path: "/system/whoami")
       #expect(pending?.isPending == true)
       #expect(pending?.delayMs == 600)
       let quickStart = clock.now
@@ -144,6 +142,8 @@ struct CoreWireFaultTests {
       let quickTime = clock.now - quickStart
       #expect(quick.status == 200)
       #expect(quickTime < .milliseconds(400))
+      // Served on the single libmicrohttpd thread while the delayed request was still waiting.
+      #expect(server.journal().first { $0.path == "/system/whoami" }?.isPending == true)
       let slow = try await delayed
       #expect(slow.status == 200)
       #expect(clock.now - start >= .milliseconds(600))
@@ -184,7 +184,7 @@ struct CoreWireFaultTests {
     try server.addFault(spec: "POST /system/whoami delay ms=400")
     let port = server.port
     async let inFlight = server.rawExchange(path: "/system/whoami")
-    try await Task.sleep(for: .milliseconds(100))
+    #expect(try await server.waitForPendingRequest(path: "/system/whoami") != nil)
     let clock = ContinuousClock()
     let start = clock.now
     try await coreBlocking { server.stop() }
@@ -203,7 +203,7 @@ struct CoreWireFaultTests {
     try server.start()
     try server.addFault(spec: "POST /system/whoami delay ms=30000")
     async let inFlight = server.rawExchange(path: "/system/whoami")
-    try await Task.sleep(for: .milliseconds(100))
+    #expect(try await server.waitForPendingRequest(path: "/system/whoami") != nil)
     let clock = ContinuousClock()
     let start = clock.now
     try await coreBlocking { server.stop() }

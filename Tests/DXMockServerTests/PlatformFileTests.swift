@@ -44,6 +44,8 @@ struct PlatformFileTests {
     #expect(describe["parts"]?["1"]?["size"] == 5_242_880)
     #expect(describe["parts"]?["2"]?["md5"] == .string(Self.md5(second)))
     #expect(describe["media"] == "text/plain")
+    let usage = try h.call("/\(project)/describe")["dataUsage"]?.doubleValue ?? 0
+    #expect(abs(usage - Double(first.count + second.count) / 1_073_741_824) < 1e-12)
 
     let plain1 = try h.call("/\(id)/download", ["preauthenticated": false])["url"]?.stringValue ?? ""
     let plain2 = try h.call("/\(id)/download", ["preauthenticated": false])["url"]?.stringValue ?? ""

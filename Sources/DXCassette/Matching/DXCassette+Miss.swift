@@ -180,9 +180,10 @@ extension DXCassette {
       }
     case (.array(let mine)?, .array(let theirs)?):
       for index in 0..<max(mine.count, theirs.count) {
-        diff(
-          index < mine.count ? mine[index] : nil, index < theirs.count ? theirs[index] : nil,
-          path: "\(path)[\(index)]", into: &result)
+        // `DXJSON` is nil-literal-expressible, so spell out "absent" to avoid meaning `null`.
+        let left: DXJSON? = index < mine.count ? .some(mine[index]) : .none
+        let right: DXJSON? = index < theirs.count ? .some(theirs[index]) : .none
+        diff(left, right, path: "\(path)[\(index)]", into: &result)
       }
     default:
       result.append(.init(field: path, requestValue: render(left), recordedValue: render(right)))

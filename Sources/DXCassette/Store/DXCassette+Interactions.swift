@@ -240,6 +240,15 @@ extension DXCassette {
     return try ids.map { (id) throws(DXCassetteError) in try interaction(id: id) }
   }
 
+  /// The first recorded interaction that may answer `request` (redacted first), or `nil`.
+  ///
+  /// Stateless: unlike a replay transport it does not mark anything played.
+  /// - Throws: ``DXCassetteError``.
+  public func lookup(_ request: DXTransportRequest) throws(DXCassetteError) -> DXCassetteInteraction? {
+    guard let id = try matchingIDs(for: request).first else { return nil }
+    return try interaction(id: id)
+  }
+
   /// The ids of the interactions that may answer `request`, in recording order.
   func matchingIDs(for request: DXTransportRequest) throws(DXCassetteError) -> [Int64] {
     let ids = try candidateIDs(for: key(for: request))

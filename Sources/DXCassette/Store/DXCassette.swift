@@ -287,9 +287,12 @@ public final class DXCassette {
 
   /// The match key of a live request: redacted as a write would be, then keyed.
   func key(for request: DXTransportRequest) -> DXCassetteMatchKey {
-    let redacted = secrets.redact(request)
+    // Only the URL and body enter the key, so only they need redacting (the hot path of replay).
+    let values = secrets.secrets(for: request)
+    let placeholder = secrets.placeholder
     return matching.key(
-      method: redacted.method, url: redacted.url, body: redacted.body, placeholder: secrets.placeholder)
+      method: request.method, url: DXSecretScanner.replace(values, with: placeholder, in: request.url),
+      body: DXSecretScanner.replace(values, with: placeholder, in: request.body), placeholder: placeholder)
   }
 }
 

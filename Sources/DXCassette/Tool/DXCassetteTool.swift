@@ -107,6 +107,32 @@ public enum DXCassetteTool {
 
   // MARK: - Write commands
 
+  /// `dxcassette migrate`: upgrades a cassette written by an older DXKit to the current schema, in
+  /// place (each step is one transaction: a failed migration leaves the file as it was).
+  /// - Returns: What was done.
+  /// - Throws: ``DXCassetteToolError`` for a missing, foreign, newer or damaged file.
+  public static func migrate(_ path: String) throws(DXCassetteToolError) -> String {
+    try checkIsFile(path)
+    let companions = CompanionFiles(path)
+    defer { companions.removeIfIdle() }
+    do {
+      let cassette = try DXCassette(path: path, access: .readOnly, logger: quiet)
+      cassette.close()
+      return "\(path): already at schema version \(DXCassette.schemaVersion)"
+    } catch  where error.kind == .migrationNeeded {
+      let from = error.schemaVersion.map(String.init) ?? "?"
+      do {
+        let cassette = try DXCassette(path: path, access: .readWrite, logger: quiet)
+        cassette.close()
+      } catch {
+        throw .cassette(error)
+      }
+      return "\(path): migrated from schema version \(from) to \(DXCassette.schemaVersion)"
+    } catch {
+      throw .cassette(error)
+    }
+  }
+
   /// `dxcassette import`: creates `path` from export JSON.
   /// - Parameters:
   ///   - json: The export document.

@@ -76,6 +76,10 @@ public struct DXCassetteToolError: Error, Sendable, Hashable, CustomStringConver
 
   /// The store's error.
   public static func cassette(_ error: DXCassetteError) -> Self {
-    .init(kind: .cassette, message: error.message, underlying: error)
+    var message = error.message
+    if error.kind == .migrationNeeded, let path = error.cassettePath {
+      message += " (run: dxcassette migrate \(path))"
+    }
+    return .init(kind: .cassette, message: message, underlying: error)
   }
 }

@@ -122,6 +122,11 @@ final class DXLiveResponseCollector: HTTPClientResponseDelegate {
         : DXTransportError.connectTimeout("Connection to \(url) timed out")
     }
     if let transportError = error as? DXTransportError { throw transportError }
+    if let clientError = error as? HTTPClientError,
+      clientError == .readTimeout || clientError == .connectTimeout
+    {
+      throw DXLiveErrorMapper.map(error, connected: snapshot.connected)
+    }
     if let head = snapshot.head {
       let declared = head.headers.first(name: "Content-Length").flatMap { Int($0) }
       if let declared, snapshot.body.count < declared {

@@ -85,7 +85,9 @@ public final class DXLiveTransport: DXTransport {
     }
     var httpConfiguration = HTTPClient.Configuration(
       tlsConfiguration: tls, redirectConfiguration: .disallow,
-      timeout: .init(connect: Self.timeAmount(configuration.defaultTimeout), read: nil),
+      timeout: .init(
+        connect: Self.timeAmount(configuration.defaultTimeout),
+        read: Self.timeAmount(configuration.defaultTimeout)),
       proxy: configuration.proxy.map { proxy in
         HTTPClient.Configuration.Proxy.server(
           host: proxy.host, port: proxy.port,
@@ -142,13 +144,15 @@ public final class DXLiveTransport: DXTransport {
     } catch {
       throw DXTransportError(.invalidRequest, message: "\(request.method) \(request.url): \(error)")
     }
-    let timeout = request.timeout ?? configuration.defaultTimeout
     let collector = DXLiveResponseCollector(method: request.method)
     let task = client.execute(request: httpRequest, delegate: collector, logger: logger)
-    let watchdog = Task {
-      await collector.watch(timeout: timeout) { task.cancel() }
+    // The client's own connect and read timeouts are the default; another timeout gets a watchdog
+    // that cancels the request after that long without activity.
+    var watchdog: Task<Void, Never>?
+    if let timeout = request.timeout, timeout != configuration.defaultTimeout {
+      watchdog = Task { await collector.watch(timeout: timeout) { task.cancel() } }
     }
-    defer { watchdog.cancel() }
+    defer { watchdog?.cancel() }
     do {
       return try await withTaskCancellationHandler {
         try await task.futureResult.get()

@@ -42,8 +42,8 @@ enum CassetteWire {
   ///   the received bytes (the rest of the declared length is never sent); a close-delimited one without
   ///   `Content-Length`, ended by closing the connection.
   /// - `connectionReset` and `connectionRefused` become a TCP reset (a connection that was accepted
-  ///   cannot be refused); `noResponse`, the timeouts and every other error close the connection
-  ///   without a response.
+  ///   cannot be refused); `noResponse` and every other error close the connection without a
+  ///   response (``DXCassetteReplayBackend`` first holds a recorded timeout for its recorded wait).
   /// - Transfer URLs in `/file-xxxx/upload` and `/file-xxxx/download` answers are rewritten to pass
   ///   through this server (``CassetteProxyURL``), based on `request`'s `Host`.
   static func plan(

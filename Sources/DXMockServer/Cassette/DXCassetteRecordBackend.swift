@@ -20,15 +20,14 @@ import Logging
 /// URL and recorded under it, so file bytes are recorded (and replayed) too.
 ///
 /// A refused write (a secret the recorder cannot redact) answers `PermissionDenied` (HTTP 401, as the
-/// platform does) naming the
-/// field; a miss in a replaying record mode (`once` on a full cassette, `none`) answers 404 as
-/// ``DXCassetteReplayBackend`` does.
+/// platform does) naming the field; a miss in a replaying record mode (`once` on a full cassette,
+/// `none`) answers 404 as ``DXCassetteReplayBackend`` does.
 public final class DXCassetteRecordBackend: DXMockBackend {
   /// The cassette recorded into.
   public let cassette: DXCassette
   /// The upstream base URL, without a trailing slash.
   public let upstream: String
-  private let live: DXLiveTransport
+  private let live: CassetteUpstream
   private let transport: DXMiddlewareTransport
   private let scanner: DXSecretScanner
   /// The client's request as received, for the transport behind the recorder.
@@ -79,13 +78,7 @@ public final class DXCassetteRecordBackend: DXMockBackend {
     } catch {
       throw DXMockServerError.invalidConfiguration("--record \(cassettePath): \(error.message)")
     }
-    let live: DXLiveTransport
-    do {
-      live = try DXLiveTransport(logger: logger)
-    } catch {
-      cassette.close()
-      throw DXMockServerError.invalidConfiguration("--upstream \(upstream): \(error)")
-    }
+    let live = CassetteUpstream(logger: logger)
     self.cassette = cassette
     self.upstream = CassetteWire.trimmed(upstream)
     self.live = live
@@ -139,7 +132,7 @@ public final class DXCassetteRecordBackend: DXMockBackend {
 
   /// `request` as it is recorded: the credential of its `Authorization` header (and every configured
   /// secret) replaced wherever it appears, and the header itself reduced to the placeholder, so no
-  /// `Bearer <credential>` shape is ever written (the scheme is dropped with the credential).
+  /// bearer-credential shape is ever written (the scheme is dropped with the credential).
   func recordable(_ request: DXTransportRequest) -> DXTransportRequest {
     var redacted = scanner.redact(request)
     for name in ["Authorization", "Proxy-Authorization"] where redacted.headers.contains(name) {
@@ -157,7 +150,7 @@ public final class DXCassetteRecordBackend: DXMockBackend {
         return !closed
       })
     else { return }
-    try? await live.shutdown()
+    await live.shutdown()
     cassette.close()
   }
 

@@ -8,7 +8,9 @@ import Logging
 /// Each request is matched like ``DXReplayTransport`` does — method, path and canonical JSON body, the
 /// `Authorization` header and `nonce` ignored — and answered with what was recorded, faults included:
 /// a truncated body is cut short on the wire, a close-delimited body has no `Content-Length`, a reset
-/// resets the connection (see ``CassetteWire/plan(for:request:rewriteURLs:)``). Transfer URLs in
+/// resets the connection (see ``CassetteWire/plan(for:request:rewriteURLs:)``), and a read or connect
+/// timeout holds the connection without an answer for the recorded wait plus half a second (at most two
+/// minutes), then closes it, so a client with the same timeout times out again. Transfer URLs in
 /// upload/download answers are rewritten to come back through this server (`/__proxy/…`), whose
 /// requests are matched under their original URL.
 ///
@@ -56,18 +58,31 @@ public final class DXCassetteReplayBackend: DXMockBackend {
   public func respond(to request: DXMockRequest) async -> DXMockWirePlan {
     let transportRequest = CassetteWire.transportRequest(for: request, upstream: "http://replay.invalid")
     do {
-      return CassetteWire.plan(for: .success(try await replay.send(transportRequest)), request: request)
-    } catch let error as DXTransportError {
-      return CassetteWire.plan(for: .failure(error), request: request)
-    } catch let error as DXCassetteError {
+      let replayed = try replay.replayInteraction(for: transportRequest)
+      switch replayed.outcome {
+      case .response(let response):
+        return CassetteWire.plan(for: .success(response), request: request)
+      case .failure(let error) where error.kind == .readTimeout || error.kind == .connectTimeout:
+        // The recorder's client gave up after `duration`: answer nothing for a little longer, so a
+        // client with the same timeout times out again, then close.
+        let hold = min(replayed.duration + Self.timeoutMargin, Self.maximumTimeoutHold)
+        try? await Task.sleep(for: hold)
+        return .empty
+      case .failure(let error):
+        return CassetteWire.plan(for: .failure(error), request: request)
+      }
+    } catch {
       logger.warning(
         "cassette miss",
         metadata: ["request": "\(request.method) \(request.path)", "reason": "\(error.kind)"])
       return .respond(.error(Self.missError(error)))
-    } catch {
-      return .respond(.error(.internalError("cassette replay failed: \(error)")))
     }
   }
+
+  /// How much longer than recorded a replayed timeout holds the connection.
+  static let timeoutMargin = Duration.milliseconds(500)
+  /// The longest a replayed timeout holds a connection.
+  static let maximumTimeoutHold = Duration.seconds(120)
 
   /// The platform error for a cassette miss.
   static func missError(_ error: DXCassetteError) -> DXPlatformError {

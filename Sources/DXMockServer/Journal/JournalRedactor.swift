@@ -53,18 +53,21 @@ struct JournalRedactor: Sendable {
     return false
   }
 
-  /// The headers with authorization values masked and secrets replaced.
+  /// The headers with authorization values masked and secrets replaced (copied only where changed).
   func redact(_ headers: DXHTTPHeaders) -> DXHTTPHeaders {
-    DXHTTPHeaders(
-      headers.fields.map { field in
-        let length = field.name.utf8.count
-        if length == 13 || length == 19,
-          ["authorization", "proxy-authorization"].contains(field.name.lowercased())
-        {
-          return DXHTTPHeaders.Field(name: field.name, value: Self.maskCredentials(field.value))
-        }
-        return DXHTTPHeaders.Field(name: field.name, value: redact(field.value))
-      })
+    var result = headers
+    for (index, field) in headers.fields.enumerated() {
+      let length = field.name.utf8.count
+      if length == 13 || length == 19,
+        ["authorization", "proxy-authorization"].contains(field.name.lowercased())
+      {
+        result.fields[index].value = Self.maskCredentials(field.value)
+      } else if !secrets.isEmpty {
+        let redacted = redact(field.value)
+        if redacted != field.value { result.fields[index].value = redacted }
+      }
+    }
+    return result
   }
 
   /// `Bearer abc` → `Bearer <redacted>`; a value without a scheme → `<redacted>`.

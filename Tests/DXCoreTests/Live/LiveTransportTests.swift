@@ -55,6 +55,23 @@ struct LiveTransportTests {
     }
   }
 
+  @Test("the transport's default timeout applies when a request has none")
+  func defaultTimeout() async throws {
+    try await withRawServer([.stall(milliseconds: 800)]) { server in
+      var request = post(server.baseURL + "/x")
+      request.timeout = nil
+      let transport = try DXLiveTransport(configuration: .init(defaultTimeout: .milliseconds(200)))
+      var error: DXTransportError?
+      do {
+        _ = try await transport.send(request)
+      } catch let caught {
+        error = caught as? DXTransportError
+      }
+      try await transport.shutdown()
+      #expect(error?.kind == .readTimeout)
+    }
+  }
+
   @Test("a refused connection and an invalid URL")
   func refused() async throws {
     let server = try RawSocketServer([])

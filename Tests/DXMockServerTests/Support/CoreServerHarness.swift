@@ -32,6 +32,15 @@ extension DXMockServer {
     }
   }
 
+  /// Waits (bounded: 2 s) until the journal has a pending entry for `path`, and returns it.
+  func waitForPendingRequest(path: String) async throws -> DXJournalEntry? {
+    for _ in 0..<400 {
+      if let entry = journal().first(where: { $0.path == path && $0.isPending }) { return entry }
+      try await Task.sleep(for: .milliseconds(5))
+    }
+    return nil
+  }
+
   /// Adds a fault from its spec, failing the test on a bad spec.
   @discardableResult
   func addFault(spec: String) throws -> String {

@@ -47,20 +47,19 @@ extension MockPlatform {
     var next: DXJSON = .null
     outer: for project in projects {
       guard let index = state.index[project.id] else { continue }
-      var ids = query.candidates(in: project, index: index).filter { id in
-        guard let object = state.objects[id] else { return false }
-        return query.matches(object, in: project.id)
-      }
+      // Candidates from the smallest index set, in ID order; filtered lazily so a page stops early.
+      var ids = query.candidates(in: project, index: index).sorted()
       if let starting = query.starting, starting.project == project.id {
-        ids = ids.filter { $0 >= starting.id }
+        ids.removeFirst(ids.partitioningIndex { $0 >= starting.id })
       }
-      for id in ids.sorted() {
+      for id in ids {
+        guard let object = state.objects[id], query.matches(object, in: project.id) else { continue }
         if results.count == query.limit {
           next = ["project": .string(project.id), "id": .string(id)]
           break outer
         }
         var entry: [String: DXJSON] = ["project": .string(project.id), "id": .string(id)]
-        if let options = query.describe, let object = state.objects[id] {
+        if let options = query.describe {
           entry["describe"] = state.describe(object, in: project.id, options: options)
         }
         results.append(.object(entry))
@@ -286,5 +285,19 @@ extension MockPlatform {
       }
       return ["results": .array(results), "next": next]
     }
+  }
+}
+
+extension Array where Element: Comparable {
+  /// The index of the first element for which `belongs` holds, for a sorted array where it holds for
+  /// a suffix (binary search).
+  fileprivate func partitioningIndex(where belongs: (Element) -> Bool) -> Int {
+    var low = 0
+    var high = count
+    while low < high {
+      let middle = (low + high) / 2
+      if belongs(self[middle]) { high = middle } else { low = middle + 1 }
+    }
+    return low
   }
 }

@@ -117,11 +117,7 @@ extension PlatformState {
       options.fields = (options.fields ?? []).union(["folders"])
       if input["fields"] == nil { options.defaultFields = true }
     }
-    let objectsHere = index[project.id]?.all ?? []
-    var dataUsage = 0
-    for id in objectsHere {
-      if let object = objects[id], object.klass == "file" { dataUsage += object.size ?? 0 }
-    }
+    let dataUsage = self.dataUsage[project.id] ?? 0
     var all: [String: DXJSON] = [
       "id": .string(project.id),
       "class": .string(project.klass),

@@ -15,6 +15,8 @@ struct PlatformState: Sendable {
   private(set) var nonces: [String: NonceEntry] = [:]
   var ids: IDGenerator
   private(set) var index: [String: ProjectIndex] = [:]
+  /// The bytes of closed files in each project (kept up to date so describe does not scan).
+  private(set) var dataUsage: [String: Int] = [:]
   /// Files in the `closing` state and when (ms) they become `closed`.
   var closing: [String: Int] = [:]
   /// What changed since the last ``takeChanges()``.
@@ -80,6 +82,7 @@ struct PlatformState: Sendable {
     for objectID in members { removeCopy(objectID, from: id) }
     projects[id] = nil
     index[id] = nil
+    dataUsage[id] = nil
     changes.projects.insert(id)
   }
 
@@ -88,6 +91,7 @@ struct PlatformState: Sendable {
   mutating func insertObject(_ object: DataObjectState) {
     objects[object.id] = object
     if object.state == "closing" { closing[object.id] = 0 }
+    countUsage(of: object, sign: 1)
     for (project, copy) in object.copies {
       index[project, default: ProjectIndex()].insert(object.id, klass: object.klass, copy: copy)
     }
@@ -100,6 +104,8 @@ struct PlatformState: Sendable {
     guard var object = objects[id] else { throw .resourceNotFound("The entity \(id) could not be found") }
     let before = object
     let result = try body(&object)
+    countUsage(of: before, sign: -1)
+    countUsage(of: object.copies.isEmpty ? nil : object, sign: 1)
     if before.copies != object.copies || before.klass != object.klass {
       for (project, copy) in before.copies {
         index[project]?.remove(id, klass: before.klass, copy: copy)
@@ -126,6 +132,11 @@ struct PlatformState: Sendable {
         if object.state == "closing" { object.state = "closed" }
       }
     }
+  }
+
+  private mutating func countUsage(of object: DataObjectState?, sign: Int) {
+    guard let object, object.klass == "file", let size = object.size, size > 0 else { return }
+    for project in object.copies.keys { dataUsage[project, default: 0] += sign * size }
   }
 
   /// Removes the copy of `objectID` in `project`; the object goes when its last copy goes.
