@@ -6,12 +6,12 @@
 #
 # Usage: scripts/bench-cassette.sh
 # Env:   DXKIT_PYTHON  python with vcrpy and urllib3 (default .venv/bin/python)
-#        SCRATCH       SwiftPM scratch path for the release build (default .build)
+#        SCRATCH       SwiftPM scratch path for the release build (default .build-release)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 python="${DXKIT_PYTHON:-.venv/bin/python}"
-scratch="${SCRATCH:-.build}"
+scratch="${SCRATCH:-.build-release}"
 if [ ! -x "$python" ]; then echo "bench-cassette: no python at $python (set DXKIT_PYTHON)" >&2; exit 2; fi
 
 echo "building release dxkit-bench (scratch path $scratch)..."

@@ -4,14 +4,14 @@
 #
 # Usage: scripts/bench-client.sh [N]     (default N=2000)
 # Env:   DXKIT_PYTHON  python with dxpy installed (default .venv/bin/python)
-#        SCRATCH       SwiftPM scratch path for the build (default .build)
+#        SCRATCH       SwiftPM scratch path for the build (default .build-release)
 #        CONFIG        release (default) or debug (quick, unrepresentative figures)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 count="${1:-2000}"
 python="${DXKIT_PYTHON:-.venv/bin/python}"
-scratch="${SCRATCH:-.build}"
+scratch="${SCRATCH:-.build-release}"
 config="${CONFIG:-release}"
 token="bench-token-$$"
 

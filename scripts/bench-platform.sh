@@ -2,12 +2,12 @@
 # Benchmarks for the stateful platform in dx-mock-server. Prints figures (never a test).
 #
 #   scripts/bench-platform.sh            # uses .build-release/release/dx-mock-server (builds it if missing)
-# Env: DX_MOCK_SERVER (server binary), DXKIT_DX / DXKIT_PYTHON (the dxpy venv, default .venv/bin/…),
+# Env: DX_MOCK_SERVER_RELEASE (server binary), DXKIT_DX / DXKIT_PYTHON (the dxpy venv, default .venv/bin/…),
 #      BENCH_OBJECTS (default 100000), BENCH_FILE_MB (default 256), BENCH_SECONDS (wrk duration, default 5).
 # Needs wrk and curl. Everything runs on 127.0.0.1 and stops by itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-SERVER=${DX_MOCK_SERVER:-.build-release/release/dx-mock-server}
+SERVER=${DX_MOCK_SERVER_RELEASE:-.build-release/release/dx-mock-server}
 DX=${DXKIT_DX:-.venv/bin/dx}
 PY=${DXKIT_PYTHON:-.venv/bin/python}
 OBJECTS=${BENCH_OBJECTS:-100000}
