@@ -129,26 +129,25 @@ struct CoreWireFaultTests {
 
   @Test func aDelayDoesNotBlockOtherConnections() async throws {
     try await withCoreServer({ $0.threads = 1 }) { server in
-      try server.addFault(spec: "POST /system/whoami delay ms=600")
+      try server.addFault(spec: "POST /system/whoami delay ms=3000")
       let clock = ContinuousClock()
       let start = clock.now
       async let delayed = server.rawExchange(path: "/system/whoami")
       // The delayed request is in the journal while it waits.
       let pending = try await server.waitForPendingRequest(path: "/system/whoami")
       #expect(pending?.isPending == true)
-      #expect(pending?.delayMs == 600)
-      let quickStart = clock.now
+      #expect(pending?.delayMs == 3000)
+      // No wall-clock bound on the quick request (a loaded CI machine may be slow): what matters is
+      // that it is answered while the delayed one is still waiting on the only thread.
       let quick = try await server.rawExchange(path: "/system/greet")
-      let quickTime = clock.now - quickStart
       #expect(quick.status == 200)
-      #expect(quickTime < .milliseconds(400))
       // Served on the single libmicrohttpd thread while the delayed request was still waiting.
       #expect(server.journal().first { $0.path == "/system/whoami" }?.isPending == true)
       let slow = try await delayed
       #expect(slow.status == 200)
-      #expect(clock.now - start >= .milliseconds(600))
+      #expect(clock.now - start >= .milliseconds(3000))
       let entry = try #require(server.journal().first { $0.path == "/system/whoami" })
-      #expect(entry.delayMs == 600)
+      #expect(entry.delayMs == 3000)
       #expect(entry.status == 200)
       #expect(entry.outcome == "response")
     }

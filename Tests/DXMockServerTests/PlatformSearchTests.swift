@@ -154,18 +154,14 @@ struct PlatformSearchTests {
         state.insertObject(object)
       }
     }
-    let clock = ContinuousClock()
-    let elapsed = try clock.measure {
-      for index in 0..<200 {
-        let result = try h.call("/system/findDataObjects", ["name": .string("obj\(index * 7)")])
-        #expect(result["results"]?.arrayValue?.count == 1)
-      }
+    for index in 0..<200 {
+      let result = try h.call("/system/findDataObjects", ["name": .string("obj\(index * 7)")])
+      #expect(result["results"]?.arrayValue?.count == 1)
     }
     #expect(try h.call("/system/findDataObjects", ["tag": "rare"])["results"]?.arrayValue?.count == 20)
     #expect(
       try h.call("/system/findDataObjects", ["properties": ["bucket": "7"], "limit": 1000])["results"]?
         .arrayValue?.count == 200)
-    // 200 exact-name lookups over 20,000 objects; a scan would take seconds in a debug build.
-    #expect(elapsed < .seconds(2))
+    // Speed is measured by scripts/bench-platform.sh (findDataObjects over 100,000 objects), not here.
   }
 }

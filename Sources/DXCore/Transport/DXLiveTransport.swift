@@ -55,6 +55,9 @@ public final class DXLiveTransport: DXTransport {
   }
 
   private let client: HTTPClient
+  /// The event loop every request's delegate runs on. Pinning one loop keeps the response callbacks on
+  /// the connection's thread instead of hopping between the group's loops for every part.
+  private let eventLoop: any EventLoop
   private let configuration: Configuration
   private let logger: Logger
 
@@ -98,6 +101,7 @@ public final class DXLiveTransport: DXTransport {
     httpConfiguration.connectionPool.retryConnectionEstablishment = false
     httpConfiguration.connectionPool.idleTimeout = Self.timeAmount(configuration.idleTimeout)
     self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
+    self.eventLoop = client.eventLoopGroup.next()
     self.configuration = configuration
     self.logger = logger
   }
@@ -145,7 +149,8 @@ public final class DXLiveTransport: DXTransport {
       throw DXTransportError(.invalidRequest, message: "\(request.method) \(request.url): \(error)")
     }
     let collector = DXLiveResponseCollector(method: request.method)
-    let task = client.execute(request: httpRequest, delegate: collector, logger: logger)
+    let task = client.execute(
+      request: httpRequest, delegate: collector, eventLoop: .delegate(on: eventLoop), logger: logger)
     // The client's own connect and read timeouts are the default; another timeout gets a watchdog
     // that cancels the request after that long without activity.
     var watchdog: Task<Void, Never>?
