@@ -30,10 +30,7 @@ public struct DXHTTPHeaders: Sendable, Hashable {
 
   /// The first value of the field `name` (case-insensitive), or `nil`.
   public subscript(name: String) -> String? {
-    get {
-      let lowered = name.lowercased()
-      return fields.first { $0.name.lowercased() == lowered }?.value
-    }
+    get { fields.first { Self.namesMatch($0.name, name) }?.value }
     set {
       if let newValue {
         replaceOrAdd(name: name, value: newValue)
@@ -45,8 +42,7 @@ public struct DXHTTPHeaders: Sendable, Hashable {
 
   /// Every value of the field `name` (case-insensitive), in order.
   public func values(for name: String) -> [String] {
-    let lowered = name.lowercased()
-    return fields.filter { $0.name.lowercased() == lowered }.map(\.value)
+    fields.filter { Self.namesMatch($0.name, name) }.map(\.value)
   }
 
   /// Whether a field named `name` (case-insensitive) is present.
@@ -59,12 +55,11 @@ public struct DXHTTPHeaders: Sendable, Hashable {
 
   /// Replaces every field named `name` with one field, at the position of the first, or appends it.
   public mutating func replaceOrAdd(name: String, value: String) {
-    let lowered = name.lowercased()
-    if let first = fields.firstIndex(where: { $0.name.lowercased() == lowered }) {
+    if let first = fields.firstIndex(where: { Self.namesMatch($0.name, name) }) {
       fields[first] = Field(name: name, value: value)
       var index = fields.index(after: first)
       while index < fields.endIndex {
-        if fields[index].name.lowercased() == lowered {
+        if Self.namesMatch(fields[index].name, name) {
           fields.remove(at: index)
         } else {
           index = fields.index(after: index)
@@ -77,8 +72,7 @@ public struct DXHTTPHeaders: Sendable, Hashable {
 
   /// Removes every field named `name` (case-insensitive).
   public mutating func remove(name: String) {
-    let lowered = name.lowercased()
-    fields.removeAll { $0.name.lowercased() == lowered }
+    fields.removeAll { Self.namesMatch($0.name, name) }
   }
 
   /// Whether there are no fields.

@@ -60,6 +60,15 @@ public final class DXLiveTransport: DXTransport {
   private let eventLoop: any EventLoop
   private let configuration: Configuration
   private let logger: Logger
+  /// The last request built, without headers or body: parsing a URL costs more than the rest of a
+  /// request, and a client usually calls the same few routes over and over.
+  private let lastTemplate = DXLockedValue<RequestTemplate?>(nil)
+
+  private struct RequestTemplate: Sendable {
+    var url: String
+    var method: String
+    var request: HTTPClient.Request
+  }
 
   /// Creates the transport and its `HTTPClient`.
   /// - Throws: ``DXConfigurationError`` when the `DX_CA_CERT` bundle cannot be loaded.
@@ -142,9 +151,10 @@ public final class DXLiveTransport: DXTransport {
       if configuration.addIdentityEncoding, !request.headers.contains("Accept-Encoding") {
         headers.add(name: "Accept-Encoding", value: "identity")
       }
-      httpRequest = try HTTPClient.Request(
-        url: request.url, method: HTTPMethod(rawValue: request.method), headers: headers,
-        body: .bytes(request.body))
+      var prepared = try template(url: request.url, method: request.method)
+      prepared.headers = headers
+      prepared.body = .bytes(request.body)
+      httpRequest = prepared
     } catch {
       throw DXTransportError(.invalidRequest, message: "\(request.method) \(request.url): \(error)")
     }
@@ -170,8 +180,18 @@ public final class DXLiveTransport: DXTransport {
     }
   }
 
+  /// A request for `url` and `method` with no headers and no body, parsed once per route in a row.
+  private func template(url: String, method: String) throws -> HTTPClient.Request {
+    if let last = lastTemplate.withLock({ $0 }), last.url == url, last.method == method {
+      return last.request
+    }
+    let request = try HTTPClient.Request(url: url, method: HTTPMethod(rawValue: method))
+    lastTemplate.withLock { $0 = RequestTemplate(url: url, method: method, request: request) }
+    return request
+  }
+
   private static func transportOwned(_ name: String) -> Bool {
-    let lowered = name.lowercased()
-    return lowered == "host" || lowered == "content-length" || lowered == "transfer-encoding"
+    DXHTTPHeaders.namesMatch(name, "Host") || DXHTTPHeaders.namesMatch(name, "Content-Length")
+      || DXHTTPHeaders.namesMatch(name, "Transfer-Encoding")
   }
 }

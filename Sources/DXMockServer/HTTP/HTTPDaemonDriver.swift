@@ -205,17 +205,18 @@ final class HTTPDaemonDriver {
     return .YES
   }
 
+  /// Response headers the server sets itself (or libmicrohttpd does); a response's own are dropped.
+  private static let serverControlled = [
+    "content-length", "transfer-encoding", "x-request-id", "x-content-type-options", "date",
+  ]
+
   /// The response's own headers (minus the ones the server controls), then `X-Request-ID` and
   /// `X-Content-Type-Options`.
   private func addHeaders(_ mock: DXMockResponse, _ exchange: HTTPExchange, to response: HTTPResponse?) {
     guard let response else { return }
-    for field in mock.headers.fields {
-      switch field.name.lowercased() {
-      case "content-length", "transfer-encoding", "x-request-id", "x-content-type-options", "date":
-        continue
-      default:
-        response.addHeader(field.name, field.value)
-      }
+    for field in mock.headers.fields
+    where !Self.serverControlled.contains(where: { DXHTTPHeaders.namesMatch($0, field.name) }) {
+      response.addHeader(field.name, field.value)
     }
     response.addHeader("X-Request-ID", exchange.requestID)
     response.addHeader("X-Content-Type-Options", "nosniff")

@@ -39,8 +39,6 @@ final class HTTPExchange {
   let query: [(name: String, value: String)]
   /// The peer's IP address.
   let remoteAddress: String
-  /// When the request arrived.
-  let receivedAt: Date
   /// The `Content-Length` the client declared, if any.
   let declaredLength: Int?
 
@@ -70,7 +68,6 @@ final class HTTPExchange {
     self.query = query
     self.remoteAddress = remoteAddress
     self.declaredLength = declaredLength
-    self.receivedAt = Date()
   }
 
   /// The request as the pipeline and the platform see it (built on first use, after the body is in).

@@ -6,9 +6,31 @@ import Foundation
 /// Holds at most ``capacity`` entries; when full, the oldest is dropped first. An entry is created by
 /// ``begin(method:path:query:headers:body:remoteAddress:requestID:)`` the moment a request is
 /// received and filled in by ``complete(_:status:fault:declaredBytes:sentBytes:outcome:faultRuleIDs:delayMs:)``
-/// once the server has answered (or reset or closed the connection). Secrets are removed on entry
-/// (see ``JournalRedactor``), so they never sit in memory here. Thread-safe.
+/// once the server has answered (or reset or closed the connection).
+///
+/// Recording is cheap: the request is kept raw (its strings and body shared with the request, the body
+/// limited to what can be shown) and redacted (see ``JournalRedactor``) each time an entry is read, by
+/// ``entries()`` and ``entry(id:)``, the only ways out. Raw secrets stay in this process's memory and
+/// never leave it unredacted. Thread-safe.
 final class RequestJournal {
+  /// A request as recorded, raw; only ``RequestJournal/redacted(_:)`` turns it into a public entry.
+  private struct Record {
+    var id = 0
+    /// The request (the body cut to the journal's window when longer).
+    var request: DXMockRequest
+    /// The size of the whole body as received.
+    var bodySize: Int
+    var receivedAt: Int64
+    var completedAt: Int64?
+    var status: Int?
+    var fault: String?
+    var faultRuleIDs: [String] = []
+    var delayMs = 0
+    var declaredBytes: Int?
+    var sentBytes: Int?
+    var outcome = "pending"
+  }
+
   /// The default number of entries kept (`--journal-size`).
   static let defaultCapacity = 1000
   /// The default number of body bytes kept per entry: 64 KiB.
@@ -21,11 +43,14 @@ final class RequestJournal {
   let capacity: Int
   /// The most body bytes kept per entry.
   let bodyCap: Int
+  /// The body bytes an entry keeps: the cap plus the longest secret, so a secret that starts before
+  /// the cap is still recognized whole.
+  private let bodyWindow: Int
   private let redactor: JournalRedactor
   private let clock: @Sendable () -> Int64
   private let lock = NSLock()
   // Guarded by `lock`: entries with IDs firstID..<nextID, oldest at `head` once the ring is full.
-  private var ring: [DXJournalEntry] = []
+  private var ring: [Record] = []
   private var head = 0
   private var firstID = 1
   private var nextID = 1
@@ -45,6 +70,8 @@ final class RequestJournal {
     self.capacity = max(0, capacity)
     self.bodyCap = max(0, bodyCap)
     self.redactor = JournalRedactor(secrets: secrets)
+    let (window, overflow) = self.bodyCap.addingReportingOverflow(redactor.longestSecret)
+    self.bodyWindow = overflow ? Int.max : window
     self.clock = clock
   }
 
@@ -56,38 +83,50 @@ final class RequestJournal {
     method: String, path: String, query: [(name: String, value: String)], headers: DXHTTPHeaders,
     body: Data, remoteAddress: String, requestID: String
   ) -> Int {
+    begin(
+      DXMockRequest(
+        method: method, path: path, query: query, headers: headers, body: body, remoteAddress: remoteAddress,
+        requestID: requestID))
+  }
+
+  /// Records `request` the moment it is received (see
+  /// ``begin(method:path:query:headers:body:remoteAddress:requestID:)``).
+  ///
+  /// Cheap: the request's fields are kept as they are (shared, not copied; only a body longer than
+  /// the kept window is copied, to its first part) and redacted when an entry is read. With capacity
+  /// 0 nothing but the counters is touched.
+  @discardableResult
+  func begin(_ request: DXMockRequest) -> Int {
+    if capacity == 0 {
+      lock.lock()
+      defer { lock.unlock() }
+      let id = nextID
+      nextID += 1
+      received += 1
+      firstID = nextID
+      return id
+    }
     let receivedAt = clock()
-    let (text, encoding, truncated) = recordedBody(body)
-    var entry = DXJournalEntry(
-      id: 0, requestID: requestID, method: method, path: redactor.redact(path),
-      query: query.map { DXJournalEntry.QueryItem(name: $0.name, value: redactor.redact($0.value)) },
-      headers: redactor.redact(headers), body: text, bodyEncoding: encoding, bodySize: body.count,
-      bodyTruncated: truncated, remoteAddress: remoteAddress, receivedAt: receivedAt)
+    var kept = request
+    if request.body.count > bodyWindow {
+      // Keep only what the read side can show, in its own storage (a slice would pin the whole body).
+      kept.body = request.body.withUnsafeBytes { Data($0.prefix(bodyWindow)) }
+    }
+    var record = Record(request: kept, bodySize: request.body.count, receivedAt: receivedAt)
     lock.lock()
     defer { lock.unlock() }
     let id = nextID
     nextID += 1
     received += 1
-    entry.id = id
-    if capacity == 0 {
-      firstID = nextID
-    } else if ring.count < capacity {
-      ring.append(entry)
+    record.id = id
+    if ring.count < capacity {
+      ring.append(record)
     } else {
-      ring[head] = entry
+      ring[head] = record
       head = (head + 1) % capacity
       firstID += 1
     }
     return id
-  }
-
-  /// Records `request` the moment it is received (see
-  /// ``begin(method:path:query:headers:body:remoteAddress:requestID:)``).
-  @discardableResult
-  func begin(_ request: DXMockRequest) -> Int {
-    begin(
-      method: request.method, path: request.path, query: request.query, headers: request.headers,
-      body: request.body, remoteAddress: request.remoteAddress, requestID: request.requestID)
   }
 
   /// Fills in how request `id` ended. Ignored when the entry was already dropped or cleared.
@@ -104,6 +143,7 @@ final class RequestJournal {
     _ id: Int, status: Int?, fault: String?, declaredBytes: Int?, sentBytes: Int?, outcome: String,
     faultRuleIDs: [String] = [], delayMs: Int = 0
   ) {
+    if capacity == 0 { return }
     let completedAt = clock()
     lock.lock()
     defer { lock.unlock() }
@@ -121,6 +161,7 @@ final class RequestJournal {
   /// Notes the faults decided for request `id` before it completes (so a pending, delayed request
   /// already shows its delay). Ignored when the entry is gone.
   func annotate(_ id: Int, fault: String?, faultRuleIDs: [String], delayMs: Int) {
+    if capacity == 0 { return }
     lock.lock()
     defer { lock.unlock() }
     guard let index = indexLocked(id) else { return }
@@ -134,13 +175,15 @@ final class RequestJournal {
     return (head + (id - firstID)) % ring.count
   }
 
-  /// The body as kept: redacted, capped at ``bodyCap`` bytes, text when UTF-8 else base64.
-  private func recordedBody(_ body: Data) -> (String, DXJournalEntry.BodyEncoding, Bool) {
-    if body.isEmpty { return ("", .text, false) }
-    let (window, overflow) = bodyCap.addingReportingOverflow(redactor.longestSecret)
-    let scan = Array(body.prefix(overflow ? Int.max : window))
+  /// The body as shown: redacted, capped at ``bodyCap`` bytes, text when UTF-8 else base64.
+  /// - Parameters:
+  ///   - body: The kept bytes (at least the first ``bodyWindow`` bytes of the body, or all of it).
+  ///   - size: The size of the whole body as received.
+  private func recordedBody(_ body: Data, size: Int) -> (String, DXJournalEntry.BodyEncoding, Bool) {
+    if size == 0 { return ("", .text, false) }
+    let scan = Array(body.prefix(bodyWindow))
     var (bytes, cut) = redactor.redact(scan, limit: bodyCap)
-    cut = cut || body.count > scan.count
+    cut = cut || size > scan.count
     if let text = String(validating: bytes, as: UTF8.self) {
       return (text, .text, cut)
     }
@@ -162,16 +205,35 @@ final class RequestJournal {
   /// The entries, oldest first.
   func entries() -> [DXJournalEntry] {
     lock.lock()
-    defer { lock.unlock() }
-    if head == 0 { return ring }
-    return Array(ring[head...] + ring[..<head])
+    let records = head == 0 ? ring : Array(ring[head...] + ring[..<head])
+    lock.unlock()
+    // Redacted outside the lock, so reading never stalls the requests being recorded.
+    return records.map(redacted)
   }
 
   /// The entry with `id`, or `nil` when it was dropped or cleared.
   func entry(id: Int) -> DXJournalEntry? {
     lock.lock()
-    defer { lock.unlock() }
-    return indexLocked(id).map { ring[$0] }
+    let record = indexLocked(id).map { ring[$0] }
+    lock.unlock()
+    return record.map(redacted)
+  }
+
+  /// The public, redacted form of `record`: secrets replaced in the path, query values, headers and
+  /// body (see ``JournalRedactor``), the body capped at ``bodyCap`` bytes.
+  private func redacted(_ record: Record) -> DXJournalEntry {
+    let request = record.request
+    let (text, encoding, truncated) = recordedBody(request.body, size: record.bodySize)
+    return DXJournalEntry(
+      id: record.id, requestID: request.requestID, method: request.method,
+      path: redactor.redact(request.path),
+      query: request.query.map { DXJournalEntry.QueryItem(name: $0.name, value: redactor.redact($0.value)) },
+      headers: redactor.redact(request.headers), body: text, bodyEncoding: encoding,
+      bodySize: record.bodySize,
+      bodyTruncated: truncated, remoteAddress: request.remoteAddress, receivedAt: record.receivedAt,
+      completedAt: record.completedAt, status: record.status, fault: record.fault,
+      faultRuleIDs: record.faultRuleIDs, delayMs: record.delayMs, declaredBytes: record.declaredBytes,
+      sentBytes: record.sentBytes, outcome: record.outcome)
   }
 
   /// The number of entries held.
