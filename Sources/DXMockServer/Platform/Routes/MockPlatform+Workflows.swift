@@ -7,14 +7,7 @@ extension MockPlatform {
     router.register("/workflow/new") { call throws(DXPlatformError) in
       let input = try Self.input(call)
       let common = try NewObjectInput(input)
-      let title = try input.string("title")
-      let summary = try input.string("summary")
-      let description = try input.string("description")
-      let outputFolder = try input.string("outputFolder").map { (path) throws(DXPlatformError) in
-        try PlatformState.normalizeFolder(path, field: "outputFolder")
-      }
-      let inputs = try Self.optionalArray(input, "inputs")
-      let outputs = try Self.optionalArray(input, "outputs")
+      let fields = try WorkflowFields(input)
       let stagesInput = try Self.optionalArray(input, "stages")
       return try self.withNonce(call, route: "/workflow/new") {
         (state: inout PlatformState) throws(DXPlatformError) in
@@ -27,12 +20,7 @@ extension MockPlatform {
         let id = try self.createObject(common, klass: "workflow", caller: call.caller, state: &state) {
           object, source throws(DXPlatformError) in
           var workflow = source?.workflow ?? WorkflowData()
-          if let title { workflow.title = title }
-          if let summary { workflow.summary = summary }
-          if let description { workflow.description = description }
-          if let outputFolder { workflow.outputFolder = outputFolder }
-          if let inputs { workflow.inputs = inputs }
-          if let outputs { workflow.outputs = outputs }
+          fields.apply(to: &workflow)
           if stagesInput != nil { workflow.stages = stages }
           workflow.editVersion = 0
           object.workflow = workflow
@@ -78,26 +66,14 @@ extension MockPlatform {
     }
     router.register("/workflow-xxxx/update") { call throws(DXPlatformError) in
       let input = try Self.input(call)
-      let title = try input.string("title")
-      let summary = try input.string("summary")
-      let description = try input.string("description")
-      let outputFolder = try input.string("outputFolder").map { (path) throws(DXPlatformError) in
-        try PlatformState.normalizeFolder(path, field: "outputFolder")
-      }
-      let inputs = try Self.optionalArray(input, "inputs")
-      let outputs = try Self.optionalArray(input, "outputs")
+      let fields = try WorkflowFields(input)
       let stageUpdates = try input.object("stages") ?? [:]
       return try self.editWorkflow(call) { workflow, _ throws(DXPlatformError) in
         for (stage, update) in stageUpdates {
           let index = try Self.stageIndex(stage, in: workflow)
           workflow.stages[index] = try Self.updatedStage(workflow.stages[index], with: update)
         }
-        if let title { workflow.title = title }
-        if let summary { workflow.summary = summary }
-        if let description { workflow.description = description }
-        if let outputFolder { workflow.outputFolder = outputFolder }
-        if let inputs { workflow.inputs = inputs }
-        if let outputs { workflow.outputs = outputs }
+        fields.apply(to: &workflow)
         return [:]
       }
     }
@@ -211,5 +187,36 @@ extension MockPlatform {
       result["editVersion"] = .integer(updated.editVersion)
       return .object(result)
     }
+  }
+}
+
+/// The workflow metadata `workflow/new` and `workflow-xxxx/update` both take; absent fields are
+/// left as they are.
+struct WorkflowFields {
+  var title: String?
+  var summary: String?
+  var description: String?
+  var outputFolder: String?
+  var inputs: DXJSON?
+  var outputs: DXJSON?
+
+  init(_ input: PlatformInput) throws(DXPlatformError) {
+    title = try input.string("title")
+    summary = try input.string("summary")
+    description = try input.string("description")
+    outputFolder = try input.string("outputFolder").map { (path) throws(DXPlatformError) in
+      try PlatformState.normalizeFolder(path, field: "outputFolder")
+    }
+    inputs = try MockPlatform.optionalArray(input, "inputs")
+    outputs = try MockPlatform.optionalArray(input, "outputs")
+  }
+
+  func apply(to workflow: inout WorkflowData) {
+    if let title { workflow.title = title }
+    if let summary { workflow.summary = summary }
+    if let description { workflow.description = description }
+    if let outputFolder { workflow.outputFolder = outputFolder }
+    if let inputs { workflow.inputs = inputs }
+    if let outputs { workflow.outputs = outputs }
   }
 }
