@@ -2,23 +2,35 @@
 # Benchmark: N sequential systemWhoami calls with DXClient vs N sequential dxpy.api.system_whoami()
 # calls against the same dx-mock-server. Prints both rates and the ratio (target: DXKit >= 5x dxpy).
 #
+# The machine is shared and noisy (a 2-core VM: an idle core takes tens of microseconds to wake), so
+# the runs are interleaved in ROUNDS rounds and the medians are compared. Each round times:
+#   socket        a blocking keep-alive socket writing DXClient's request bytes (no HTTP library):
+#                 the fastest any sequential client can go against this server on this machine;
+#   dxclient      DXClient.systemWhoami() on Swift's default executor;
+#   dxclient+nio  the same, with NIO's event loops installed as Swift's global executor (NIO's
+#                 documented option for I/O-heavy programs: a call resumes on the connection's thread);
+#   dxpy          dxpy.api.system_whoami() (dxpy 0.417.1, requests/urllib3).
+#
 # Usage: scripts/bench-client.sh [N]     (default N=2000)
-# Env:   DXKIT_PYTHON  python with dxpy installed (default .venv/bin/python)
+# Env:   ROUNDS        interleaved rounds (default 5)
+#        DXKIT_PYTHON  python with dxpy installed (default .venv/bin/python)
 #        SCRATCH       SwiftPM scratch path for the build (default .build-release)
 #        CONFIG        release (default) or debug (quick, unrepresentative figures)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 count="${1:-2000}"
+rounds="${ROUNDS:-5}"
 python="${DXKIT_PYTHON:-.venv/bin/python}"
 scratch="${SCRATCH:-.build-release}"
 config="${CONFIG:-release}"
 token="bench-token-$$"
 
 if ! [[ "$count" =~ ^[1-9][0-9]*$ ]]; then echo "bench-client: N must be a positive integer" >&2; exit 2; fi
+if ! [[ "$rounds" =~ ^[1-9][0-9]*$ ]]; then echo "bench-client: ROUNDS must be a positive integer" >&2; exit 2; fi
 if [ ! -x "$python" ]; then echo "bench-client: no python at $python (set DXKIT_PYTHON)" >&2; exit 2; fi
-
 if [ "$config" != release ] && [ "$config" != debug ]; then echo "bench-client: CONFIG must be release or debug" >&2; exit 2; fi
+
 echo "building $config binaries (scratch path $scratch)..."
 swift build -c "$config" --scratch-path "$scratch" --product dx-mock-server >/dev/null
 swift build -c "$config" --scratch-path "$scratch" --product dxkit-bench >/dev/null
@@ -41,15 +53,9 @@ done
 if [ ! -s "$workdir/port" ]; then echo "bench-client: dx-mock-server did not start" >&2; cat "$workdir/server.log" >&2; exit 1; fi
 port="$(tr -d '[:space:]' <"$workdir/port")"
 url="http://127.0.0.1:$port"
-echo "dx-mock-server at $url; $count sequential calls each"
+echo "dx-mock-server at $url; $rounds interleaved rounds of $count sequential calls each"
 
-swift_line="$("$bin/dxkit-bench" client --url "$url" --token "$token" --count "$count")"
-echo "$swift_line"
-swift_rate="$(sed -n 's/.*rate=\([0-9.]*\)\/s.*/\1/p' <<<"$swift_line")"
-
-python_line="$(DX_APISERVER_PROTOCOL=http DX_APISERVER_HOST=127.0.0.1 DX_APISERVER_PORT="$port" \
-  DX_SECURITY_CONTEXT="{\"auth_token_type\": \"Bearer\", \"auth_token\": \"$token\"}" \
-  DX_USER_CONF_DIR="$workdir/dxconf" "$python" - "$count" <<'PY'
+cat >"$workdir/dxpy_bench.py" <<'PY'
 import sys, time
 import dxpy
 count = int(sys.argv[1])
@@ -59,16 +65,38 @@ start = time.perf_counter()
 for _ in range(count):
     assert "id" in dxpy.api.system_whoami()
 seconds = time.perf_counter() - start
-print("dxpy-client calls=%d seconds=%.3f rate=%.1f/s" % (count, seconds, count / seconds))
+print("dxpy calls=%d seconds=%.3f rate=%.1f/s" % (count, seconds, count / seconds))
 PY
-)"
-echo "$python_line"
-python_rate="$(sed -n 's/.*rate=\([0-9.]*\)\/s.*/\1/p' <<<"$python_line")"
 
-python3 - "$swift_rate" "$python_rate" <<'PY'
-import sys
-swift, python = float(sys.argv[1]), float(sys.argv[2])
-ratio = swift / python if python > 0 else float("inf")
-print("DXClient %.1f calls/s, dxpy %.1f calls/s, ratio %.2fx (target >= 5x): %s"
-      % (swift, python, ratio, "met" if ratio >= 5 else "NOT met"))
+rate_of() { sed -n 's/.*rate=\([0-9.]*\)\/s.*/\1/p'; }
+swift_run() { "$bin/dxkit-bench" client --url "$url" --token "$token" --count "$count" "$@" | rate_of; }
+python_run() {
+  DX_APISERVER_PROTOCOL=http DX_APISERVER_HOST=127.0.0.1 DX_APISERVER_PORT="$port" \
+    DX_SECURITY_CONTEXT="{\"auth_token_type\": \"Bearer\", \"auth_token\": \"$token\"}" \
+    DX_USER_CONF_DIR="$workdir/dxconf" "$python" "$workdir/dxpy_bench.py" "$count" | rate_of
+}
+
+: >"$workdir/rates"
+for round in $(seq 1 "$rounds"); do
+  socket="$(swift_run --mode socket)"
+  dxclient="$(swift_run --mode dxclient)"
+  nio="$(swift_run --mode dxclient --nio-executor)"
+  dxpy="$(python_run)"
+  printf 'round %d: socket %9.1f  dxclient %8.1f  dxclient+nio %8.1f  dxpy %7.1f calls/s\n' \
+    "$round" "$socket" "$dxclient" "$nio" "$dxpy"
+  echo "$socket $dxclient $nio $dxpy" >>"$workdir/rates"
+done
+
+python3 - "$workdir/rates" <<'PY'
+import statistics, sys
+rows = [list(map(float, line.split())) for line in open(sys.argv[1]) if line.strip()]
+socket, dxclient, nio, dxpy = (statistics.median(column) for column in zip(*rows))
+ratios = lambda i: statistics.median(row[i] / row[3] for row in rows)
+print("medians (calls/s): socket floor %.1f, DXClient %.1f, DXClient+NIO executor %.1f, dxpy %.1f"
+      % (socket, dxclient, nio, dxpy))
+print("median per-round ratios to dxpy: DXClient %.2fx, DXClient+NIO executor %.2fx, socket floor %.2fx"
+      % (ratios(1), ratios(2), ratios(0)))
+best = max(ratios(1), ratios(2))
+print("DXClient vs dxpy: %.2fx (target >= 5x): %s; the socket floor is %.2fx, the most any client "
+      "could show here" % (best, "met" if best >= 5 else "NOT met", ratios(0)))
 PY

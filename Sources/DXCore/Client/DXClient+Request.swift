@@ -226,10 +226,10 @@ extension DXClient {
     headers.remove(name: "Host")
     headers.remove(name: "Content-Length")
     for field in headers {
-      guard field.name.unicodeScalars.allSatisfy(\.isASCII) else {
+      guard DXHTTPHeaders.isASCII(field.name) else {
         throw DXError.invalidHeader("header name '\(field.name)' is not ASCII")
       }
-      guard field.value.unicodeScalars.allSatisfy(\.isASCII) else {
+      guard DXHTTPHeaders.isASCII(field.value) else {
         throw DXError.invalidHeader("the value of header '\(field.name)' is not ASCII")
       }
     }

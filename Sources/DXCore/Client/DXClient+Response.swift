@@ -136,7 +136,7 @@ extension DXClient {
     if wantFullResponse { return .success(.full(response)) }
 
     if let declaredText = response.headers["Content-Length"] {
-      let declared = Int(declaredText.trimmingSpaces())
+      let declared = Int(declaredText) ?? Int(declaredText.trimmingSpaces())
       if declared != response.body.count {
         return .failure(
           AttemptFailure(

@@ -21,8 +21,14 @@ extension DXHTTPHeaders {
   /// The names differ byte-wise after ASCII folding; that settles it for ASCII names, anything else
   /// takes the general (allocating) comparison.
   private static func mismatch(_ first: String, _ second: String) -> Bool {
-    if first.utf8.allSatisfy({ $0 < 0x80 }) && second.utf8.allSatisfy({ $0 < 0x80 }) { return false }
+    if isASCII(first) && isASCII(second) { return false }
     return first.lowercased() == second.lowercased()
+  }
+
+  /// Whether every byte of `text` is ASCII (the same as every Unicode scalar being ASCII).
+  package static func isASCII(_ text: String) -> Bool {
+    text.utf8.withContiguousStorageIfAvailable { bytes in bytes.allSatisfy { $0 < 0x80 } }
+      ?? text.utf8.allSatisfy { $0 < 0x80 }
   }
 
   private static func asciiLower(_ byte: UInt8) -> UInt8 {

@@ -66,18 +66,9 @@ final class DXLiveResponseCollector: HTTPClientResponseDelegate {
     guard let head = snapshot.head else {
       throw DXTransportError(.protocolError, message: "the request finished without a response head")
     }
-    let headers = Self.headers(head)
-    let declared = head.headers.first(name: "Content-Length").flatMap { Int($0) }
-    let bodyEnd: DXTransportResponse.BodyEnd
-    if let declared, snapshot.body.count < declared {
-      bodyEnd = .truncated(declared: declared, received: snapshot.body.count)
-    } else if declared == nil, !Self.isChunked(head), Self.mayHaveBody(head, method: method) {
-      bodyEnd = .closeDelimited
-    } else {
-      bodyEnd = .complete
-    }
-    return DXTransportResponse(
-      status: Int(head.status.code), headers: headers, body: Data(snapshot.body), bodyEnd: bodyEnd)
+    return LiveResponseShape.response(
+      head, body: Data(snapshot.body),
+      bodyEnd: LiveResponseShape.bodyEnd(head, received: snapshot.body.count, method: method))
   }
 
   // MARK: - Timeout
@@ -128,16 +119,14 @@ final class DXLiveResponseCollector: HTTPClientResponseDelegate {
       throw DXLiveErrorMapper.map(error, connected: snapshot.connected)
     }
     if let head = snapshot.head {
-      let declared = head.headers.first(name: "Content-Length").flatMap { Int($0) }
+      let declared = LiveResponseShape.declaredLength(head)
       if let declared, snapshot.body.count < declared {
-        return DXTransportResponse(
-          status: Int(head.status.code), headers: Self.headers(head), body: Data(snapshot.body),
+        return LiveResponseShape.response(
+          head, body: Data(snapshot.body),
           bodyEnd: .truncated(declared: declared, received: snapshot.body.count))
       }
-      if declared == nil, !Self.isChunked(head), Self.isCleanClose(error) {
-        return DXTransportResponse(
-          status: Int(head.status.code), headers: Self.headers(head), body: Data(snapshot.body),
-          bodyEnd: .closeDelimited)
+      if declared == nil, !LiveResponseShape.isChunked(head), Self.isCleanClose(error) {
+        return LiveResponseShape.response(head, body: Data(snapshot.body), bodyEnd: .closeDelimited)
       }
       throw DXTransportError(
         .protocolError, message: "Connection broken after the response head: \(Self.describe(error))")
@@ -154,19 +143,6 @@ final class DXLiveResponseCollector: HTTPClientResponseDelegate {
   }
 
   static func describe(_ error: Error) -> String { String(describing: error) }
-
-  private static func headers(_ head: HTTPResponseHead) -> DXHTTPHeaders {
-    DXHTTPHeaders(head.headers.map { DXHTTPHeaders.Field(name: $0.name, value: $0.value) })
-  }
-
-  private static func isChunked(_ head: HTTPResponseHead) -> Bool {
-    head.headers[canonicalForm: "Transfer-Encoding"].contains { $0.lowercased() == "chunked" }
-  }
-
-  private static func mayHaveBody(_ head: HTTPResponseHead, method: String) -> Bool {
-    let code = head.status.code
-    return method != "HEAD" && !(100..<200).contains(code) && code != 204 && code != 304
-  }
 }
 
 // Invariant: all mutable state is in `state`, a lock-protected box; `method` is immutable.

@@ -6,7 +6,12 @@ import NIOHTTP1
 import NIOPosix
 import NIOSSL
 
-/// The real network: HTTP/1.1 over async-http-client, reporting exactly what happened on the wire.
+/// The real network: HTTP/1.1 reporting exactly what happened on the wire.
+///
+/// Two engines carry the requests (see ``Engine``): direct `http://` requests (a local dx-mock-server,
+/// the usual target of DXKit's tests) go over keep-alive connections straight on SwiftNIO, one write
+/// per small request; `https://` and proxied requests go through async-http-client, which brings
+/// TLS, proxy tunnels and certificate settings. Both report the same things in the same way.
 ///
 /// - No redirects are followed and nothing is decompressed (``DXClient`` decides what to do with a 3xx).
 /// - A body that stops short of its `Content-Length` is returned with
@@ -34,18 +39,21 @@ public final class DXLiveTransport: DXTransport {
     /// Add `Accept-Encoding: identity` when the request has no `Accept-Encoding`, as Python's
     /// `http.client` does. Default `true`.
     public var addIdentityEncoding: Bool
+    /// Which engine carries direct `http://` requests. Default ``Engine/automatic``.
+    public var engine: Engine
 
     /// Creates a configuration.
     public init(
       proxy: DXProxy? = nil, caCertificate: DXConfiguration.CACertificate? = nil,
       defaultTimeout: Duration = .seconds(905), idleTimeout: Duration = .seconds(60),
-      addIdentityEncoding: Bool = true
+      addIdentityEncoding: Bool = true, engine: Engine = .automatic
     ) {
       self.proxy = proxy
       self.caCertificate = caCertificate
       self.defaultTimeout = defaultTimeout
       self.idleTimeout = idleTimeout
       self.addIdentityEncoding = addIdentityEncoding
+      self.engine = engine
     }
 
     /// The proxy and trust settings of a platform configuration.
@@ -54,7 +62,18 @@ public final class DXLiveTransport: DXTransport {
     }
   }
 
+  /// Which HTTP implementation carries a request.
+  public enum Engine: String, Sendable, Hashable, CaseIterable {
+    /// SwiftNIO keep-alive connections for direct `http://` requests (no proxy); async-http-client
+    /// for everything else.
+    case automatic
+    /// async-http-client for every request.
+    case asyncHTTPClient
+  }
+
   private let client: HTTPClient
+  /// Direct `http://` connections (``Engine/automatic``).
+  private let pool: HTTP1ConnectionPool
   /// The event loop every request's delegate runs on. Pinning one loop keeps the response callbacks on
   /// the connection's thread instead of hopping between the group's loops for every part.
   private let eventLoop: any EventLoop
@@ -111,12 +130,17 @@ public final class DXLiveTransport: DXTransport {
     httpConfiguration.connectionPool.idleTimeout = Self.timeAmount(configuration.idleTimeout)
     self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: httpConfiguration)
     self.eventLoop = client.eventLoopGroup.next()
+    self.pool = HTTP1ConnectionPool(
+      group: client.eventLoopGroup, idleTimeout: Self.timeAmount(configuration.idleTimeout))
     self.configuration = configuration
     self.logger = logger
   }
 
   /// Shuts the `HTTPClient` down; in-flight requests fail. Call it once.
-  public func shutdown() async throws { try await client.shutdown() }
+  public func shutdown() async throws {
+    await pool.shutdown()
+    try await client.shutdown()
+  }
 
   /// Runs `body` with a new transport and always shuts it down.
   public static func withTransport<T: Sendable>(
@@ -142,15 +166,21 @@ public final class DXLiveTransport: DXTransport {
 
   /// Sends the request once and reports what came back.
   public func send(_ request: DXTransportRequest) async throws -> DXTransportResponse {
+    var headers = HTTPHeaders()
+    for field in request.headers where !Self.transportOwned(field.name) {
+      headers.add(name: field.name, value: field.value)
+    }
+    if configuration.addIdentityEncoding, !request.headers.contains("Accept-Encoding") {
+      headers.add(name: "Accept-Encoding", value: "identity")
+    }
+    if configuration.engine == .automatic, configuration.proxy == nil,
+      let target = pool.target(for: request.url)
+    {
+      return try await pool.send(
+        request, to: target, headers: headers, timeout: request.timeout ?? configuration.defaultTimeout)
+    }
     let httpRequest: HTTPClient.Request
     do {
-      var headers = HTTPHeaders()
-      for field in request.headers where !Self.transportOwned(field.name) {
-        headers.add(name: field.name, value: field.value)
-      }
-      if configuration.addIdentityEncoding, !request.headers.contains("Accept-Encoding") {
-        headers.add(name: "Accept-Encoding", value: "identity")
-      }
       var prepared = try template(url: request.url, method: request.method)
       prepared.headers = headers
       prepared.body = .bytes(request.body)

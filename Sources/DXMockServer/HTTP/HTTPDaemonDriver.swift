@@ -34,7 +34,7 @@ final class HTTPDaemonDriver {
     guard let slot, let uploadSize else { return .NO }
     guard let existing = slot.pointee else {
       let headers = connection.headers()
-      let declared = headers["Content-Length"].flatMap { Int($0.trimmingCharacters(in: .whitespaces)) }
+      let declared = headers["Content-Length"].flatMap(HTTPFieldValue.integer)
       let exchange = HTTPExchange(
         method: method.map { String(cString: $0) } ?? "GET", path: url.map { String(cString: $0) } ?? "/",
         requestID: handler.makeRequestID(), headers: headers, query: connection.queryArguments(),

@@ -75,11 +75,7 @@ struct APIPipeline: Sendable {
 
   /// The token of an `Authorization: Bearer <token>` value (scheme case-insensitive), or `nil`.
   static func bearerToken(_ header: String?) -> String? {
-    guard let header else { return nil }
-    let trimmed = header.trimmingCharacters(in: .whitespaces)
-    guard trimmed.count > 7, trimmed.prefix(7).lowercased() == "bearer " else { return nil }
-    let token = trimmed.dropFirst(7).trimmingCharacters(in: .whitespaces)
-    return token.isEmpty ? nil : token
+    header.flatMap(HTTPFieldValue.bearerToken)
   }
 
   private static func isJSONWhitespace(_ byte: UInt8) -> Bool {

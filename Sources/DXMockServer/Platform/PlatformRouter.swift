@@ -93,6 +93,15 @@ struct PlatformRouter: Sendable {
 
   /// Finds the handler for `path` (no query string).
   func resolve(path: String) -> Resolution {
+    // The common case first: a class route such as /system/whoami, found without splitting the path.
+    if let handler = routes[.fixed(path)] {
+      let rest = path.dropFirst()
+      if let slash = rest.firstIndex(of: "/") {
+        return .found(
+          handler, target: String(rest[..<slash]), alias: nil,
+          method: String(rest[rest.index(after: slash)...]))
+      }
+    }
     let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
     guard path.hasPrefix("/"), parts.count == 2 || parts.count == 3, !parts.contains(where: \.isEmpty) else {
       return .notFound("The route \(path) does not exist")

@@ -11,13 +11,17 @@ struct LiveTransportTests {
       timeout: timeout)
   }
 
-  func send(_ request: DXTransportRequest) async throws -> DXTransportResponse {
-    try await DXLiveTransport.withTransport { try await $0.send(request) }
+  func send(_ request: DXTransportRequest, engine: DXLiveTransport.Engine = .automatic) async throws
+    -> DXTransportResponse
+  {
+    try await DXLiveTransport.withTransport(.init(engine: engine)) { try await $0.send(request) }
   }
 
-  func failure(_ request: DXTransportRequest) async -> DXTransportError? {
+  func failure(_ request: DXTransportRequest, engine: DXLiveTransport.Engine = .automatic) async
+    -> DXTransportError?
+  {
     do {
-      _ = try await send(request)
+      _ = try await send(request, engine: engine)
       return nil
     } catch {
       return error as? DXTransportError
@@ -26,41 +30,48 @@ struct LiveTransportTests {
 
   static let head = "HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
 
-  @Test("complete, truncated and close-delimited bodies from a raw socket")
-  func bodies() async throws {
+  @Test(
+    "complete, truncated and close-delimited bodies from a raw socket",
+    arguments: DXLiveTransport.Engine.allCases)
+  func bodies(engine: DXLiveTransport.Engine) async throws {
     try await withRawServer([
       .write(Array((Self.head + "Content-Length: 7\r\n\r\n{\"a\":1}").utf8)),
       .write(Array((Self.head + "Content-Length: 100\r\n\r\n{\"a\":").utf8)),
       .write(Array((Self.head + "Connection: close\r\n\r\nnot json at all").utf8)),
     ]) { server in
-      let complete = try await send(post(server.baseURL + "/x"))
+      let complete = try await send(post(server.baseURL + "/x"), engine: engine)
       #expect(complete.status == 200)
       #expect(complete.bodyEnd == .complete)
       #expect(complete.body == Data("{\"a\":1}".utf8))
-      let truncated = try await send(post(server.baseURL + "/x"))
+      let truncated = try await send(post(server.baseURL + "/x"), engine: engine)
       #expect(truncated.bodyEnd == .truncated(declared: 100, received: 5))
       #expect(truncated.body == Data("{\"a\":".utf8))
-      let delimited = try await send(post(server.baseURL + "/x"))
+      let delimited = try await send(post(server.baseURL + "/x"), engine: engine)
       #expect(delimited.bodyEnd == .closeDelimited)
       #expect(delimited.body == Data("not json at all".utf8))
     }
   }
 
-  @Test("reset, empty close and a stall from a raw socket")
-  func noReply() async throws {
+  @Test("reset, empty close and a stall from a raw socket", arguments: DXLiveTransport.Engine.allCases)
+  func noReply(engine: DXLiveTransport.Engine) async throws {
     try await withRawServer([.writeThenReset([]), .write([]), .stall(milliseconds: 800)]) { server in
-      #expect(await failure(post(server.baseURL + "/x"))?.kind == .connectionReset)
-      #expect(await failure(post(server.baseURL + "/x"))?.kind == .noResponse)
-      #expect(await failure(post(server.baseURL + "/x", timeout: .milliseconds(200)))?.kind == .readTimeout)
+      #expect(await failure(post(server.baseURL + "/x"), engine: engine)?.kind == .connectionReset)
+      #expect(await failure(post(server.baseURL + "/x"), engine: engine)?.kind == .noResponse)
+      #expect(
+        await failure(post(server.baseURL + "/x", timeout: .milliseconds(200)), engine: engine)?.kind
+          == .readTimeout)
     }
   }
 
-  @Test("the transport's default timeout applies when a request has none")
-  func defaultTimeout() async throws {
+  @Test(
+    "the transport's default timeout applies when a request has none",
+    arguments: DXLiveTransport.Engine.allCases)
+  func defaultTimeout(engine: DXLiveTransport.Engine) async throws {
     try await withRawServer([.stall(milliseconds: 800)]) { server in
       var request = post(server.baseURL + "/x")
       request.timeout = nil
-      let transport = try DXLiveTransport(configuration: .init(defaultTimeout: .milliseconds(200)))
+      let transport = try DXLiveTransport(
+        configuration: .init(defaultTimeout: .milliseconds(200), engine: engine))
       var error: DXTransportError?
       do {
         _ = try await transport.send(request)
@@ -72,23 +83,23 @@ struct LiveTransportTests {
     }
   }
 
-  @Test("a refused connection and an invalid URL")
-  func refused() async throws {
+  @Test("a refused connection and an invalid URL", arguments: DXLiveTransport.Engine.allCases)
+  func refused(engine: DXLiveTransport.Engine) async throws {
     let server = try RawSocketServer([])
     let url = server.baseURL
     server.stop()
-    #expect(await failure(post(url + "/x"))?.kind == .connectionRefused)
-    #expect(await failure(post("not a url"))?.kind == .invalidRequest)
+    #expect(await failure(post(url + "/x"), engine: engine)?.kind == .connectionRefused)
+    #expect(await failure(post("not a url"), engine: engine)?.kind == .invalidRequest)
   }
 
-  @Test("each mock-server fault, as the transport sees it")
-  func mockFaults() async throws {
+  @Test("each mock-server fault, as the transport sees it", arguments: DXLiveTransport.Engine.allCases)
+  func mockFaults(engine: DXLiveTransport.Engine) async throws {
     try await DXMockServer.withRunning { server in
       let url = server.baseURL + "/system/whoami"
       var request = post(url)
       request.headers.add(name: "Authorization", value: "Bearer \(DXMockServer.Configuration.defaultToken)")
       server.addFault(try DXFaultRule(path: "/system/whoami", fault: .truncate(sendBytes: 4), times: 1))
-      let truncated = try await send(request)
+      let truncated = try await send(request, engine: engine)
       guard case .truncated(let declared, let received) = truncated.bodyEnd else {
         Issue.record("expected a truncated body, got \(truncated.bodyEnd)")
         return
@@ -96,18 +107,18 @@ struct LiveTransportTests {
       #expect(received == 4)
       #expect(declared > 4)
       server.addFault(try DXFaultRule(path: "/system/whoami", fault: .noContentLength, times: 1))
-      let delimited = try await send(request)
+      let delimited = try await send(request, engine: engine)
       #expect(delimited.bodyEnd == .closeDelimited)
       #expect(delimited.headers["Content-Length"] == nil)
       server.addFault(try DXFaultRule(path: "/system/whoami", fault: .reset, times: 1))
-      #expect(await failure(request)?.kind == .connectionReset)
+      #expect(await failure(request, engine: engine)?.kind == .connectionReset)
       server.addFault(try DXFaultRule(path: "/system/whoami", fault: .empty, times: 1))
-      #expect(await failure(request)?.kind == .noResponse)
+      #expect(await failure(request, engine: engine)?.kind == .noResponse)
       server.addFault(try DXFaultRule(path: "/system/whoami", fault: .status(503, retryAfter: 7), times: 1))
-      let throttled = try await send(request)
+      let throttled = try await send(request, engine: engine)
       #expect(throttled.status == 503)
       #expect(throttled.headers["Retry-After"] == "7")
-      let ok = try await send(request)
+      let ok = try await send(request, engine: engine)
       #expect(ok.status == 200)
       #expect(ok.bodyEnd == .complete)
     }

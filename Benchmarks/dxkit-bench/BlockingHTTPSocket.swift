@@ -1,0 +1,104 @@
+import ArgumentParser
+import DXCore
+import Foundation
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// One blocking keep-alive TCP connection speaking just enough HTTP/1.1 for a benchmark floor: write a
+/// prepared request, read a head and a `Content-Length` body. No retries, no chunked bodies, no TLS.
+final class BlockingHTTPSocket {
+  private let descriptor: Int32
+  private let hostHeader: String
+  private var buffer = [UInt8](repeating: 0, count: 64 * 1024)
+
+  /// Connects to an IPv4 `host` (a dotted address or `localhost`) and `port`.
+  init(host: String, port: Int) throws {
+    let address = host == "localhost" ? "127.0.0.1" : host
+    var socketAddress = sockaddr_in()
+    socketAddress.sin_family = sa_family_t(AF_INET)
+    socketAddress.sin_port = in_port_t(UInt16(clamping: port)).bigEndian
+    guard inet_pton(AF_INET, address, &socketAddress.sin_addr) == 1 else {
+      throw ValidationError("--mode socket needs an IPv4 address, got '\(host)'")
+    }
+    let descriptor = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+    guard descriptor >= 0 else { throw ValidationError("socket(): \(String(cString: strerror(errno)))") }
+    let connected = withUnsafePointer(to: &socketAddress) {
+      $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+        connect(descriptor, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+      }
+    }
+    guard connected == 0 else {
+      let reason = String(cString: strerror(errno))
+      Glibc.close(descriptor)
+      throw ValidationError("connect to \(address):\(port): \(reason)")
+    }
+    var one: Int32 = 1
+    setsockopt(descriptor, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+    self.descriptor = descriptor
+    self.hostHeader = "\(host):\(port)"
+  }
+
+  func close() { Glibc.close(descriptor) }
+
+  /// The bytes of `request` as HTTP/1.1 on this connection (Host and Content-Length added).
+  func requestBytes(_ request: DXTransportRequest) -> [UInt8] {
+    let path = URLComponents(string: request.url)?.percentEncodedPath ?? "/"
+    var head = "\(request.method) \(path.isEmpty ? "/" : path) HTTP/1.1\r\nHost: \(hostHeader)\r\n"
+    for field in request.headers { head += "\(field.name): \(field.value)\r\n" }
+    head += "Content-Length: \(request.body.count)\r\n\r\n"
+    return Array(head.utf8) + Array(request.body)
+  }
+
+  /// Writes `bytes` and reads one response; returns its status.
+  func roundTrip(_ bytes: [UInt8]) throws -> Int {
+    var written = 0
+    while written < bytes.count {
+      let sent = bytes.withUnsafeBytes {
+        send(descriptor, $0.baseAddress! + written, bytes.count - written, 0)
+      }
+      guard sent > 0 else { throw ValidationError("send: \(String(cString: strerror(errno)))") }
+      written += sent
+    }
+    var received = 0
+    var bodyStart = -1
+    var length = 0
+    while bodyStart < 0 || received < bodyStart + length {
+      guard received < buffer.count else { throw ValidationError("the response is larger than 64 KiB") }
+      let count = buffer.withUnsafeMutableBytes {
+        recv(descriptor, $0.baseAddress! + received, $0.count - received, 0)
+      }
+      guard count > 0 else { throw ValidationError("the server closed the connection") }
+      received += count
+      if bodyStart < 0, let end = headEnd(received) {
+        bodyStart = end
+        length = contentLength(headBytes: end)
+      }
+    }
+    return status()
+  }
+
+  private func headEnd(_ received: Int) -> Int? {
+    guard received >= 4 else { return nil }
+    for index in 0...(received - 4)
+    where buffer[index] == 13 && buffer[index + 1] == 10 && buffer[index + 2] == 13 && buffer[index + 3] == 10
+    {
+      return index + 4
+    }
+    return nil
+  }
+
+  private func contentLength(headBytes: Int) -> Int {
+    let head = String(decoding: buffer[0..<headBytes], as: UTF8.self)
+    for line in head.split(separator: "\r\n") where line.lowercased().hasPrefix("content-length:") {
+      return Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) ?? 0
+    }
+    return 0
+  }
+
+  private func status() -> Int {
+    guard buffer.count > 12 else { return 0 }
+    return Int(String(decoding: buffer[9..<12], as: UTF8.self)) ?? 0
+  }
+}

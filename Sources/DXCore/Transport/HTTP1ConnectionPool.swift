@@ -1,0 +1,172 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+/// Plain-HTTP/1.1 keep-alive connections straight on SwiftNIO, for ``DXLiveTransport``'s direct
+/// `http://` requests (a local dx-mock-server, a test double): one write per small request, the
+/// response collected by ``HTTP1ExchangeHandler``, the connection kept for the next request.
+///
+/// Each request leases an idle connection to its host (or opens one), so concurrent requests use
+/// concurrent connections; at most ``maxIdlePerHost`` idle connections are kept per host, and one idle
+/// for longer than the idle timeout is closed instead of reused.
+final class HTTP1ConnectionPool {
+  /// Where a connection goes.
+  struct Target: Hashable, Sendable {
+    var host: String
+    var port: Int
+    /// The path and query to request.
+    var requestTarget: String
+    /// The `Host` header's value.
+    var hostHeader: String
+
+    var key: Key { Key(host: host, port: port) }
+  }
+
+  struct Key: Hashable, Sendable {
+    var host: String
+    var port: Int
+  }
+
+  private struct Idle: Sendable {
+    var channel: any Channel
+    var since: NIODeadline
+  }
+
+  private struct State: Sendable {
+    var idle: [Key: [Idle]] = [:]
+    var targets: [String: Target] = [:]
+    var isShutDown = false
+  }
+
+  static let maxIdlePerHost = 16
+  private static let maxCachedTargets = 256
+
+  private let group: any EventLoopGroup
+  private let idleTimeout: TimeAmount
+  private let state = DXLockedValue(State())
+
+  init(group: any EventLoopGroup, idleTimeout: TimeAmount) {
+    self.group = group
+    self.idleTimeout = idleTimeout
+  }
+
+  /// The target of a plain-HTTP URL, or `nil` when the URL is not `http://host[:port]/…`.
+  func target(for url: String) -> Target? {
+    if let cached = state.withLock({ $0.targets[url] }) { return cached }
+    guard let components = URLComponents(string: url), components.scheme?.lowercased() == "http",
+      let host = components.host, !host.isEmpty, components.user == nil
+    else { return nil }
+    let port = components.port ?? 80
+    guard (1...65535).contains(port) else { return nil }
+    var requestTarget = components.percentEncodedPath.isEmpty ? "/" : components.percentEncodedPath
+    if let query = components.percentEncodedQuery { requestTarget += "?" + query }
+    let bracketed = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
+    let target = Target(
+      host: host, port: port, requestTarget: requestTarget,
+      hostHeader: port == 80 ? bracketed : "\(bracketed):\(port)")
+    state.withLock { state in
+      if state.targets.count >= Self.maxCachedTargets { state.targets.removeAll(keepingCapacity: true) }
+      state.targets[url] = target
+    }
+    return target
+  }
+
+  /// Sends `request` to `target` on a pooled connection and reports what came back.
+  func send(
+    _ request: DXTransportRequest, to target: Target, headers: HTTPHeaders, timeout: Duration
+  ) async throws -> DXTransportResponse {
+    let amount = DXLiveTransport.timeAmount(timeout)
+    let channel = try await lease(target, connectTimeout: amount)
+    var head = HTTPRequestHead(
+      version: .http1_1, method: HTTPMethod(rawValue: request.method), uri: target.requestTarget,
+      headers: headers)
+    head.headers.replaceOrAdd(name: "Host", value: target.hostHeader)
+    head.headers.replaceOrAdd(name: "Content-Length", value: String(request.body.count))
+    let promise = channel.eventLoop.makePromise(of: HTTP1Outcome.self)
+    let exchange = HTTP1Exchange(
+      head: head, url: request.url, body: ByteBuffer(bytes: request.body), readTimeout: amount,
+      promise: promise)
+    channel.writeAndFlush(exchange, promise: nil)
+    do {
+      let outcome = try await withTaskCancellationHandler {
+        try await promise.futureResult.get()
+      } onCancel: {
+        channel.close(promise: nil)
+      }
+      if outcome.reusable {
+        release(channel, to: target.key)
+      } else {
+        channel.close(promise: nil)
+      }
+      return outcome.response
+    } catch {
+      channel.close(promise: nil)
+      try Task.checkCancellation()
+      if let transportError = error as? DXTransportError { throw transportError }
+      throw DXLiveErrorMapper.map(error, connected: true)
+    }
+  }
+
+  /// Closes every idle connection; later requests fail.
+  func shutdown() async {
+    let channels = state.withLock { state -> [any Channel] in
+      state.isShutDown = true
+      let all = state.idle.values.flatMap { $0.map(\.channel) }
+      state.idle = [:]
+      return all
+    }
+    for channel in channels { try? await channel.close() }
+  }
+
+  // MARK: - Leasing
+
+  private func lease(_ target: Target, connectTimeout: TimeAmount) async throws -> any Channel {
+    let now = NIODeadline.now()
+    let (reused, stale, isShutDown) = state.withLock { state -> ((any Channel)?, [any Channel], Bool) in
+      var stale: [any Channel] = []
+      guard !state.isShutDown else { return (nil, stale, true) }
+      while var list = state.idle[target.key], let last = list.popLast() {
+        state.idle[target.key] = list.isEmpty ? nil : list
+        if last.channel.isActive, now - last.since < idleTimeout { return (last.channel, stale, false) }
+        stale.append(last.channel)
+      }
+      return (nil, stale, false)
+    }
+    for channel in stale { channel.close(promise: nil) }
+    if isShutDown { throw DXTransportError(.invalidRequest, message: "the transport was shut down") }
+    if let reused { return reused }
+    return try await connect(target, timeout: connectTimeout)
+  }
+
+  private func release(_ channel: any Channel, to key: Key) {
+    let kept = state.withLock { state -> Bool in
+      guard !state.isShutDown, channel.isActive, state.idle[key, default: []].count < Self.maxIdlePerHost
+      else { return false }
+      state.idle[key, default: []].append(Idle(channel: channel, since: .now()))
+      return true
+    }
+    if !kept { channel.close(promise: nil) }
+  }
+
+  private func connect(_ target: Target, timeout: TimeAmount) async throws -> any Channel {
+    let bootstrap = ClientBootstrap(group: group.any())
+      .connectTimeout(timeout)
+      .channelOption(.socketOption(.tcp_nodelay), value: 1)
+      .channelInitializer { channel in
+        channel.eventLoop.makeCompletedFuture {
+          try channel.pipeline.syncOperations.addHTTPClientHandlers()
+          try channel.pipeline.syncOperations.addHandler(HTTP1ExchangeHandler())
+        }
+      }
+    do {
+      return try await bootstrap.connect(host: target.host, port: target.port).get()
+    } catch {
+      throw DXLiveErrorMapper.map(error, connected: false)
+    }
+  }
+}
+
+// Invariant: the mutable state (idle connections, parsed targets, the shut-down flag) is in `state`,
+// behind its lock; `group` and `idleTimeout` are immutable and Sendable.
+extension HTTP1ConnectionPool: @unchecked Sendable {}

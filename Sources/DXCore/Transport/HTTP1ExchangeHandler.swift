@@ -1,0 +1,159 @@
+import Foundation
+import NIOCore
+import NIOHTTP1
+
+/// One request to put on a connection, and where its outcome goes.
+struct HTTP1Exchange: Sendable {
+  /// The request head (Host and Content-Length already set).
+  var head: HTTPRequestHead
+  /// The URL, for error messages.
+  var url: String
+  /// The body bytes (may be empty).
+  var body: ByteBuffer
+  /// The time allowed without any bytes arriving before the exchange fails with a read timeout.
+  var readTimeout: TimeAmount
+  /// Completed with the response and whether the connection may carry another request.
+  var promise: EventLoopPromise<HTTP1Outcome>
+}
+
+/// A finished exchange.
+struct HTTP1Outcome: Sendable {
+  var response: DXTransportResponse
+  /// `true` when the response ended cleanly on a keep-alive connection.
+  var reusable: Bool
+}
+
+/// The last handler of a pooled HTTP/1.1 connection: writes one exchange at a time (head, body and
+/// end in one flush, so a small request is one segment on the wire), collects the response and
+/// reports what happened on the wire — a complete body, a body cut short of its `Content-Length`, a
+/// body ended by the close, no reply at all, a reset, or a read timeout.
+final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler {
+  typealias InboundIn = HTTPClientResponsePart
+  typealias OutboundIn = HTTP1Exchange
+  typealias OutboundOut = HTTPClientRequestPart
+
+  private struct Pending {
+    let exchange: HTTP1Exchange
+    var head: HTTPResponseHead?
+    var body = ByteBuffer()
+    var lastActivity = NIODeadline.now()
+    var timer: Scheduled<Void>?
+  }
+
+  private var pending: Pending?
+  /// The first error seen on the connection (a reset shows up here before the close).
+  private var error: (any Error)?
+
+  func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+    let exchange = unwrapOutboundIn(data)
+    guard pending == nil, context.channel.isActive else {
+      let reason = pending == nil ? "the connection is closed" : "the connection is busy"
+      exchange.promise.fail(DXTransportError(.noResponse, message: reason))
+      promise?.fail(ChannelError.ioOnClosedChannel)
+      return
+    }
+    pending = Pending(exchange: exchange)
+    context.write(wrapOutboundOut(.head(exchange.head)), promise: nil)
+    if exchange.body.readableBytes > 0 {
+      context.write(wrapOutboundOut(.body(.byteBuffer(exchange.body))), promise: nil)
+    }
+    // A failed write (the peer reset or closed the connection) is the error to report.
+    let written = context.eventLoop.makePromise(of: Void.self)
+    let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
+    written.futureResult.whenFailure { error in
+      if loopBound.value.error == nil { loopBound.value.error = error }
+    }
+    promise.map { written.futureResult.cascade(to: $0) }
+    context.write(wrapOutboundOut(.end(nil)), promise: written)
+    armTimer(context: context, after: exchange.readTimeout)
+  }
+
+  func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+    guard var current = pending else { return }
+    current.lastActivity = .now()
+    switch unwrapInboundIn(data) {
+    case .head(let head):
+      current.head = head
+      pending = current
+    case .body(var buffer):
+      pending = nil  // no copy-on-write of the body while appending
+      current.body.writeBuffer(&buffer)
+      pending = current
+    case .end:
+      guard let head = current.head else { return }
+      let method = current.exchange.head.method.rawValue
+      let bodyEnd = LiveResponseShape.bodyEnd(head, received: current.body.readableBytes, method: method)
+      let response = LiveResponseShape.response(
+        head, body: Data(current.body.readableBytesView), bodyEnd: bodyEnd)
+      finish(.success(HTTP1Outcome(response: response, reusable: head.isKeepAlive && bodyEnd == .complete)))
+    }
+  }
+
+  func errorCaught(context: ChannelHandlerContext, error: any Error) {
+    if self.error == nil { self.error = error }
+    context.close(promise: nil)
+  }
+
+  func channelInactive(context: ChannelHandlerContext) {
+    if let current = pending {
+      finish(Self.outcomeAfterClose(current, error: error))
+    }
+    context.fireChannelInactive()
+  }
+
+  // MARK: - Outcomes
+
+  private func finish(_ result: Result<HTTP1Outcome, any Error>) {
+    guard let current = pending else { return }
+    pending = nil
+    current.timer?.cancel()
+    current.exchange.promise.completeWith(result)
+  }
+
+  /// The connection closed (or broke) before the response ended.
+  private static func outcomeAfterClose(_ current: Pending, error: (any Error)?) -> Result<
+    HTTP1Outcome, any Error
+  > {
+    let method = current.exchange.head.method.rawValue
+    guard let head = current.head else {
+      if let error { return .failure(DXLiveErrorMapper.map(error, connected: true)) }
+      return .failure(DXTransportError(.noResponse, message: "Remote end closed connection without response"))
+    }
+    let received = current.body.readableBytes
+    let body = Data(current.body.readableBytesView)
+    if let declared = LiveResponseShape.declaredLength(head), received < declared,
+      LiveResponseShape.mayHaveBody(head, method: method)
+    {
+      let response = LiveResponseShape.response(
+        head, body: body, bodyEnd: .truncated(declared: declared, received: received))
+      return .success(HTTP1Outcome(response: response, reusable: false))
+    }
+    let reason = error.map { String(describing: $0) } ?? "closed"
+    return .failure(
+      DXTransportError(.protocolError, message: "Connection broken after the response head: \(reason)"))
+  }
+
+  // MARK: - Read timeout
+
+  private func armTimer(context: ChannelHandlerContext, after delay: TimeAmount) {
+    let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
+    pending?.timer = context.eventLoop.scheduleTask(in: delay) {
+      let (handler, context) = loopBound.value
+      handler.timerFired(context: context)
+    }
+  }
+
+  private func timerFired(context: ChannelHandlerContext) {
+    guard let current = pending else { return }
+    let timeout = current.exchange.readTimeout
+    let deadline = current.lastActivity + timeout
+    if deadline > .now() {
+      armTimer(context: context, after: deadline - .now())
+      return
+    }
+    finish(
+      .failure(
+        DXTransportError.readTimeout("Read timed out. (read timeout exceeded) \(current.exchange.url)")))
+    context.close(promise: nil)
+  }
+}
