@@ -55,9 +55,7 @@ final class BlockingHTTPSocket {
   func roundTrip(_ bytes: [UInt8]) throws -> Int {
     var written = 0
     while written < bytes.count {
-      let sent = bytes.withUnsafeBytes {
-        send(descriptor, $0.baseAddress! + written, bytes.count - written, 0)
-      }
+      let sent = bytes[written...].withUnsafeBytes { send(descriptor, $0.baseAddress, $0.count, 0) }
       guard sent > 0 else { throw ValidationError("send: \(String(cString: strerror(errno)))") }
       written += sent
     }
@@ -66,9 +64,7 @@ final class BlockingHTTPSocket {
     var length = 0
     while bodyStart < 0 || received < bodyStart + length {
       guard received < buffer.count else { throw ValidationError("the response is larger than 64 KiB") }
-      let count = buffer.withUnsafeMutableBytes {
-        recv(descriptor, $0.baseAddress! + received, $0.count - received, 0)
-      }
+      let count = buffer[received...].withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
       guard count > 0 else { throw ValidationError("the server closed the connection") }
       received += count
       if bodyStart < 0, let end = headEnd(received) {
