@@ -124,6 +124,28 @@ struct LiveTransportTests {
     }
   }
 
+  @Test(
+    "one transport after each broken exchange: the next request gets a healthy connection",
+    arguments: DXLiveTransport.Engine.allCases)
+  func poolHygiene(engine: DXLiveTransport.Engine) async throws {
+    try await DXMockServer.withRunning { server in
+      var request = post(server.baseURL + "/system/whoami")
+      request.headers.add(name: "Authorization", value: "Bearer \(DXMockServer.Configuration.defaultToken)")
+      try await DXLiveTransport.withTransport(.init(engine: engine)) { transport in
+        let faults: [DXFault] = [.truncate(sendBytes: 3), .noContentLength, .reset, .empty, .status(500)]
+        for fault in faults {
+          #expect(try await transport.send(request).bodyEnd == .complete)
+          server.addFault(try DXFaultRule(path: "/system/whoami", fault: fault, times: 1))
+          _ = try? await transport.send(request)
+          let next = try await transport.send(request)
+          #expect(next.status == 200, "after \(fault)")
+          #expect(next.bodyEnd == .complete, "after \(fault)")
+        }
+      }
+      #expect(server.attempts("/system/whoami").count == 15)
+    }
+  }
+
   @Test("one transport serves many sequential and concurrent requests")
   func reuse() async throws {
     try await DXMockServer.withRunning { server in
