@@ -77,16 +77,35 @@ final class HTTP1ConnectionPool {
     _ request: DXTransportRequest, to target: Target, headers: HTTPHeaders, timeout: Duration
   ) async throws -> DXTransportResponse {
     let amount = DXLiveTransport.timeAmount(timeout)
-    let channel = try await lease(target, connectTimeout: amount)
     var head = HTTPRequestHead(
       version: .http1_1, method: HTTPMethod(rawValue: request.method), uri: target.requestTarget,
       headers: headers)
     head.headers.replaceOrAdd(name: "Host", value: target.hostHeader)
     head.headers.replaceOrAdd(name: "Content-Length", value: String(request.body.count))
+    let body = ByteBuffer(bytes: request.body)
+    // An idle connection the server closed a moment ago can still look open; when it turns out
+    // closed before anything was written, the request goes on a new connection instead.
+    var (channel, reused) = try await lease(target, connectTimeout: amount)
+    while true {
+      do {
+        return try await exchange(
+          head, body: body, url: request.url, timeout: amount, on: channel, key: target.key)
+      } catch is HTTP1ConnectionUnusable where reused {
+        channel = try await connect(target, timeout: amount)
+        reused = false
+      } catch is HTTP1ConnectionUnusable {
+        throw DXTransportError(.noResponse, message: "the new connection to \(request.url) closed at once")
+      }
+    }
+  }
+
+  /// Sends one request on `channel` and returns the channel to the pool when it can carry another.
+  private func exchange(
+    _ head: HTTPRequestHead, body: ByteBuffer, url: String, timeout: TimeAmount, on channel: any Channel,
+    key: Key
+  ) async throws -> DXTransportResponse {
     let promise = channel.eventLoop.makePromise(of: HTTP1Outcome.self)
-    let exchange = HTTP1Exchange(
-      head: head, url: request.url, body: ByteBuffer(bytes: request.body), readTimeout: amount,
-      promise: promise)
+    let exchange = HTTP1Exchange(head: head, url: url, body: body, readTimeout: timeout, promise: promise)
     channel.writeAndFlush(exchange, promise: nil)
     do {
       let outcome = try await withTaskCancellationHandler {
@@ -95,11 +114,14 @@ final class HTTP1ConnectionPool {
         channel.close(promise: nil)
       }
       if outcome.reusable {
-        release(channel, to: target.key)
+        release(channel, to: key)
       } else {
         channel.close(promise: nil)
       }
       return outcome.response
+    } catch let error as HTTP1ConnectionUnusable {
+      channel.close(promise: nil)
+      throw error
     } catch {
       channel.close(promise: nil)
       try Task.checkCancellation()
@@ -121,7 +143,9 @@ final class HTTP1ConnectionPool {
 
   // MARK: - Leasing
 
-  private func lease(_ target: Target, connectTimeout: TimeAmount) async throws -> any Channel {
+  /// An idle connection to `target` (`reused: true`) or a new one.
+  private func lease(_ target: Target, connectTimeout: TimeAmount) async throws -> (any Channel, reused: Bool)
+  {
     let now = NIODeadline.now()
     let (reused, stale, isShutDown) = state.withLock { state -> ((any Channel)?, [any Channel], Bool) in
       var stale: [any Channel] = []
@@ -135,8 +159,8 @@ final class HTTP1ConnectionPool {
     }
     for channel in stale { channel.close(promise: nil) }
     if isShutDown { throw DXTransportError(.invalidRequest, message: "the transport was shut down") }
-    if let reused { return reused }
-    return try await connect(target, timeout: connectTimeout)
+    if let reused { return (reused, true) }
+    return (try await connect(target, timeout: connectTimeout), false)
   }
 
   private func release(_ channel: any Channel, to key: Key) {

@@ -16,6 +16,10 @@ struct HTTP1Exchange: Sendable {
   var promise: EventLoopPromise<HTTP1Outcome>
 }
 
+/// The connection was closed (or busy) before any byte of the request was written, so the request can
+/// be sent again on another connection without the server having seen it.
+struct HTTP1ConnectionUnusable: Error {}
+
 /// A finished exchange.
 struct HTTP1Outcome: Sendable {
   var response: DXTransportResponse
@@ -47,8 +51,8 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler 
   func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
     let exchange = unwrapOutboundIn(data)
     guard pending == nil, context.channel.isActive else {
-      let reason = pending == nil ? "the connection is closed" : "the connection is busy"
-      exchange.promise.fail(DXTransportError(.noResponse, message: reason))
+      // Nothing was written: the pool may safely try again on a new connection.
+      exchange.promise.fail(HTTP1ConnectionUnusable())
       promise?.fail(ChannelError.ioOnClosedChannel)
       return
     }
@@ -69,7 +73,12 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler 
   }
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-    guard var current = pending else { return }
+    guard var current = pending else {
+      // Bytes nobody asked for (say a 408 before an idle close) would be taken for the next
+      // request's response: this connection cannot be used again.
+      context.close(promise: nil)
+      return
+    }
     current.lastActivity = .now()
     switch unwrapInboundIn(data) {
     case .head(let head):

@@ -146,6 +146,22 @@ struct LiveTransportTests {
     }
   }
 
+  @Test(
+    "a kept-alive connection that the server then closed is not used again",
+    arguments: DXLiveTransport.Engine.allCases)
+  func closedIdleConnection(engine: DXLiveTransport.Engine) async throws {
+    let reply = Array((Self.head + "Content-Length: 2\r\n\r\n{}").utf8)
+    try await withRawServer([.write(reply), .write(reply)]) { server in
+      try await DXLiveTransport.withTransport(.init(engine: engine)) { transport in
+        #expect(try await transport.send(post(server.baseURL + "/x")).bodyEnd == .complete)
+        // Let the server's close arrive; the next request must not be written into it.
+        try await Task.sleep(for: .milliseconds(50))
+        #expect(try await transport.send(post(server.baseURL + "/x")).bodyEnd == .complete)
+      }
+      #expect(server.receivedHeads.count == 2)
+    }
+  }
+
   @Test("one transport serves many sequential and concurrent requests")
   func reuse() async throws {
     try await DXMockServer.withRunning { server in
