@@ -84,15 +84,16 @@ let package = Package(
         "DXCassette",
         "DXMockServer",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        .product(name: "NIOCore", package: "swift-nio"),
-        .product(name: "NIOPosix", package: "swift-nio"),
       ],
       path: "Benchmarks/dxkit-bench"
     ),
 
     // MARK: - Tests
     .testTarget(name: "DXSQLiteTests", dependencies: ["DXSQLite"]),
-    .testTarget(name: "DXCoreTests", dependencies: ["DXCore", "DXMockServer"]),
+    .testTarget(
+      name: "DXCoreTests",
+      dependencies: ["DXCore", "DXMockServer", .product(name: "NIOPosix", package: "swift-nio")]
+    ),
     .testTarget(name: "DXCassetteTests", dependencies: ["DXCassette", "DXCore", "DXMockServer"]),
     .testTarget(name: "DXMockServerTests", dependencies: ["DXMockServer", "DXCore"]),
   ],

@@ -6,7 +6,8 @@ import Synchronization
 /// `dxkit-bench client`: N sequential `systemWhoami` calls against one server, timed.
 ///
 /// Three layers can be timed, so that a figure can be read against what the machine allows:
-/// - `dxclient` (the default): `DXClient.systemWhoami()` over ``DXLiveTransport`` — what a user gets.
+/// - `dxclient` (the default): `DXClient.systemWhoami()` over ``DXLiveTransport`` — what a user gets
+///   (`--event-loop-executor`: inside ``DXLiveTransport/withEventLoopExecutor(_:)``).
 /// - `transport`: ``DXLiveTransport/send(_:)`` with a prepared request — the HTTP client alone.
 /// - `socket`: one blocking keep-alive TCP socket writing the same request bytes and reading the reply
 ///   (a few lines of C calls, no HTTP library) — the fastest any sequential client can go here.
@@ -36,15 +37,12 @@ struct ClientBenchmark: AsyncParsableCommand {
   @Option(help: "What to time: \(Mode.allCases.map(\.rawValue).joined(separator: ", ")).")
   var mode: Mode = .dxclient
 
-  /// The flag's spelling, read by the entry point before parsing (see ``DXKitBenchMain``).
-  static let nioExecutorFlag = "--nio-executor"
-
   @Flag(
     help: """
-      Run Swift's tasks on NIO's event loops (NIO's documented take-over of the global executor), \
-      so a call resumes on the connection's own thread instead of hopping to Swift's thread pool.
+      Make the calls inside DXLiveTransport.withEventLoopExecutor, so that each call resumes on its \
+      connection's thread instead of hopping to Swift's thread pool and back.
       """)
-  var nioExecutor = false
+  var eventLoopExecutor = false
 
   mutating func validate() throws {
     guard count > 0 else { throw ValidationError("--count must be positive") }
@@ -68,13 +66,17 @@ struct ClientBenchmark: AsyncParsableCommand {
     let seconds: Double
     switch mode {
     case .dxclient:
+      let scoped = eventLoopExecutor
       seconds = try await DXLiveTransport.withTransport { transport in
         let client = DXClient(platform: platform, transport: transport)
-        return try await Self.time(warmup: warmup, count: count) {
-          guard try await client.systemWhoami()["id"] != nil else {
-            throw ValidationError("systemWhoami returned no id")
+        let calls = {
+          try await Self.time(warmup: warmup, count: count) {
+            guard try await client.systemWhoami()["id"] != nil else {
+              throw ValidationError("systemWhoami returned no id")
+            }
           }
         }
+        return scoped ? try await transport.withEventLoopExecutor(calls) : try await calls()
       }
     case .transport:
       let request = try await whoamiRequest(platform)

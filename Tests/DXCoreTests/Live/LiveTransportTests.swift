@@ -1,6 +1,7 @@
 import DXCore
 import DXMockServer
 import Foundation
+import NIOPosix
 import Testing
 
 @Suite("Live — what DXLiveTransport reports for each wire event", .timeLimit(.minutes(2)))
@@ -172,6 +173,25 @@ struct LiveTransportTests {
           for _ in 0..<16 { group.addTask { try await client.systemWhoami() } }
           for try await response in group { #expect(response["id"] == "user-alice") }
         }
+      }
+    }
+  }
+
+  @Test("withEventLoopExecutor runs the calls on the transport's event loop")
+  func eventLoopExecutor() async throws {
+    try await DXMockServer.withRunning { server in
+      let platform = testPlatform(url: server.baseURL, token: DXMockServer.Configuration.defaultToken)
+      try await DXLiveTransport.withTransport(.init(from: platform)) { transport in
+        let client = DXClient(platform: platform, transport: transport)
+        let ids = try await transport.withEventLoopExecutor {
+          var ids: [String] = []
+          for _ in 0..<10 {
+            #expect(MultiThreadedEventLoopGroup.currentEventLoop != nil)
+            ids.append(try await client.systemWhoami()["id"]?.stringValue ?? "")
+          }
+          return ids
+        }
+        #expect(ids == Array(repeating: "user-alice", count: 10))
       }
     }
   }
