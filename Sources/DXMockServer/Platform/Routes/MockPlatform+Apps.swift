@@ -125,7 +125,7 @@ extension MockPlatform {
     router.register("/app-xxxx/update") { call throws(DXPlatformError) in
       let input = try Self.input(call)
       let update = try AppFields(input)
-      let applet = try input.string("applet")
+      let applet = try Self.appletID(input)
       return try self.editApp(call, what: "update") { app, _, state, _ throws(DXPlatformError) in
         guard app.published == 0 else {
           throw .invalidState("\(app.name) version \(app.version) is published, so it cannot be updated")
@@ -150,7 +150,9 @@ extension MockPlatform {
 
   private func appNew(_ call: APICall) throws(DXPlatformError) -> DXJSON {
     let input = try Self.input(call)
-    let applet = try input.requiredString("applet")
+    guard let applet = try Self.appletID(input) else {
+      throw .invalidInput("Expected input to have the field \"applet\" or \"regionalOptions\"")
+    }
     let name = try input.requiredString("name")
     guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) })
     else {
@@ -178,7 +180,8 @@ extension MockPlatform {
       }
       let versions = state.appVersions(named: name)
       if versions.contains(where: { $0.version == version }) {
-        throw .invalidInput("An app named \(name) with version \(version) already exists")
+        // dxpy's app builder recognises this exact message and updates the version instead.
+        throw .invalidInput("Specified name and version conflict with an existing alias")
       }
       for user in developers where !state.users.contains(user) {
         throw .resourceNotFound("The user \(user) could not be found")
@@ -209,6 +212,24 @@ extension MockPlatform {
     _ = try state.copyProject(of: object, for: user, hint: nil, atLeast: .view)
     guard let spec = object.applet else { throw .internalError("The applet \(id) has no specification") }
     return spec
+  }
+
+  /// The applet an `app/new` or `update` input builds from: `applet`, or the `applet` of the
+  /// `regionalOptions` entry (the mock has one region, so a single entry is expected).
+  /// - Throws: InvalidInput for a malformed `regionalOptions` or both forms at once.
+  static func appletID(_ input: PlatformInput) throws(DXPlatformError) -> String? {
+    let direct = try input.string("applet")
+    guard let regional = try input.object("regionalOptions") else { return direct }
+    guard direct == nil else {
+      throw .invalidInput("Give either \"applet\" or \"regionalOptions\", not both")
+    }
+    guard regional.count == 1, let (region, options) = regional.first else {
+      throw .invalidInput("\"regionalOptions\" must name exactly one region (the mock has one)")
+    }
+    guard let applet = options["applet"]?.stringValue else {
+      throw .invalidInput("Expected \"regionalOptions.\(region)\" to have the field \"applet\"")
+    }
+    return applet
   }
 
   /// Whether `text` is a semantic version (`1.0.0`, `1.2.3-beta.1+build`).
