@@ -26,14 +26,19 @@ extension MockPlatform {
       return try self.store.read { (state: PlatformState) throws(DXPlatformError) in
         let object = try state.object(call.target, klass: "applet")
         let project = try state.copyProject(of: object, for: call.caller, hint: hint, atLeast: .view)
-        guard var members = state.describe(object, in: project, options: try PlatformState.DescribeOptions(nil)).objectValue else {
+        guard
+          var members = state.describe(object, in: project, options: try PlatformState.DescribeOptions(nil))
+            .objectValue
+        else {
           return .null
         }
         members["runSpec"] = object.applet?.runSpec ?? .null
         return .object(members)
       }
     }
-    for route in ["/applet-xxxx/run", "/applet-xxxx/validateBatch", "/app-xxxx/run", "/app-xxxx/validateBatch"] {
+    for route in [
+      "/applet-xxxx/run", "/applet-xxxx/validateBatch", "/app-xxxx/run", "/app-xxxx/validateBatch",
+    ] {
       router.register(route) { call throws(DXPlatformError) in
         throw .resourceNotFound(
           "The route \(call.request.path) is not served by dx-mock-server: it does not run jobs")

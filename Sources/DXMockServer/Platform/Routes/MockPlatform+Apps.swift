@@ -78,7 +78,8 @@ extension MockPlatform {
     }
     router.register("/app-xxxx/addDevelopers") { call throws(DXPlatformError) in
       let users = try Self.requiredList(call, "developers")
-      return try self.editApp(call, what: "add developers to") { _, family, state, _ throws(DXPlatformError) in
+      return try self.editApp(call, what: "add developers to") {
+        _, family, state, _ throws(DXPlatformError) in
         for user in users where !state.users.contains(user) {
           throw .resourceNotFound("The user \(user) could not be found")
         }
@@ -87,7 +88,8 @@ extension MockPlatform {
     }
     router.register("/app-xxxx/removeDevelopers") { call throws(DXPlatformError) in
       let users = try Self.requiredList(call, "developers")
-      return try self.editApp(call, what: "remove developers from") { _, family, _, _ throws(DXPlatformError) in
+      return try self.editApp(call, what: "remove developers from") {
+        _, family, _, _ throws(DXPlatformError) in
         family.developers.removeAll { users.contains($0) }
         guard !family.developers.isEmpty else {
           throw .invalidState("An app must keep at least one developer")
@@ -116,7 +118,8 @@ extension MockPlatform {
     }
     for (method, install) in [("install", true), ("uninstall", false)] {
       router.register("/app-xxxx/\(method)") { call throws(DXPlatformError) in
-        try self.editApp(call, what: method, developerOnly: false) { _, family, _, _ throws(DXPlatformError) in
+        try self.editApp(call, what: method, developerOnly: false) {
+          _, family, _, _ throws(DXPlatformError) in
           family.installedBy.removeAll { $0 == call.caller }
           if install { family.installedBy.append(call.caller) }
         }
@@ -156,7 +159,8 @@ extension MockPlatform {
     let name = try input.requiredString("name")
     guard !name.isEmpty, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) })
     else {
-      throw .invalidInput("An app name may contain only letters, numbers, \".\", \"_\" and \"-\": \"\(name)\"")
+      throw .invalidInput(
+        "An app name may contain only letters, numbers, \".\", \"_\" and \"-\": \"\(name)\"")
     }
     let version = try input.requiredString("version")
     guard Self.isVersion(version) else {
@@ -235,7 +239,8 @@ extension MockPlatform {
   /// Whether `text` is a semantic version (`1.0.0`, `1.2.3-beta.1+build`).
   static func isVersion(_ text: String) -> Bool {
     text.range(
-      of: #"^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$"#, options: .regularExpression) != nil
+      of: #"^[0-9]+\.[0-9]+\.[0-9]+(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$"#, options: .regularExpression)
+      != nil
   }
 
   /// The `tags` of an app tag route: required, non-empty, and not versions.
