@@ -104,6 +104,8 @@ run "describe path json" "$DX" describe /tools/hello --json && check "applet des
 run "applet get" "$DX" api "${APPLET:-applet-none}" get && check "applet get has the code" json \
   '"dx-jobutil-add-output" in d["runSpec"]["code"]'
 run "run -h" "$DX" run /tools/hello -h && check "dx run -h lists the inputs" bash -c "grep -q 'who' <<<'$LAST' && grep -q 'Inputs:' <<<'$LAST'"
+run "dx get applet" "$DX" get /tools/hello -o "$WORK/got" && check "dx get round-trips the code and spec" \
+  bash -c "cmp -s '$WORK/hello/src/hello.sh' '$WORK/got/src/code.sh' && grep -q '\"who\"' '$WORK/got/dxapp.json'"
 refused "running is refused clearly" "does not run jobs" "$DX" run /tools/hello -iwho=x -y
 # 4. Data-object methods on the applet
 run "tag applet" "$DX" tag "${APPLET:-applet-none}" t1 && run "set_properties applet" "$DX" set_properties "${APPLET:-applet-none}" k=v \

@@ -10,9 +10,15 @@ extension MockPlatform {
       guard common.initializeFrom == nil else {
         throw .invalidInput("applet/new does not accept \"initializeFrom\"")
       }
-      let spec = try Self.executableSpec(input)
+      var spec = try Self.executableSpec(input)
       return try self.withNonce(call, route: "/applet/new") {
         (state: inout PlatformState) throws(DXPlatformError) in
+        // The platform records the bundled dependencies per region (`dx get` reads them).
+        if var runSpec = spec.runSpec.objectValue, runSpec["bundledDependsByRegion"] == nil {
+          let region = state.projects[common.project]?.region ?? "aws:us-east-1"
+          runSpec["bundledDependsByRegion"] = [region: runSpec["bundledDepends"] ?? []]
+          spec.runSpec = .object(runSpec)
+        }
         let id = try self.createObject(common, klass: "applet", caller: call.caller, state: &state) {
           object, _ throws(DXPlatformError) in
           object.applet = spec

@@ -22,6 +22,9 @@ extension PlatformState {
       }
       return app
     }
+    if alias == nil, IDGenerator.isValid(target, klass: "app") {
+      throw .resourceNotFound("The entity \(target) could not be found")
+    }
     let name = String(target.dropFirst("app-".count))
     let wanted = alias ?? "default"
     guard let family = appFamilies[name],
