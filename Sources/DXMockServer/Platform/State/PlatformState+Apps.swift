@@ -5,7 +5,7 @@ import DXCore
 extension PlatformState {
   /// The versions of the app `name`, oldest first.
   func appVersions(named name: String) -> [AppState] {
-    apps.values.filter { $0.name == name }.sorted { ($0.created, $0.id) < ($1.created, $1.id) }
+    (appIDsByName[name] ?? []).compactMap { apps[$0] }.sorted { ($0.created, $0.id) < ($1.created, $1.id) }
   }
 
   /// The app version a path names, as `user` may see it: `app-<id>`, or `app-<name>` with an alias

@@ -23,6 +23,9 @@ struct PlatformState: Sendable {
   private(set) var apps: [String: AppState] = [:]
   /// What the versions of each app name share, by name.
   private(set) var appFamilies: [String: AppFamily] = [:]
+  /// The IDs of each app name's versions (an app's name never changes), so lookups by name and
+  /// findApps do not scan the registry.
+  private(set) var appIDsByName: [String: Set<String>] = [:]
   /// What changed since the last ``takeChanges()``.
   private(set) var changes = Changes()
 
@@ -185,6 +188,7 @@ struct PlatformState: Sendable {
   /// Adds or replaces an app version.
   mutating func storeApp(_ app: AppState) {
     apps[app.id] = app
+    appIDsByName[app.name, default: []].insert(app.id)
     changes.apps.insert(app.id)
   }
 
