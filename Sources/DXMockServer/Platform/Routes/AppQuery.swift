@@ -77,18 +77,16 @@ struct AppQuery {
 
   /// Runs the query over `state`'s app registry for `user`: `{"results": [{id, describe?}], "next"}`.
   func run(on state: PlatformState, for user: String) -> DXJSON {
+    // An exact name selects one family; otherwise every family is a candidate.
+    let names = name?.exactName.map { [$0] } ?? Array(state.appFamilies.keys)
     var matching: [AppState] = []
-    if allVersions {
-      matching = state.apps.values.filter { app in
-        guard let family = state.appFamilies[app.name] else { return false }
-        return matches(app, family: family, user: user)
-      }
-    } else {
-      for (name, family) in state.appFamilies {
-        let versions = state.appVersions(named: name).filter { matches($0, family: family, user: user) }
-        if let chosen = versions.first(where: { $0.tags.contains("default") }) ?? versions.last {
-          matching.append(chosen)
-        }
+    for name in names {
+      guard let family = state.appFamilies[name] else { continue }
+      let versions = state.appVersions(named: name).filter { matches($0, family: family, user: user) }
+      if allVersions {
+        matching.append(contentsOf: versions)
+      } else if let chosen = versions.first(where: { $0.tags.contains("default") }) ?? versions.last {
+        matching.append(chosen)
       }
     }
     matching.sort { $0.id < $1.id }
