@@ -178,6 +178,7 @@ struct PlatformAppTests {
     ]
     #expect(newError(regional) == "InvalidInput")
     regional["regionalOptions"] = ["aws:us-east-1": ["applet": .string(applet)]]
+    regional["authorizedUsers"] = .null
     let app = try h.call("/app/new", .object(regional))["id"]?.stringValue ?? ""
     #expect(try h.call("/\(app)/describe")["applet"] == .string(applet))
     // dxpy's app builder matches this exact message to fall back to update.

@@ -173,9 +173,7 @@ extension MockPlatform {
     }
     let openSource = try input.bool("openSource") ?? false
     let developers = try input.strings("developers") ?? []
-    let authorized = try input.fields["authorizedUsers"].map { (_) throws(DXPlatformError) in
-      try Self.authorizedUsers(call)
-    }
+    let authorized = input.has("authorizedUsers") ? try Self.authorizedUsers(call) : nil
     return try withNonce(call, route: "/app/new") { (state: inout PlatformState) throws(DXPlatformError) in
       let spec = try Self.appletSpec(applet, for: call.caller, state: state)
       var family = state.appFamilies[name] ?? AppFamily(name: name, developers: [call.caller])
