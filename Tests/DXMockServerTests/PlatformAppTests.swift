@@ -193,6 +193,19 @@ struct PlatformAppTests {
     #expect(h.error("/app-hello/9.9.9/describe")?.type == "ResourceNotFound")
     #expect(h.error("/app-000000000000000000000000/describe")?.type == "ResourceNotFound")
     #expect(h.error("/app-hello/run")?.type == "ResourceNotFound")
+    for method in ["addCategories", "removeCategories", "addDevelopers", "removeDevelopers", "removeTags"] {
+      #expect(h.error("/\(app)/\(method)", [:])?.type == "InvalidInput", "\(method)")
+    }
+    #expect(h.error("/\(app)/publish", ["makeDefault": "yes"])?.type == "InvalidInput")
+    #expect(h.error("/\(app)/update", ["title": 1])?.type == "InvalidInput")
+    #expect(h.error("/\(app)/update", ["applet": .string(record)])?.type == "InvalidType")
+    let methods = [
+      "get", "publish", "install", "uninstall", "update", "delete", "listCategories", "listDevelopers",
+      "listAuthorizedUsers",
+    ]
+    for method in methods {
+      #expect(h.error("/app-missing/\(method)")?.type == "ResourceNotFound", "\(method)")
+    }
     // findApps and findGlobalWorkflows inputs.
     for route in ["/system/findApps", "/system/findGlobalWorkflows"] {
       #expect(h.error(route, ["limit": 0])?.type == "InvalidInput")
