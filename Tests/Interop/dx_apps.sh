@@ -112,6 +112,10 @@ run "tag applet" "$DX" tag "${APPLET:-applet-none}" t1 && run "set_properties ap
   && run "describe applet" "$DX" describe "${APPLET:-applet-none}" --json && check "applet tags and properties" json \
   '"t1" in d["tags"] and d["properties"] == {"k": "v"}'
 refused "applets have no setVisibility route" "ResourceNotFound" "$DX" api "${APPLET:-applet-none}" setVisibility '{"hidden": true}'
+run "new project 2" "$DX" new project "Other" --brief && OTHER=$LAST
+run "cp applet" "$DX" cp /tools/hello "$OTHER:/" && run "describe copy" "$DX" describe "$OTHER:/hello" --json \
+  && check "dx cp keeps the applet's ID" json "d['id'] == '${APPLET:-none}' and d['project'] == '${OTHER:-none}'"
+run "rm copy" "$DX" rm "$OTHER:/hello" && run "ls other" "$DX" ls "$OTHER:/" && check "dx rm removes the copy only" equals ""
 # 5. dx describe <name>: a record in the current folder (dx also asks findApps and findGlobalWorkflows)
 run "new record" "$DX" new record /byname --brief && RECORD=$LAST
 run "describe by name" "$DX" describe byname --json && check "describe <name> finds the record" json \
