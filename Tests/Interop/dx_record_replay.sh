@@ -105,10 +105,9 @@ session() {
     run 05-new-record "$DX" new record /data/rec1 --brief
     run 06-upload "$DX" upload hello.txt --path /data/hello.txt --brief --wait
     run 07-ls "$DX" ls -l /data
-    # By ID: describing a bare path also searches apps (/system/findApps), which the mock lacks.
-    file=$(tr -d '[:space:]' <06-upload.stdout)
+    # By path: describing a bare path also searches apps (/system/findApps, findGlobalWorkflows).
     record=$(tr -d '[:space:]' <05-new-record.stdout)
-    run 08-describe-file "$DX" describe "$file"
+    run 08-describe-file "$DX" describe /data/hello.txt
     run 09-describe-record "$DX" describe "$record" --json
     run 10-cat "$DX" cat /data/hello.txt
     run 11-download "$DX" download /data/hello.txt -o downloaded.txt

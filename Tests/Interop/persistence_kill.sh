@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Persistence: write through one dx-mock-server with --state, SIGKILL it, start another on the same
-# file, and find everything (projects, folders, records, file bytes).
+# file, and find everything (projects, folders, records, file bytes, applets, apps).
 #
 # Env: DX_MOCK_SERVER (default .build/debug/dx-mock-server), DXKIT_DX (default .venv/bin/dx).
 # Prints "N passed, N failed"; exits non-zero on any failure.
@@ -44,6 +44,11 @@ $T "$DX" mkdir -p "$PROJECT:/keep/deep" >/dev/null
 RECORD=$($T "$DX" new record "$PROJECT:/keep/rec" --details '{"n": 42}' --property color=blue --tag kept --brief)
 head -c 300000 /dev/urandom >"$WORK/data.bin"
 FILE=$($T "$DX" upload "$WORK/data.bin" --path "$PROJECT:/keep/deep/data.bin" --brief --wait)
+APPLET=$($T "$DX" api applet new "{\"project\": \"$PROJECT\", \"name\": \"tool\", \"folder\": \"/keep\",
+  \"dxapi\": \"1.0.0\", \"runSpec\": {\"interpreter\": \"bash\", \"code\": \"true\"}}" | tr -d ' \n' | sed -E 's/.*"id":"([^"]+)".*/\1/')
+APP=$($T "$DX" api app new "{\"applet\": \"$APPLET\", \"name\": \"kept-app\", \"version\": \"1.0.0\"}" | tr -d ' \n' | sed -E 's/.*"id":"([^"]+)".*/\1/')
+$T "$DX" api app-kept-app publish '{}' >/dev/null
+check "applet and app created" bash -c "[[ '$APPLET' =~ ^applet-[0-9A-Za-z]{24}$ && '$APP' =~ ^app-[0-9A-Za-z]{24}$ ]]"
 # The last acknowledged write just before the kill.
 LAST=$($T "$DX" new record "$PROJECT:/keep/last" --brief)
 kill -9 "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null; SERVER_PID=""
@@ -54,6 +59,8 @@ check "folders survive" bash -c "$T '$DX' ls '$PROJECT:/keep' | grep -F 'deep/' 
 check "record details survive" bash -c "[ \"\$($T '$DX' get_details '$RECORD' | tr -d ' \n')\" = '{\"n\":42}' ]"
 check "record found by property" bash -c "$T '$DX' find data --property color=blue --brief | grep -F '$RECORD' >/dev/null"
 check "record found by tag" bash -c "$T '$DX' find data --tag kept --brief | grep -F '$RECORD' >/dev/null"
+check "applet survives" bash -c "$T '$DX' describe '$PROJECT:/keep/tool' --json | grep -F '$APPLET' >/dev/null"
+check "published app survives" bash -c "$T '$DX' find apps --brief | grep -F '$APP' >/dev/null"
 check "last acknowledged write survives" bash -c "$T '$DX' describe '$LAST' >/dev/null"
 $T "$DX" download "$FILE" -o "$WORK/back.bin" -f >/dev/null 2>&1
 check "file bytes survive" cmp -s "$WORK/data.bin" "$WORK/back.bin"

@@ -2,8 +2,8 @@ import DXCore
 import Foundation
 
 /// The emulated platform behind the HTTP layer: users, projects and containers with folders and
-/// members, data objects (records, files, workflows) with their per-project copies, file bytes,
-/// search, and nonces.
+/// members, data objects (records, files, workflows, applets) with their per-project copies, file
+/// bytes, the global app registry, search, and nonces.
 ///
 /// The HTTP core creates one per server, registers its routes into the server's
 /// ``PlatformRouter``, resolves tokens through it, and offers it every request first through
@@ -64,6 +64,8 @@ final class MockPlatform: Sendable {
     registerRecordRoutes(into: &router)
     registerFileRoutes(into: &router)
     registerWorkflowRoutes(into: &router)
+    registerAppletRoutes(into: &router)
+    registerAppRoutes(into: &router)
     registerSearchRoutes(into: &router)
     registerUserRoutes(into: &router)
   }

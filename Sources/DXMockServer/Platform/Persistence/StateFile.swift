@@ -2,8 +2,8 @@ import DXCore
 import DXSQLite
 import Foundation
 
-/// The `--state` SQLite file: every project, object, nonce and file part, written through as each
-/// request commits.
+/// The `--state` SQLite file: every project, object, nonce, file part and app, written through as
+/// each request commits.
 ///
 /// One row per entity (JSON text), file parts as blobs. WAL mode with `synchronous=NORMAL`: a
 /// committed transaction survives the process being killed, and every request's changes are committed
@@ -13,8 +13,9 @@ final class StateFile {
   private let encoder = JSONEncoder()
   private let decoder = JSONDecoder()
 
-  /// The schema version in `PRAGMA user_version`.
-  static let schemaVersion = 1
+  /// The schema version in `PRAGMA user_version`. Version 2 added the `apps` and `appFamilies`
+  /// tables; a version 1 file is upgraded by creating them.
+  static let schemaVersion = 2
 
   /// Opens (creating if needed) the state file at `path`.
   /// - Throws: InternalError when the file cannot be opened or is not a state file.
@@ -24,7 +25,7 @@ final class StateFile {
       try database.execute("PRAGMA journal_mode=WAL")
       try database.execute("PRAGMA synchronous=NORMAL")
       let version = try database.userVersion()
-      guard version == 0 || version == Self.schemaVersion else {
+      guard version >= 0, version <= Self.schemaVersion else {
         throw DXPlatformError.internalError(
           "\(path) has state schema version \(version); expected \(Self.schemaVersion)")
       }
@@ -36,6 +37,8 @@ final class StateFile {
         CREATE TABLE IF NOT EXISTS nonces(key TEXT PRIMARY KEY, json TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS parts(file TEXT NOT NULL, idx INTEGER NOT NULL, data BLOB NOT NULL,
           PRIMARY KEY(file, idx));
+        CREATE TABLE IF NOT EXISTS apps(id TEXT PRIMARY KEY, json TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS appFamilies(name TEXT PRIMARY KEY, json TEXT NOT NULL);
         """)
       try database.setUserVersion(Self.schemaVersion)
     } catch let error as DXPlatformError {
@@ -64,6 +67,12 @@ final class StateFile {
         ($0.string(at: 0) ?? "", $0.string(at: 1) ?? "")
       }) {
         state.storeNonce(key, try decoder.decode(NonceEntry.self, from: Data(text.utf8)))
+      }
+      for text in try database.prepare("SELECT json FROM apps").map({ $0.string(at: 0) ?? "" }) {
+        state.storeApp(try decoder.decode(AppState.self, from: Data(text.utf8)))
+      }
+      for text in try database.prepare("SELECT json FROM appFamilies").map({ $0.string(at: 0) ?? "" }) {
+        state.storeAppFamily(try decoder.decode(AppFamily.self, from: Data(text.utf8)))
       }
       try database.prepare("SELECT file, idx, data FROM parts").query { row in
         state.loadPart(row.string(at: 0) ?? "", index: row.int(at: 1), bytes: row.data(at: 2) ?? Data())
@@ -102,6 +111,16 @@ final class StateFile {
             try upsert("INSERT OR REPLACE INTO nonces(key, json) VALUES (?, ?)", key: key, entry)
           }
         }
+        for id in changes.apps {
+          if let app = state.apps[id] {
+            try upsert("INSERT OR REPLACE INTO apps(id, json) VALUES (?, ?)", key: id, app)
+          }
+        }
+        for name in changes.appFamilies {
+          if let family = state.appFamilies[name] {
+            try upsert("INSERT OR REPLACE INTO appFamilies(name, json) VALUES (?, ?)", key: name, family)
+          }
+        }
         for file in changes.droppedFiles {
           try database.execute("DELETE FROM parts WHERE file = ?", [.text(file)])
         }
@@ -133,7 +152,7 @@ final class StateFile {
   func wipe() throws(DXPlatformError) {
     do {
       try database.transaction {
-        for table in ["meta", "projects", "objects", "nonces", "parts"] {
+        for table in ["meta", "projects", "objects", "nonces", "parts", "apps", "appFamilies"] {
           try database.execute("DELETE FROM \(table)")
         }
       }

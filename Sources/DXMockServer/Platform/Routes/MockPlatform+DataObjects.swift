@@ -4,11 +4,22 @@ import DXCore
 
 extension MockPlatform {
   /// The data-object classes the mock stores.
-  static let dataObjectClasses = ["record", "file", "workflow"]
+  static let dataObjectClasses = ["record", "file", "workflow", "applet"]
+
+  /// The shared methods an applet has: applets are created closed and have no `setDetails`,
+  /// `addTypes`, `removeTypes` or `setVisibility` route (dxpy's `DXApplet` maps those to nonexistent
+  /// wrappers).
+  static let appletMethods: Set<String> = [
+    "describe", "getDetails", "rename", "addTags", "removeTags", "setProperties", "listProjects",
+  ]
 
   func registerDataObjectRoutes(into router: inout PlatformRouter) {
     for klass in Self.dataObjectClasses {
-      router.register("/\(klass)-xxxx/describe") { call throws(DXPlatformError) in
+      func add(_ method: String, acceptsAnyJSON: Bool = false, _ handler: @escaping PlatformRouter.Handler) {
+        guard klass != "applet" || Self.appletMethods.contains(method) else { return }
+        router.register("/\(klass)-xxxx/\(method)", acceptsAnyJSON: acceptsAnyJSON, handler)
+      }
+      add("describe") { call throws(DXPlatformError) in
         let input = try Self.input(call)
         let hint = try input.string("project")
         let options = try PlatformState.DescribeOptions(call.input)
@@ -18,31 +29,31 @@ extension MockPlatform {
           return state.describe(object, in: project, options: options)
         }
       }
-      router.register("/\(klass)-xxxx/getDetails") { call throws(DXPlatformError) in
+      add("getDetails") { call throws(DXPlatformError) in
         try self.store.read { (state: PlatformState) throws(DXPlatformError) in
           let object = try state.object(call.target)
           _ = try state.copyProject(of: object, for: call.caller, hint: nil, atLeast: .view)
           return object.details
         }
       }
-      router.register("/\(klass)-xxxx/setDetails", acceptsAnyJSON: true) { call throws(DXPlatformError) in
+      add("setDetails", acceptsAnyJSON: true) { call throws(DXPlatformError) in
         try self.modifyOpenObject(call, what: "set its details") { object, _ throws(DXPlatformError) in
           object.details = call.input
         }
       }
-      router.register("/\(klass)-xxxx/addTypes") { call throws(DXPlatformError) in
+      add("addTypes") { call throws(DXPlatformError) in
         let types = try Self.requiredList(call, "types")
         return try self.modifyOpenObject(call, what: "add types") { object, _ throws(DXPlatformError) in
           Self.add(types, to: &object.types)
         }
       }
-      router.register("/\(klass)-xxxx/removeTypes") { call throws(DXPlatformError) in
+      add("removeTypes") { call throws(DXPlatformError) in
         let types = try Self.requiredList(call, "types")
         return try self.modifyOpenObject(call, what: "remove types") { object, _ throws(DXPlatformError) in
           object.types.removeAll { types.contains($0) }
         }
       }
-      router.register("/\(klass)-xxxx/setVisibility") { call throws(DXPlatformError) in
+      add("setVisibility") { call throws(DXPlatformError) in
         let input = try Self.input(call)
         guard let hidden = try input.bool("hidden") else {
           throw .invalidInput("Expected input to have the field \"hidden\"")
@@ -52,22 +63,22 @@ extension MockPlatform {
           object.hidden = hidden
         }
       }
-      router.register("/\(klass)-xxxx/rename") { call throws(DXPlatformError) in
+      add("rename") { call throws(DXPlatformError) in
         let name = try Self.input(call).requiredString("name")
         guard !name.isEmpty else { throw .invalidInput("The name must not be empty") }
         return try self.modifyCopy(call) { copy throws(DXPlatformError) in copy.name = name }
       }
-      router.register("/\(klass)-xxxx/addTags") { call throws(DXPlatformError) in
+      add("addTags") { call throws(DXPlatformError) in
         let tags = try Self.requiredTags(Self.input(call))
         return try self.modifyCopy(call) { copy throws(DXPlatformError) in Self.add(tags, to: &copy.tags) }
       }
-      router.register("/\(klass)-xxxx/removeTags") { call throws(DXPlatformError) in
+      add("removeTags") { call throws(DXPlatformError) in
         let tags = try Self.requiredTags(Self.input(call))
         return try self.modifyCopy(call) { copy throws(DXPlatformError) in
           copy.tags.removeAll { tags.contains($0) }
         }
       }
-      router.register("/\(klass)-xxxx/setProperties") { call throws(DXPlatformError) in
+      add("setProperties") { call throws(DXPlatformError) in
         guard let properties = try Self.input(call).properties("properties", allowNull: true) else {
           throw .invalidInput("Expected input to have the field \"properties\"")
         }
@@ -75,7 +86,7 @@ extension MockPlatform {
           Self.apply(properties, to: &copy.properties)
         }
       }
-      router.register("/\(klass)-xxxx/listProjects") { call throws(DXPlatformError) in
+      add("listProjects") { call throws(DXPlatformError) in
         _ = try Self.input(call)
         return try self.store.read { (state: PlatformState) throws(DXPlatformError) in
           let object = try state.object(call.target)

@@ -15,13 +15,15 @@ extension MockPlatform {
     }
   }
 
-  /// A user's description: ID, class, handle and the (synthetic) profile fields.
+  /// A user's description: ID, class, handle, the (synthetic) profile fields and the one region.
   static func describeUser(_ id: String) -> DXJSON {
     let handle = String(id.dropFirst("user-".count))
     return [
       "id": .string(id), "class": "user", "handle": .string(handle), "first": .string(handle), "middle": "",
       "last": "", "email": .string("\(handle)@example.com"), "billTo": .string(id), "created": 0,
       "appsInstalled": [:], "pricingModelsByRegion": [:], "type": "user",
+      // `dx get APPLET` checks the applet's regions against the billTo's.
+      "permittedRegions": ["aws:us-east-1"],
     ]
   }
 }

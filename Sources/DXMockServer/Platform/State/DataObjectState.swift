@@ -1,11 +1,11 @@
 import DXCore
 
-/// A data object (record, file, workflow): what is shared by every project it lives in.
+/// A data object (record, file, workflow, applet): what is shared by every project it lives in.
 ///
 /// Name, folder, tags and properties are per project (``ObjectCopy``); a clone keeps the ID.
 struct DataObjectState: Sendable, Codable, Equatable {
   var id: String
-  /// `"record"`, `"file"`, `"workflow"`.
+  /// `"record"`, `"file"`, `"workflow"`, `"applet"`.
   var klass: String
   var created: Int
   var modified: Int
@@ -23,6 +23,8 @@ struct DataObjectState: Sendable, Codable, Equatable {
   var size: Int?
   /// Workflow: its own fields.
   var workflow: WorkflowData?
+  /// Applet: its own fields.
+  var applet: AppletData?
   /// The copies, by project ID.
   var copies: [String: ObjectCopy] = [:]
 

@@ -93,6 +93,10 @@ extension PlatformState {
       all["outputs"] = workflow.outputs ?? .null
       all["stages"] = .array(workflow.stages)
       all["editVersion"] = .integer(workflow.editVersion)
+    case "applet":
+      if let applet = object.applet {
+        for (key, value) in Self.executableFields(applet, name: copy.name) { all[key] = value }
+      }
     default:
       break
     }
@@ -100,6 +104,24 @@ extension PlatformState {
     for (key, value) in all where options.wants(key, isDefault: true) { result[key] = value }
     for (key, value) in extras where options.wants(key, isDefault: false) { result[key] = value }
     return .object(result)
+  }
+
+  /// The fields an applet (and an app built from one) describes: title, summary, description,
+  /// developer notes, `dxapi`, access, the input/output specifications and `runSpec` without its code.
+  static func executableFields(_ spec: AppletData, name: String) -> [String: DXJSON] {
+    [
+      "title": .string(spec.title ?? name),
+      "summary": .string(spec.summary),
+      "description": .string(spec.description),
+      "developerNotes": .string(spec.developerNotes),
+      "dxapi": .string(spec.dxapi),
+      "access": spec.access,
+      "inputSpec": spec.inputSpec ?? .null,
+      "outputSpec": spec.outputSpec ?? .null,
+      "runSpec": spec.runSpecWithoutCode,
+      "ignoreReuse": .bool(spec.ignoreReuse),
+      "treeTurnaroundTimeThreshold": spec.treeTurnaroundTimeThreshold.map(DXJSON.integer) ?? .null,
+    ]
   }
 
   /// The upload limits the mock advertises (the AWS values).

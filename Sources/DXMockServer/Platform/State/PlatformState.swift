@@ -19,6 +19,13 @@ struct PlatformState: Sendable {
   private(set) var dataUsage: [String: Int] = [:]
   /// Files in the `closing` state and when (ms) they become `closed`.
   var closing: [String: Int] = [:]
+  /// The global app registry: every app version by ID.
+  private(set) var apps: [String: AppState] = [:]
+  /// What the versions of each app name share, by name.
+  private(set) var appFamilies: [String: AppFamily] = [:]
+  /// The IDs of each app name's versions (an app's name never changes), so lookups by name and
+  /// findApps do not scan the registry.
+  private(set) var appIDsByName: [String: Set<String>] = [:]
   /// What changed since the last ``takeChanges()``.
   private(set) var changes = Changes()
 
@@ -27,6 +34,9 @@ struct PlatformState: Sendable {
     var projects: Set<String> = []
     var objects: Set<String> = []
     var nonces: Set<String> = []
+    var apps: Set<String> = []
+    /// App names whose ``AppFamily`` changed.
+    var appFamilies: Set<String> = []
     /// File parts written (file ID, index).
     var parts: [(String, Int)] = []
     /// Files whose bytes were all dropped.
@@ -35,7 +45,7 @@ struct PlatformState: Sendable {
 
     var isEmpty: Bool {
       projects.isEmpty && objects.isEmpty && nonces.isEmpty && parts.isEmpty && droppedFiles.isEmpty
-        && !ids
+        && apps.isEmpty && appFamilies.isEmpty && !ids
     }
   }
 
@@ -171,6 +181,21 @@ struct PlatformState: Sendable {
   mutating func storeNonce(_ key: String, _ entry: NonceEntry) {
     nonces[key] = entry
     changes.nonces.insert(key)
+  }
+
+  // MARK: - Apps
+
+  /// Adds or replaces an app version.
+  mutating func storeApp(_ app: AppState) {
+    apps[app.id] = app
+    appIDsByName[app.name, default: []].insert(app.id)
+    changes.apps.insert(app.id)
+  }
+
+  /// Adds or replaces what the versions of an app name share.
+  mutating func storeAppFamily(_ family: AppFamily) {
+    appFamilies[family.name] = family
+    changes.appFamilies.insert(family.name)
   }
 
   /// Forgets what changed (after loading from the state file).
