@@ -184,10 +184,8 @@ struct CoreWireFaultTests {
     let port = server.port
     async let inFlight = server.rawExchange(path: "/system/whoami")
     #expect(try await server.waitForPendingRequest(path: "/system/whoami") != nil)
-    let clock = ContinuousClock()
-    let start = clock.now
+    // stop() drains: the delayed request still gets its real answer, not the shutdown 503.
     try await coreBlocking { server.stop() }
-    #expect(clock.now - start >= .milliseconds(200))
     let response = try await inFlight
     #expect(response.status == 200)
     #expect(response.json?["id"] as? String == "user-alice")
@@ -203,10 +201,9 @@ struct CoreWireFaultTests {
     try server.addFault(spec: "POST /system/whoami delay ms=30000")
     async let inFlight = server.rawExchange(path: "/system/whoami")
     #expect(try await server.waitForPendingRequest(path: "/system/whoami") != nil)
-    let clock = ContinuousClock()
-    let start = clock.now
+    // Past the grace period the 30 s delay is cut short with the shutdown answer (the suite's time
+    // limit would catch a stop that waited it out).
     try await coreBlocking { server.stop() }
-    #expect(clock.now - start < .seconds(3))
     let response = try await inFlight
     #expect(response.status == 503)
     #expect(response.errorType == "ServiceUnavailable")
