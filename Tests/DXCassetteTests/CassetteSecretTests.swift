@@ -98,6 +98,21 @@ struct CassetteSecretTests {
     #expect(try cassette.count() == 0, "nothing was written")
   }
 
+  @Test func aRequestCarryingASecretIsRefusedBeforeItIsSent() async throws {
+    let cassette = try DXCassette(path: S.cassettePath(), secrets: DXSecretScanner(tokens: [Self.token]))
+    let upstream = S.echo()
+    let transport = try S.recording(cassette, mode: .all, base: upstream)
+    var request = S.post("/x", token: Self.token)
+    request.headers["X-Forwarded"] = "bearer abcdefgh12345678"
+    await #expect(throws: DXCassetteError.self) { _ = try await transport.send(request) }
+    #expect(upstream.count == 0, "the request never reached the network")
+    #expect(try cassette.count() == 0)
+    // The configured token alone is redacted, not refused: that request goes out and is recorded.
+    _ = try await transport.send(S.post("/x", token: Self.token))
+    #expect(upstream.count == 1)
+    #expect(try cassette.count() == 1)
+  }
+
   @Test func configuredTokenInAnUnusualPlaceIsRedactedNotRefused() throws {
     let cassette = try DXCassette(path: S.cassettePath(), secrets: DXSecretScanner(tokens: [Self.token]))
     let stored = try cassette.append(

@@ -109,6 +109,13 @@ extension DXCassette {
   }
 
   /// Redacts and scans; throws when a secret remains.
+  /// Refuses a request that would leave a secret in the cassette after redaction — checked before the
+  /// request is sent, so that a recording that cannot be kept does not reach the network.
+  func checkRequest(_ request: DXTransportRequest) throws(DXCassetteError) {
+    let findings = secrets.scan(secrets.redact(request))
+    if !findings.isEmpty { throw .secretDetected(findings, path: path) }
+  }
+
   func checked(_ interaction: DXCassetteInteraction) throws(DXCassetteError) -> DXCassetteInteraction {
     let redacted = secrets.redact(interaction)
     let findings = secrets.scan(redacted)

@@ -8,7 +8,8 @@ import Foundation
 /// a thrown ``DXTransportError`` (stored, then rethrown), with the attempt's position among identical
 /// requests, its duration and the time. Every interaction is redacted, scanned, and committed on its
 /// own before the result is handed back; if a secret remains after redaction the write is refused and
-/// ``DXCassetteError`` (`secretDetected`) is thrown instead of the result.
+/// ``DXCassetteError`` (`secretDetected`) is thrown instead of the result. A request that itself
+/// carries such a secret is refused before it is sent.
 ///
 /// ```swift
 /// let cassette = try DXCassette(path: "session.dxcassette", secrets: DXSecretScanner(tokens: [token]))
@@ -85,6 +86,7 @@ public struct DXRecordingTransport: DXTransportMiddleware {
   private func record(
     _ request: DXTransportRequest, next: @Sendable (DXTransportRequest) async throws -> DXTransportResponse
   ) async throws -> DXTransportResponse {
+    try cassette.checkRequest(request)
     let clock = ContinuousClock()
     let started = clock.now
     let recordedAt = now()
