@@ -36,6 +36,13 @@ struct PlatformUploadHTTPTests {
     }
   }
 
+  @Test func onlyUploadURLsAreHashedOnTheWay() {
+    #expect(MockPlatform.isUploadURL("/F/upload/file-xxxx/1/0123abcd"))
+    #expect(!MockPlatform.isUploadURL("/F/download/file-xxxx/-/name"))
+    #expect(!MockPlatform.isUploadURL("/file-xxxx/upload"))
+    #expect(!MockPlatform.isUploadURL("/__admin/requests"))
+  }
+
   @Test func largePartsAreCheckedAndStoredWithTheirMD5() async throws {
     try await withCoreServer { server in
       let (file, uploadPath) = try await Self.openFile(server)

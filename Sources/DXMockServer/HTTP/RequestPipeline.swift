@@ -58,7 +58,7 @@ final class RequestPipeline: HTTPRequestHandler {
   }
 
   func digestsBody(method: String, path: String) -> Bool {
-    backend == nil && platform.isUploadURL(path)
+    backend == nil && MockPlatform.isUploadURL(path)
   }
 
   func process(_ exchange: HTTPExchange) -> HTTPStep {

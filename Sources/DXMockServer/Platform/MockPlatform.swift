@@ -75,7 +75,7 @@ final class MockPlatform: Sendable {
   }
 
   /// Whether `path` is a file upload URL (the daemon then hashes the body as it arrives).
-  func isUploadURL(_ path: String) -> Bool {
+  static func isUploadURL(_ path: String) -> Bool {
     path.hasPrefix(Self.transferPrefix + "upload/")
   }
 
