@@ -44,6 +44,10 @@ $T "$DX" mkdir -p "$PROJECT:/keep/deep" >/dev/null
 RECORD=$($T "$DX" new record "$PROJECT:/keep/rec" --details '{"n": 42}' --property color=blue --tag kept --brief)
 head -c 300000 /dev/urandom >"$WORK/data.bin"
 FILE=$($T "$DX" upload "$WORK/data.bin" --path "$PROJECT:/keep/deep/data.bin" --brief --wait)
+# Large enough that the state file's checkpoint (queued after the upload is answered) may still be
+# running when the server is killed.
+head -c $((12 << 20)) /dev/urandom >"$WORK/big.bin"
+BIG=$($T "$DX" upload "$WORK/big.bin" --path "$PROJECT:/keep/big.bin" --brief --wait)
 # The last acknowledged write just before the kill.
 LAST=$($T "$DX" new record "$PROJECT:/keep/last" --brief)
 kill -9 "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null; SERVER_PID=""
@@ -57,6 +61,8 @@ check "record found by tag" bash -c "$T '$DX' find data --tag kept --brief | gre
 check "last acknowledged write survives" bash -c "$T '$DX' describe '$LAST' >/dev/null"
 $T "$DX" download "$FILE" -o "$WORK/back.bin" -f >/dev/null 2>&1
 check "file bytes survive" cmp -s "$WORK/data.bin" "$WORK/back.bin"
+$T "$DX" download "$BIG" -o "$WORK/big.back" -f >/dev/null 2>&1
+check "large file bytes survive" cmp -s "$WORK/big.bin" "$WORK/big.back"
 # New IDs after the restart do not collide with old ones.
 NEW=$($T "$DX" new record "$PROJECT:/keep/new" --brief)
 check "new IDs are fresh" bash -c "[ '$NEW' != '$RECORD' ] && [ '$NEW' != '$LAST' ]"
