@@ -49,6 +49,30 @@ struct PlatformPersistenceTests {
     }
   }
 
+  @Test func largePartsAreCheckpointedIntoTheDatabaseAfterTheUpload() throws {
+    try withTemporaryDirectory { dir in
+      let path = dir + "/state.sqlite"
+      let part = Data((0..<MockPlatform.minimumPartSize).map { UInt8(truncatingIfNeeded: $0 &* 31) })
+      var file = ""
+      do {
+        let h = try PlatformHarness(statePath: path)
+        let project = try h.newProject("big")
+        file = try PlatformFileTests.upload(h, project: project, parts: [part, Data("end".utf8)])
+        // The upload was answered before the checkpoint; the checkpoint then copies the part from
+        // the WAL into the database file itself (bounded wait: 10 s).
+        func databaseSize() -> Int {
+          ((try? FileManager.default.attributesOfItem(atPath: path))?[.size] as? Int) ?? 0
+        }
+        for _ in 0..<1000 where databaseSize() < part.count { usleep(10_000) }
+        #expect(databaseSize() >= part.count)
+        h.platform.close()
+      }
+      let h = try PlatformHarness(statePath: path)
+      let url = try h.call("/\(file)/download", [:])["url"]?.stringValue ?? ""
+      #expect(h.transfer("GET", url)?.body == part + Data("end".utf8))
+    }
+  }
+
   @Test func unreadableStateFileIsAClearError() throws {
     try withTemporaryDirectory { dir in
       let path = dir + "/bad.sqlite"

@@ -49,6 +49,10 @@ APPLET=$($T "$DX" api applet new "{\"project\": \"$PROJECT\", \"name\": \"tool\"
 APP=$($T "$DX" api app new "{\"applet\": \"$APPLET\", \"name\": \"kept-app\", \"version\": \"1.0.0\"}" | tr -d ' \n' | sed -E 's/.*"id":"([^"]+)".*/\1/')
 $T "$DX" api app-kept-app publish '{}' >/dev/null
 check "applet and app created" bash -c "[[ '$APPLET' =~ ^applet-[0-9A-Za-z]{24}$ && '$APP' =~ ^app-[0-9A-Za-z]{24}$ ]]"
+# Large enough that the state file's checkpoint (queued after the upload is answered) may still be
+# running when the server is killed.
+head -c $((12 << 20)) /dev/urandom >"$WORK/big.bin"
+BIG=$($T "$DX" upload "$WORK/big.bin" --path "$PROJECT:/keep/big.bin" --brief --wait)
 # The last acknowledged write just before the kill.
 LAST=$($T "$DX" new record "$PROJECT:/keep/last" --brief)
 kill -9 "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null; SERVER_PID=""
@@ -64,6 +68,8 @@ check "published app survives" bash -c "$T '$DX' find apps --brief | grep -F '$A
 check "last acknowledged write survives" bash -c "$T '$DX' describe '$LAST' >/dev/null"
 $T "$DX" download "$FILE" -o "$WORK/back.bin" -f >/dev/null 2>&1
 check "file bytes survive" cmp -s "$WORK/data.bin" "$WORK/back.bin"
+$T "$DX" download "$BIG" -o "$WORK/big.back" -f >/dev/null 2>&1
+check "large file bytes survive" cmp -s "$WORK/big.bin" "$WORK/big.back"
 # New IDs after the restart do not collide with old ones.
 NEW=$($T "$DX" new record "$PROJECT:/keep/new" --brief)
 check "new IDs are fresh" bash -c "[ '$NEW' != '$RECORD' ] && [ '$NEW' != '$LAST' ]"

@@ -12,11 +12,16 @@ public struct DXMockRequest: Sendable {
   /// The header fields, in order.
   public var headers: DXHTTPHeaders
   /// The body bytes.
-  public var body: Data
+  public var body: Data {
+    didSet { bodyMD5 = nil }
+  }
   /// The peer's IP address, e.g. `"127.0.0.1"`.
   public var remoteAddress: String
   /// The `X-Request-ID` the server gives this request's response.
   public var requestID: String
+  /// The MD5 of ``body`` (lower-case hex) when the server computed it while the body arrived (file
+  /// uploads); dropped whenever the body changes.
+  var bodyMD5: String?
 
   /// Creates a request.
   public init(

@@ -46,6 +46,10 @@ final class HTTPDaemonDriver {
         // A client waiting for "100 Continue" gets its answer before sending the body; any other
         // client's body is read and discarded, so it sees the 413 instead of a broken pipe.
         if headers["Expect"]?.lowercased() == "100-continue" { return run(exchange, connection) }
+      } else {
+        exchange.body.reserve(
+          expected: declared ?? 0,
+          computeMD5: handler.digestsBody(method: exchange.method, path: exchange.path))
       }
       return .YES
     }
@@ -53,13 +57,12 @@ final class HTTPDaemonDriver {
     let size = uploadSize.pointee
     if size > 0 {
       if !exchange.bodyTooLarge, let uploadData {
-        if exchange.body.count + size > handler.maxBodyBytes {
+        // Over the limit, or more than the memory available: read the rest and discard it (413).
+        if exchange.body.count + size > handler.maxBodyBytes
+          || !exchange.body.append(UnsafeRawBufferPointer(start: uploadData, count: size))
+        {
           exchange.bodyTooLarge = true
-          exchange.body = []
-        } else {
-          uploadData.withMemoryRebound(to: UInt8.self, capacity: size) { bytes in
-            exchange.body.append(contentsOf: UnsafeBufferPointer(start: bytes, count: size))
-          }
+          exchange.body.discard()
         }
       }
       uploadSize.pointee = 0

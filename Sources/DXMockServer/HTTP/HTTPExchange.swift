@@ -43,7 +43,7 @@ final class HTTPExchange {
   let declaredLength: Int?
 
   /// The body received so far (emptied once it exceeds the limit).
-  var body: [UInt8] = []
+  var body = RequestBody()
   /// Whether the body exceeded the server's limit (the rest is read and discarded).
   var bodyTooLarge = false
   /// The pipeline's progress.
@@ -73,9 +73,11 @@ final class HTTPExchange {
   /// The request as the pipeline and the platform see it (built on first use, after the body is in).
   func completeRequest() -> DXMockRequest {
     if let request { return request }
-    let built = DXMockRequest(
-      method: method, path: path, query: query, headers: headers, body: Data(body),
-      remoteAddress: remoteAddress, requestID: requestID)
+    let (data, md5) = body.finish()
+    var built = DXMockRequest(
+      method: method, path: path, query: query, headers: headers, body: data, remoteAddress: remoteAddress,
+      requestID: requestID)
+    built.bodyMD5 = md5
     request = built
     return built
   }

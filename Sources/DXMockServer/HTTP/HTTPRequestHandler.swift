@@ -11,6 +11,10 @@ protocol HTTPRequestHandler: AnyObject, Sendable {
   /// A new `X-Request-ID`, unique within the server.
   func makeRequestID() -> String
 
+  /// Whether the daemon computes the MD5 of this request's body while it arrives (file uploads), and
+  /// hands it over in ``DXMockRequest/bodyMD5``.
+  func digestsBody(method: String, path: String) -> Bool
+
   /// Decides the next step for a request whose body is complete (or known to be too large).
   func process(_ exchange: HTTPExchange) -> HTTPStep
 

@@ -76,6 +76,11 @@ final class MockPlatform: Sendable {
     return serveTransfer(request)
   }
 
+  /// Whether `path` is a file upload URL (the daemon then hashes the body as it arrives).
+  static func isUploadURL(_ path: String) -> Bool {
+    path.hasPrefix(Self.transferPrefix + "upload/")
+  }
+
   /// Restores the initial state (and wipes the state file).
   func reset() throws {
     try store.reset()

@@ -8,10 +8,20 @@ import Foundation
 /// One row per entity (JSON text), file parts as blobs. WAL mode with `synchronous=NORMAL`: a
 /// committed transaction survives the process being killed, and every request's changes are committed
 /// before it is answered (``PlatformStore/write(_:)``).
+///
+/// SQLite's automatic checkpoint is off: it would copy a large part from the WAL into the database
+/// inside the request that uploaded it, doubling that request's write. ``PlatformStore`` calls
+/// ``checkpoint()`` after answering instead, once ``needsCheckpoint`` (checkpoints never affect what
+/// a crash keeps: a committed transaction is in the WAL either way).
 final class StateFile {
   private let database: DXSQLiteDatabase
   private let encoder = JSONEncoder()
   private let decoder = JSONDecoder()
+  /// Roughly how many bytes were committed since the last checkpoint.
+  private var uncheckpointedBytes = 0
+
+  /// About SQLite's default automatic checkpoint (1000 pages of 4 KiB).
+  static let checkpointThreshold = 4 << 20
 
   /// The schema version in `PRAGMA user_version`. Version 2 added the `apps` and `appFamilies`
   /// tables; a version 1 file is upgraded by creating them.
@@ -24,6 +34,7 @@ final class StateFile {
       database = try DXSQLiteDatabase(path: path)
       try database.execute("PRAGMA journal_mode=WAL")
       try database.execute("PRAGMA synchronous=NORMAL")
+      try database.execute("PRAGMA wal_autocheckpoint=0")
       let version = try database.userVersion()
       guard version >= 0, version <= Self.schemaVersion else {
         throw DXPlatformError.internalError(
@@ -86,6 +97,7 @@ final class StateFile {
   /// Writes `changes` (read back from `state`) in one transaction.
   /// - Throws: InternalError when the write fails (the request then fails too).
   func commit(_ changes: PlatformState.Changes, from state: PlatformState) throws(DXPlatformError) {
+    var written = 0
     do {
       try database.transaction {
         if changes.ids {
@@ -129,8 +141,12 @@ final class StateFile {
           let insert = try database.prepare("INSERT OR REPLACE INTO parts(file, idx, data) VALUES (?, ?, ?)")
           try insert.bind([.text(file), .int(index), .blob(bytes)])
           try insert.run()
+          written += bytes.count
         }
       }
+      // Rows other than parts: a page each is close enough.
+      written += 4096 * (changes.projects.count + changes.objects.count + changes.nonces.count + 1)
+      uncheckpointedBytes += written
     } catch {
       throw .internalError("Cannot write the state file: \(error)")
     }
@@ -159,6 +175,16 @@ final class StateFile {
     } catch {
       throw .internalError("Cannot reset the state file: \(error)")
     }
+  }
+
+  /// Whether enough was committed since the last checkpoint that one is due.
+  var needsCheckpoint: Bool { uncheckpointedBytes >= Self.checkpointThreshold }
+
+  /// Copies the WAL's committed pages into the database (a passive checkpoint, so that the WAL can
+  /// start over); does nothing once closed.
+  func checkpoint() {
+    try? database.execute("PRAGMA wal_checkpoint(PASSIVE)")
+    uncheckpointedBytes = 0
   }
 
   /// Checkpoints and closes the file.

@@ -184,7 +184,8 @@ extension MockPlatform {
         type: "InvalidInput", message: "Part \(index) has \(body.count) bytes but \(size) were declared",
         status: 400)
     }
-    let digest = Insecure.MD5.hash(data: body).map { String(format: "%02x", $0) }.joined()
+    // Usually computed while the body arrived (``RequestBody``); hashed here otherwise.
+    let digest = request.bodyMD5 ?? BodyDigest.hex(Insecure.MD5.hash(data: body))
     if let md5 = ticket.md5, md5 != digest {
       throw DXPlatformError(
         type: "InvalidInput", message: "Part \(index) has MD5 \(digest) but \(md5) was declared", status: 400)

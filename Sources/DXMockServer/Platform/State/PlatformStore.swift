@@ -11,6 +11,10 @@ final class PlatformStore {
   private let file: StateFile?
   /// Upload and preauthenticated-download tickets: not persisted (they expire like real URLs).
   private var tickets: [String: TransferTicket] = [:]
+  /// Runs the state file's checkpoints after the requests that made them due were answered.
+  private let checkpoints = DispatchQueue(label: "dxmockserver.state-checkpoint")
+  /// Whether a checkpoint is queued and has not started.
+  private var checkpointQueued = false
   /// The current time in milliseconds since the epoch.
   let now: @Sendable () -> Int
 
@@ -50,7 +54,26 @@ final class PlatformStore {
     guard !state.closing.isEmpty else { return }
     state.finishClosing(now: now())
     let changes = state.takeChanges()
-    if let file, !changes.isEmpty { try file.commit(changes, from: state) }
+    if let file, !changes.isEmpty {
+      try file.commit(changes, from: state)
+      queueCheckpointIfDue()
+    }
+  }
+
+  /// Queues a checkpoint of the state file when one is due. Called with `lock` held.
+  ///
+  /// The checkpoint takes the lock like any request, but it runs after the request that committed
+  /// is answered, so a client sending file parts one after another has the next part in flight
+  /// meanwhile.
+  private func queueCheckpointIfDue() {
+    guard let file, file.needsCheckpoint, !checkpointQueued else { return }
+    checkpointQueued = true
+    checkpoints.async { [self] in
+      lock.lock()
+      defer { lock.unlock() }
+      checkpointQueued = false
+      self.file?.checkpoint()
+    }
   }
 
   /// Runs `body` with write access and commits what it changed to the state file before returning.
@@ -70,6 +93,7 @@ final class PlatformStore {
     let changes = state.takeChanges()
     if let file, !changes.isEmpty {
       try file.commit(changes, from: state)
+      queueCheckpointIfDue()
     }
     return try result.get()
   }
@@ -109,7 +133,8 @@ final class PlatformStore {
   }
 }
 
-// The mutable state and tickets are only touched while `lock` is held.
+// The mutable state, tickets and `checkpointQueued` are only touched while `lock` is held (the state
+// file too); `checkpoints` is a thread-safe queue.
 extension PlatformStore: @unchecked Sendable {}
 
 /// What an upload or preauthenticated download URL is allowed to do.
