@@ -1,6 +1,7 @@
 import Foundation
 
 /// A per-test temporary folder, removed after `body`.
+@discardableResult
 func withTemporaryDirectory<T>(_ body: (String) throws -> T) throws -> T {
   let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("dxcore-\(UUID().uuidString)")
   try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
