@@ -179,6 +179,9 @@ public final class DXLiveTransport: DXTransport {
 
   /// Sends the request once and reports what came back.
   public func send(_ request: DXTransportRequest) async throws -> DXTransportResponse {
+    if let problem = Self.headerProblem(request.headers) {
+      throw DXTransportError(.invalidRequest, message: "\(request.method) \(request.url): \(problem)")
+    }
     var headers = HTTPHeaders()
     for field in request.headers where !Self.transportOwned(field.name) {
       headers.add(name: field.name, value: field.value)
@@ -231,6 +234,31 @@ public final class DXLiveTransport: DXTransport {
     let request = try HTTPClient.Request(url: url, method: HTTPMethod(rawValue: method))
     lastTemplate.withLock { $0 = RequestTemplate(url: url, method: method, request: request) }
     return request
+  }
+
+  /// Why a header field cannot go on the wire as given (a name that is not an HTTP token, a value
+  /// with a line break or NUL, which would split or end the head), or `nil`.
+  static func headerProblem(_ headers: DXHTTPHeaders) -> String? {
+    for field in headers {
+      let name = field.name.utf8
+      if name.isEmpty || !name.allSatisfy(isTokenByte) {
+        return "the header name '\(field.name)' is not an HTTP token"
+      }
+      if field.value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0x00 }) {
+        return "the value of header '\(field.name)' contains a line break or NUL"
+      }
+    }
+    return nil
+  }
+
+  private static func isTokenByte(_ byte: UInt8) -> Bool {
+    switch byte {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+      UInt8(ascii: "A")...UInt8(ascii: "Z"):
+      return true
+    default:
+      return "!#$%&'*+-.^_`|~".utf8.contains(byte)
+    }
   }
 
   private static func transportOwned(_ name: String) -> Bool {

@@ -163,6 +163,21 @@ struct LiveTransportTests {
     }
   }
 
+  @Test("a header value with a line break is refused, not sent", arguments: DXLiveTransport.Engine.allCases)
+  func headerInjection(engine: DXLiveTransport.Engine) async throws {
+    try await withRawServer([.write(Array((Self.head + "Content-Length: 2\r\n\r\n{}").utf8))]) { server in
+      var request = post(server.baseURL + "/x", timeout: .seconds(30))
+      request.headers.add(name: "X-Note", value: "a\r\nX-Injected: 1")
+      let error = await failure(request, engine: engine)
+      #expect(error?.kind == .invalidRequest)
+      #expect(error?.message.contains("line break") == true)
+      var badName = post(server.baseURL + "/x")
+      badName.headers.add(name: "Bad Name", value: "1")
+      #expect(await failure(badName, engine: engine)?.kind == .invalidRequest)
+      #expect(server.receivedHeads.isEmpty, "nothing was sent")
+    }
+  }
+
   @Test("one transport serves many sequential and concurrent requests")
   func reuse() async throws {
     try await DXMockServer.withRunning { server in
