@@ -45,13 +45,10 @@ struct AppQuery {
     if let value = input.fields["modified"], !value.isNull {
       modified = try DataObjectQuery.TimeRange(value, field: "modified")
     }
-    if let value = input.fields["describe"], !value.isNull, value.boolValue != false {
+    if input.wantsDescribe, let value = input.fields["describe"] {
       describe = try PlatformState.DescribeOptions(value)
     }
-    if let limit = try input.int("limit") {
-      guard limit > 0 else { throw .invalidInput("\"limit\" must be a positive integer, not \(limit)") }
-      self.limit = min(limit, 1000)
-    }
+    if let limit = try input.pageLimit() { self.limit = limit }
     if let value = input.fields["starting"], !value.isNull {
       guard let id = value.stringValue else {
         throw .invalidInput("\"starting\" is not a pagination token returned by \(route)")

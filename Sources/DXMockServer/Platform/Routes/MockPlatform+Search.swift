@@ -108,11 +108,9 @@ extension MockPlatform {
         ids = Set(try input.strings("id") ?? [])
       }
     }
-    let describe = input.fields["describe"]
-    let wantsDescribe = describe.map { !($0.isNull || $0.boolValue == false) } ?? false
-    let describeInput = describe?.objectValue ?? [:]
-    let limit = try input.int("limit") ?? 1000
-    guard limit > 0 else { throw .invalidInput("\"limit\" must be a positive integer, not \(limit)") }
+    let wantsDescribe = input.wantsDescribe
+    let describeInput = input.fields["describe"]?.objectValue ?? [:]
+    let limit = try input.pageLimit() ?? 1000
     let starting = try input.string("starting")
     if let value = input.fields["starting"], !value.isNull, starting == nil {
       throw .invalidInput("\"starting\" is not a pagination token returned by findProjects")
@@ -263,9 +261,8 @@ extension MockPlatform {
     }
     var handle = try input.string("handle")
     if handle == nil { handle = try input.string("username") }
-    let describe = input.fields["describe"].map { !($0.isNull || $0.boolValue == false) } ?? false
-    let limit = try input.int("limit") ?? 1000
-    guard limit > 0 else { throw .invalidInput("\"limit\" must be a positive integer, not \(limit)") }
+    let describe = input.wantsDescribe
+    let limit = try input.pageLimit() ?? 1000
     let starting = try input.string("starting")
     return try store.read { (state: PlatformState) throws(DXPlatformError) in
       var results: [DXJSON] = []

@@ -53,6 +53,19 @@ struct PlatformInput: Sendable {
     return number
   }
 
+  /// The page size `limit`: a positive integer, at most 1000 (the platform's cap); `nil` when absent.
+  func pageLimit() throws(DXPlatformError) -> Int? {
+    guard let limit = try int("limit") else { return nil }
+    guard limit > 0 else { throw .invalidInput("\"limit\" must be a positive integer, not \(limit)") }
+    return min(limit, 1000)
+  }
+
+  /// Whether `describe` asks for descriptions: present and neither `null` nor `false`.
+  var wantsDescribe: Bool {
+    guard let value = fields["describe"] else { return false }
+    return !(value.isNull || value.boolValue == false)
+  }
+
   /// The object at `key`, or `nil` when absent.
   func object(_ key: String) throws(DXPlatformError) -> [String: DXJSON]? {
     guard let value = fields[key], !value.isNull else { return nil }
