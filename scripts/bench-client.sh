@@ -10,6 +10,8 @@
 #   dxclient+loop the same inside DXLiveTransport.withEventLoopExecutor: each call resumes on its
 #                 connection's thread instead of hopping to Swift's thread pool and back;
 #   dxpy          dxpy.api.system_whoami() (dxpy 0.417.1, requests/urllib3).
+# and once, for the record, DXClient with every request through async-http-client (the engine DXKit
+# uses for https:// and proxies).
 #
 # Usage: scripts/bench-client.sh [N]     (default N=2000)
 # Env:   ROUNDS        interleaved rounds (default 5)
@@ -86,6 +88,9 @@ for round in $(seq 1 "$rounds"); do
     "$round" "$socket" "$dxclient" "$loop" "$dxpy"
   echo "$socket $dxclient $loop $dxpy" >>"$workdir/rates"
 done
+
+ahc="$(swift_run --mode dxclient --engine asyncHTTPClient)"
+printf 'DXClient with async-http-client for every request: %.1f calls/s\n' "$ahc"
 
 python3 - "$workdir/rates" <<'PY'
 import statistics, sys

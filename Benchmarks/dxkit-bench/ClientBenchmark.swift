@@ -37,6 +37,9 @@ struct ClientBenchmark: AsyncParsableCommand {
   @Option(help: "What to time: \(Mode.allCases.map(\.rawValue).joined(separator: ", ")).")
   var mode: Mode = .dxclient
 
+  @Option(help: "The live transport's engine: automatic (SwiftNIO for http://) or asyncHTTPClient.")
+  var engine: DXLiveTransport.Engine = .automatic
+
   @Flag(
     help: """
       Make the calls inside DXLiveTransport.withEventLoopExecutor, so that each call resumes on its \
@@ -67,7 +70,7 @@ struct ClientBenchmark: AsyncParsableCommand {
     switch mode {
     case .dxclient:
       let scoped = eventLoopExecutor
-      seconds = try await DXLiveTransport.withTransport { transport in
+      seconds = try await DXLiveTransport.withTransport(.init(engine: engine)) { transport in
         let client = DXClient(platform: platform, transport: transport)
         let calls = {
           try await Self.time(warmup: warmup, count: count) {
@@ -80,7 +83,7 @@ struct ClientBenchmark: AsyncParsableCommand {
       }
     case .transport:
       let request = try await whoamiRequest(platform)
-      seconds = try await DXLiveTransport.withTransport { transport in
+      seconds = try await DXLiveTransport.withTransport(.init(engine: engine)) { transport in
         try await Self.time(warmup: warmup, count: count) {
           let response = try await transport.send(request)
           guard response.status == 200, response.bodyEnd == .complete else {
@@ -130,3 +133,5 @@ struct ClientBenchmark: AsyncParsableCommand {
     return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
   }
 }
+
+extension DXLiveTransport.Engine: ExpressibleByArgument {}

@@ -180,7 +180,8 @@ struct CoreWireFaultTests {
     let server = try DXMockServer(configuration: configuration)
     try server.start()
     defer { server.stop() }
-    try server.addFault(spec: "POST /system/whoami delay ms=400")
+    // Long enough that a loaded machine cannot miss the request while it waits.
+    try server.addFault(spec: "POST /system/whoami delay ms=2000")
     let port = server.port
     async let inFlight = server.rawExchange(path: "/system/whoami")
     #expect(try await server.waitForPendingRequest(path: "/system/whoami") != nil)

@@ -32,9 +32,11 @@ extension DXMockServer {
     }
   }
 
-  /// Waits (bounded: 2 s) until the journal has a pending entry for `path`, and returns it.
+  /// Waits (bounded: 10 s and 2,000 polls; a loaded machine may take a while to send the request)
+  /// until the journal has a pending entry for `path`, and returns it.
   func waitForPendingRequest(path: String) async throws -> DXJournalEntry? {
-    for _ in 0..<400 {
+    let deadline = ContinuousClock.now + .seconds(10)
+    for _ in 0..<2000 where ContinuousClock.now < deadline {
       if let entry = journal().first(where: { $0.path == path && $0.isPending }) { return entry }
       try await Task.sleep(for: .milliseconds(5))
     }
