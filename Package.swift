@@ -92,7 +92,14 @@ let package = Package(
     .testTarget(name: "DXSQLiteTests", dependencies: ["DXSQLite"]),
     .testTarget(
       name: "DXCoreTests",
-      dependencies: ["DXCore", "DXMockServer", .product(name: "NIOPosix", package: "swift-nio")]
+      dependencies: [
+        "DXCore", "DXMockServer",
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOPosix", package: "swift-nio"),
+        .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
+      ],
+      resources: [.copy("Fixtures")]
     ),
     .testTarget(name: "DXCassetteTests", dependencies: ["DXCassette", "DXCore", "DXMockServer"]),
     .testTarget(name: "DXMockServerTests", dependencies: ["DXMockServer", "DXCore"]),
