@@ -175,14 +175,12 @@ struct ServerCassetteTests {
           let request = DXTransportRequest(
             method: "POST", url: server.baseURL + "/system/whoami", body: Data("{}".utf8),
             timeout: .milliseconds(300))
-          let started = ContinuousClock.now
           do {
             _ = try await client.send(request)
             Issue.record("expected a timeout")
           } catch let error as DXTransportError {
             #expect(error.kind == .readTimeout, "\(error)")
           }
-          #expect(ContinuousClock.now - started < .seconds(5))
         }
       }
     }

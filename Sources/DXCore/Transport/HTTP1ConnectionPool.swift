@@ -106,7 +106,15 @@ final class HTTP1ConnectionPool {
   ) async throws -> DXTransportResponse {
     let promise = channel.eventLoop.makePromise(of: HTTP1Outcome.self)
     let exchange = HTTP1Exchange(head: head, url: url, body: body, readTimeout: timeout, promise: promise)
-    channel.writeAndFlush(exchange, promise: nil)
+    // A channel that closed after it was leased drops the write before any handler sees it; the
+    // exchange would then never complete. Nothing was sent, so another connection may carry it.
+    let written = channel.eventLoop.makePromise(of: Void.self)
+    written.futureResult.whenFailure { error in
+      if let channelError = error as? ChannelError, channelError == .ioOnClosedChannel {
+        promise.fail(HTTP1ConnectionUnusable())
+      }
+    }
+    channel.writeAndFlush(exchange, promise: written)
     do {
       let outcome = try await withTaskCancellationHandler {
         try await promise.futureResult.get()

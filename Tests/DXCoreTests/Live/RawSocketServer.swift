@@ -95,7 +95,8 @@ final class RawSocketServer: @unchecked Sendable {
 
   @discardableResult
   private static func readHead(_ connection: Int32) -> String {
-    var timeout = timeval(tv_sec: 2, tv_usec: 0)
+    // Generous: a loaded machine may take seconds to send; a client that never sends is not a case here.
+    var timeout = timeval(tv_sec: 30, tv_usec: 0)
     setsockopt(connection, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     var received: [UInt8] = []
     var buffer = [UInt8](repeating: 0, count: 4096)

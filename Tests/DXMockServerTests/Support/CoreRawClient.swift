@@ -58,7 +58,7 @@ final class CoreRawClient {
   private let fd: Int32
 
   /// Connects to 127.0.0.1:`port`; reads time out after `timeout` seconds.
-  init(port: Int, timeout: Double = 5) throws {
+  init(port: Int, timeout: Double = 30) throws {
     fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
     guard fd >= 0 else { throw Failure(description: "socket: errno \(errno)") }
     var tv = timeval(tv_sec: Int(timeout), tv_usec: Int((timeout - Double(Int(timeout))) * 1_000_000))
@@ -198,7 +198,7 @@ extension CoreRawClient {
   /// One request on a fresh connection (`Connection: close`), read to the end.
   static func exchange(
     port: Int, method: String = "POST", path: String, token: String? = "dxmock-token",
-    headers: [(String, String)] = [], body: String = "{}", timeout: Double = 5
+    headers: [(String, String)] = [], body: String = "{}", timeout: Double = 30
   ) throws -> Response {
     let client = try CoreRawClient(port: port, timeout: timeout)
     var all = headers

@@ -23,7 +23,7 @@ extension DXMockServer {
   /// Sends one request on a fresh connection and reads the whole response, off the cooperative pool.
   func rawExchange(
     method: String = "POST", path: String, token: String? = coreToken, headers: [(String, String)] = [],
-    body: String = "{}", timeout: Double = 5
+    body: String = "{}", timeout: Double = 30
   ) async throws -> CoreRawClient.Response {
     let port = self.port
     return try await coreBlocking {
