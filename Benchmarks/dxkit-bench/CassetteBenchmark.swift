@@ -1,6 +1,7 @@
 import ArgumentParser
 import DXCassette
 import DXCore
+import DXMockServer
 import Foundation
 
 /// `dxkit-bench cassette`: cassette open time and per-request replay cost at 1,000, 10,000 and
@@ -42,20 +43,20 @@ struct CassetteBenchmark: AsyncParsableCommand {
         try cassette.append(contentsOf: interactions)
         cassette.close()
       }
-      let build = Self.seconds(ContinuousClock.now - buildStart)
+      let build = (ContinuousClock.now - buildStart).seconds
 
       var opens: [Double] = []
       for _ in 0..<15 {
         let start = ContinuousClock.now
         let cassette = try DXCassette(path: path, access: .readOnly)
-        opens.append(Self.seconds(ContinuousClock.now - start))
+        opens.append((ContinuousClock.now - start).seconds)
         cassette.close()
       }
       let openMedian = opens.sorted()[opens.count / 2]
 
       let cassette = try DXCassette(path: path, access: .readOnly)
       let replay = DXReplayTransport(cassette: cassette)
-      var generator = SplitMix(seed: UInt64(size))
+      var generator = SplitMix64(seed: UInt64(size))
       var order = Array(0..<size)
       order.shuffle(using: &generator)
       let count = min(requests, size)
@@ -65,7 +66,7 @@ struct CassetteBenchmark: AsyncParsableCommand {
       let replayAgain = DXReplayTransport(cassette: cassette)
       let start = ContinuousClock.now
       for request in live { _ = try await replayAgain.send(request) }
-      let perRequest = Self.seconds(ContinuousClock.now - start) / Double(count) * 1e6
+      let perRequest = (ContinuousClock.now - start).seconds / Double(count) * 1e6
       firstReplay = firstReplay ?? perRequest
       if machine {
         print(
@@ -124,23 +125,5 @@ struct CassetteBenchmark: AsyncParsableCommand {
       body: Data(body.utf8))
   }
 
-  static func seconds(_ duration: Duration) -> Double {
-    let (seconds, attoseconds) = duration.components
-    return Double(seconds) + Double(attoseconds) / 1e18
-  }
-
   static func format(_ value: Double) -> String { String(format: "%.3f", value) }
-}
-
-/// A small deterministic generator for the benchmark's request order.
-struct SplitMix: RandomNumberGenerator {
-  var state: UInt64
-  init(seed: UInt64) { state = seed }
-  mutating func next() -> UInt64 {
-    state &+= 0x9E37_79B9_7F4A_7C15
-    var z = state
-    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-    return z ^ (z >> 31)
-  }
 }

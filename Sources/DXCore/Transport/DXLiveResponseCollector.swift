@@ -119,13 +119,10 @@ final class DXLiveResponseCollector: HTTPClientResponseDelegate {
       throw DXLiveErrorMapper.map(error, connected: snapshot.connected)
     }
     if let head = snapshot.head {
-      let declared = LiveResponseShape.declaredLength(head)
-      if let declared, snapshot.body.count < declared {
-        return LiveResponseShape.response(
-          head, body: Data(snapshot.body),
-          bodyEnd: .truncated(declared: declared, received: snapshot.body.count))
-      }
-      if declared == nil, !LiveResponseShape.isChunked(head), Self.isCleanClose(error) {
+      if let truncated = LiveResponseShape.truncated(head, body: Data(snapshot.body)) { return truncated }
+      if LiveResponseShape.declaredLength(head) == nil, !LiveResponseShape.isChunked(head),
+        Self.isCleanClose(error)
+      {
         return LiveResponseShape.response(head, body: Data(snapshot.body), bodyEnd: .closeDelimited)
       }
       throw DXTransportError(

@@ -123,19 +123,13 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler 
   private static func outcomeAfterClose(_ current: Pending, error: (any Error)?) -> Result<
     HTTP1Outcome, any Error
   > {
-    let method = current.exchange.head.method.rawValue
     guard let head = current.head else {
       if let error { return .failure(DXLiveErrorMapper.map(error, connected: true)) }
       return .failure(DXTransportError(.noResponse, message: "Remote end closed connection without response"))
     }
-    let received = current.body.readableBytes
-    let body = Data(current.body.readableBytesView)
-    if let declared = LiveResponseShape.declaredLength(head), received < declared,
-      LiveResponseShape.mayHaveBody(head, method: method)
-    {
-      let response = LiveResponseShape.response(
-        head, body: body, bodyEnd: .truncated(declared: declared, received: received))
-      return .success(HTTP1Outcome(response: response, reusable: false))
+    // (A body-less response — HEAD, 1xx, 204, 304 — has already ended with its head.)
+    if let truncated = LiveResponseShape.truncated(head, body: Data(current.body.readableBytesView)) {
+      return .success(HTTP1Outcome(response: truncated, reusable: false))
     }
     let reason = error.map { String(describing: $0) } ?? "closed"
     return .failure(

@@ -34,6 +34,13 @@ enum LiveResponseShape {
     return isChunked(head) ? .complete : .closeDelimited
   }
 
+  /// The response to report when the connection ended before a body reached its declared
+  /// `Content-Length`, or `nil` when there was no declared length or it was reached.
+  static func truncated(_ head: HTTPResponseHead, body: Data) -> DXTransportResponse? {
+    guard let declared = declaredLength(head), body.count < declared else { return nil }
+    return response(head, body: body, bodyEnd: .truncated(declared: declared, received: body.count))
+  }
+
   /// The response built from a head and the body bytes that arrived.
   static func response(_ head: HTTPResponseHead, body: Data, bodyEnd: DXTransportResponse.BodyEnd)
     -> DXTransportResponse

@@ -1,13 +1,13 @@
 /// SplitMix64 (Steele, Lea, Flood 2014): a tiny, fast generator whose whole sequence is fixed by
 /// its 64-bit seed, so seeded fault schedules repeat exactly run after run and on every platform.
-struct SplitMix64: RandomNumberGenerator, Sendable, Hashable {
+package struct SplitMix64: RandomNumberGenerator, Sendable, Hashable {
   private var state: UInt64
 
   /// Creates a generator; the same seed always gives the same sequence.
-  init(seed: UInt64) { state = seed }
+  package init(seed: UInt64) { state = seed }
 
   /// The next 64 random bits.
-  mutating func next() -> UInt64 {
+  package mutating func next() -> UInt64 {
     state &+= 0x9E37_79B9_7F4A_7C15
     var z = state
     z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
@@ -16,7 +16,7 @@ struct SplitMix64: RandomNumberGenerator, Sendable, Hashable {
   }
 
   /// A uniform draw from [0, 1) with 53 bits of precision.
-  mutating func nextUnitInterval() -> Double {
+  package mutating func nextUnitInterval() -> Double {
     Double(next() >> 11) * 0x1p-53
   }
 }

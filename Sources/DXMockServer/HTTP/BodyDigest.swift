@@ -6,30 +6,21 @@ import Foundation
 /// The connection's thread keeps receiving while the digest catches up, so a large upload is not
 /// received first and hashed afterwards: with a spare core the two overlap.
 final class BodyDigest {
-  /// Runs the updates in order.
+  /// Runs the updates in order; the only place the hasher is touched.
   private let queue = DispatchQueue(label: "dxmockserver.body-md5")
-  private let lock = NSLock()
-  /// The running hash; guarded by `lock`.
+  /// The running hash; read and written only on `queue`.
   private var hasher = Insecure.MD5()
 
   /// Hashes `range` of `storage` next (asynchronously; those bytes must not change afterwards).
   func update(_ storage: BodyStorage, _ range: Range<Int>) {
     guard !range.isEmpty else { return }
-    queue.async { [self] in
-      lock.lock()
-      defer { lock.unlock() }
-      hasher.update(bufferPointer: storage.bytes(range))
-    }
+    queue.async { [self] in hasher.update(bufferPointer: storage.bytes(range)) }
   }
 
   /// Waits for the pending updates and returns the lower-case hex digest of everything given to
   /// ``update(_:_:)``.
   func finalize() -> String {
-    queue.sync {
-      lock.lock()
-      defer { lock.unlock() }
-      return Self.hex(hasher.finalize())
-    }
+    queue.sync { Self.hex(hasher.finalize()) }
   }
 
   /// The lower-case hex digits of `digest`.
@@ -45,5 +36,6 @@ final class BodyDigest {
   }
 }
 
-// `hasher` is only touched with `lock` held; `queue` is thread-safe.
+// `hasher` is only read and written by blocks running on the serial `queue` (which orders them);
+// `queue` is thread-safe.
 extension BodyDigest: @unchecked Sendable {}
