@@ -7,7 +7,9 @@ let package = Package(
   products: [
     .library(name: "DXCore", targets: ["DXCore"]),
     .library(name: "DXCassette", targets: ["DXCassette"]),
+    .library(name: "DXWire", targets: ["DXWire"]),
     .library(name: "DXMockServer", targets: ["DXMockServer"]),
+    .library(name: "DXMockServerCassettes", targets: ["DXMockServerCassettes"]),
     .executable(name: "dx-mock-server", targets: ["dx-mock-server"]),
     .executable(name: "dxcassette", targets: ["dxcassette"]),
   ],
@@ -34,9 +36,11 @@ let package = Package(
 
     // MARK: - Libraries
     .target(name: "DXSQLite", dependencies: ["CSQLite"]),
+    .target(name: "DXWire"),
     .target(
       name: "DXCore",
       dependencies: [
+        "DXWire",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "AsyncHTTPClient", package: "async-http-client"),
         .product(name: "NIOCore", package: "swift-nio"),
@@ -51,11 +55,18 @@ let package = Package(
       dependencies: [
         "CMicroHTTPD",
         "DXSQLite",
-        "DXCassette",
-        "DXCore",
+        "DXWire",
         .product(name: "Crypto", package: "swift-crypto"),
         .product(name: "Logging", package: "swift-log"),
-        .product(name: "AsyncHTTPClient", package: "async-http-client"),
+      ]
+    ),
+    .target(
+      name: "DXMockServerCassettes",
+      dependencies: [
+        "DXMockServer",
+        "DXCassette",
+        "DXCore",
+        .product(name: "Logging", package: "swift-log"),
       ]
     ),
 
@@ -64,6 +75,7 @@ let package = Package(
       name: "dx-mock-server",
       dependencies: [
         "DXMockServer",
+        "DXMockServerCassettes",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
       ]
@@ -90,10 +102,11 @@ let package = Package(
 
     // MARK: - Tests
     .testTarget(name: "DXSQLiteTests", dependencies: ["DXSQLite"]),
+    .testTarget(name: "DXWireTests", dependencies: ["DXWire"]),
     .testTarget(
       name: "DXCoreTests",
       dependencies: [
-        "DXCore", "DXMockServer",
+        "DXCore", "DXWire", "DXMockServer",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -102,7 +115,11 @@ let package = Package(
       resources: [.copy("Fixtures")]
     ),
     .testTarget(name: "DXCassetteTests", dependencies: ["DXCassette", "DXCore", "DXMockServer"]),
-    .testTarget(name: "DXMockServerTests", dependencies: ["DXMockServer", "DXCore"]),
+    .testTarget(name: "DXMockServerTests", dependencies: ["DXMockServer", "DXWire"]),
+    .testTarget(
+      name: "DXMockServerCassettesTests",
+      dependencies: ["DXMockServerCassettes", "DXMockServer", "DXCassette", "DXCore"]
+    ),
   ],
   swiftLanguageModes: [.v6]
 )

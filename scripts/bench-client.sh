@@ -46,14 +46,10 @@ cleanup() {
 }
 trap cleanup EXIT
 
-"$bin/dx-mock-server" --port 0 --port-file "$workdir/port" --token "$token" >"$workdir/server.log" 2>&1 &
-server_pid=$!
-for _ in $(seq 1 100); do
-  [ -s "$workdir/port" ] && break
-  sleep 0.1
-done
-if [ ! -s "$workdir/port" ]; then echo "bench-client: dx-mock-server did not start" >&2; cat "$workdir/server.log" >&2; exit 1; fi
-port="$(tr -d '[:space:]' <"$workdir/port")"
+source "$root/scripts/lib/mock-server.bash"
+MOCK_SERVER_BIN="$bin/dx-mock-server" mock_server_start "$workdir" server --token "$token" || exit 1
+server_pid=$MOCK_PID
+port=$MOCK_PORT
 url="http://127.0.0.1:$port"
 echo "dx-mock-server at $url; $rounds interleaved rounds of $count sequential calls each"
 

@@ -14,6 +14,7 @@
 # across all of wrk's concurrent requests (read back from GET /__admin/faults).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/mock-server.bash
 
 DURATION="${DURATION:-5}"
 RULES="${RULES:-50}"
@@ -59,13 +60,10 @@ print(json.dumps({"faults": rules}))
 PY
 
 start_server() { # extra flags...
-  rm -f "$WORK/port"
-  "$BIN" --port 0 --port-file "$WORK/port" --threads "$THREADS" --token "$TOKEN" --log-level error "$@" \
-    >"$WORK/server.out" 2>&1 &
-  SERVER_PID=$!
-  for _ in $(seq 1 200); do [ -s "$WORK/port" ] && break; sleep 0.05; done
-  [ -s "$WORK/port" ] || { echo "bench-faults: the server did not start" >&2; cat "$WORK/server.out" >&2; exit 1; }
-  PORT="$(cat "$WORK/port")"
+  MOCK_SERVER_BIN=$BIN mock_server_start "$WORK" server --threads "$THREADS" --token "$TOKEN" \
+    --log-level error "$@" || exit 1
+  SERVER_PID=$MOCK_PID
+  PORT=$MOCK_PORT
 }
 
 measure() { # label, server flags...

@@ -7,6 +7,7 @@
 # Needs wrk and curl. Everything runs on 127.0.0.1 and stops by itself.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/mock-server.bash
 SERVER=${DX_MOCK_SERVER_RELEASE:-.build-release/release/dx-mock-server}
 DX=${DXKIT_DX:-.venv/bin/dx}
 PY=${DXKIT_PYTHON:-.venv/bin/python}
@@ -25,12 +26,10 @@ cleanup() {
   rm -rf "$WORK"
 }
 trap cleanup EXIT
-"$SERVER" --port 0 --port-file "$WORK/port" --token tok --journal-size 100 --max-body-bytes $((300 << 20)) \
-  >"$WORK/server.log" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 1 300); do [ -s "$WORK/port" ] && break; sleep 0.1; done
-[ -s "$WORK/port" ] || { cat "$WORK/server.log" >&2; exit 1; }
-PORT=$(cat "$WORK/port")
+MOCK_SERVER_BIN=$SERVER mock_server_start "$WORK" server --token tok --journal-size 100 \
+  --max-body-bytes $((300 << 20)) || exit 1
+SERVER_PID=$MOCK_PID
+PORT=$MOCK_PORT
 BASE="http://127.0.0.1:$PORT"
 AUTH="Authorization: Bearer tok"
 api() { curl -sf -X POST -H "$AUTH" -H 'Content-Type: application/json' --data "$2" "$BASE$1"; }

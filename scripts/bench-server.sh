@@ -11,6 +11,7 @@
 #    rate against the possible 64 / 0.2 s = 320 req/s (target >= 95 %).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/mock-server.bash
 
 DURATION="${DURATION:-5}"
 THREADS="${THREADS:-2}"
@@ -49,11 +50,9 @@ wait_for_port() { # host port
 rate() { awk '/^Requests\/sec:/ {print $2}'; }
 
 # --- dx-mock-server
-"$BIN" --port 0 --port-file "$WORK/port" --threads "$THREADS" --log-level error >"$WORK/server.out" 2>&1 &
-SERVER_PID=$!
-for _ in $(seq 1 200); do [ -s "$WORK/port" ] && break; sleep 0.05; done
-[ -s "$WORK/port" ] || { echo "bench-server: the server did not start" >&2; cat "$WORK/server.out" >&2; exit 1; }
-PORT="$(cat "$WORK/port")"
+MOCK_SERVER_BIN=$BIN mock_server_start "$WORK" server --threads "$THREADS" --log-level error || exit 1
+SERVER_PID=$MOCK_PID
+PORT=$MOCK_PORT
 
 # --- nginx with a fixed JSON answer
 NGINX_PORT="$(free_port)"

@@ -12,6 +12,7 @@
 # Volatile between runs even with --seed: timestamps, transfer keys in upload/download URLs, request IDs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source scripts/lib/mock-server.bash
 
 SERVER="${DX_MOCK_SERVER:-.build/debug/dx-mock-server}"
 TOOL="${DXCASSETTE:-.build/debug/dxcassette}"
@@ -37,17 +38,10 @@ trap cleanup EXIT
 start() {
   local name=$1
   shift
-  rm -f "$WORK/$name.port"
-  "$SERVER" --port 0 --port-file "$WORK/$name.port" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
-  local pid=$!
-  PIDS+=("$pid")
-  eval "${name}_PID=$pid"
-  for _ in $(seq 1 600); do
-    [ -s "$WORK/$name.port" ] && break
-    kill -0 "$pid" 2>/dev/null || { cat "$WORK/$name.err" >&2; exit 1; }
-    sleep 0.1
-  done
-  PORT=$(tr -d '[:space:]' <"$WORK/$name.port")
+  MOCK_SERVER_BIN=$SERVER mock_server_start "$WORK" "$name" "$@" || exit 1
+  PIDS+=("$MOCK_PID")
+  eval "${name}_PID=$MOCK_PID"
+  PORT=$MOCK_PORT
 }
 
 stop() {

@@ -2,7 +2,7 @@ import Dispatch
 import Foundation
 
 extension DXMockServer {
-  /// Serves until the process receives SIGINT or SIGTERM, then stops gracefully (see ``stop()``) and
+  /// Serves until the process receives SIGINT or SIGTERM, then stops gracefully (as ``stop()`` does) and
   /// returns. For the `dx-mock-server` executable; start the server first.
   ///
   /// SIGPIPE is ignored for the rest of the process (a client closing early must not kill the server).
@@ -22,7 +22,7 @@ extension DXMockServer {
       sources.append(source)
     }
     received.wait()
-    stop()
+    stopSynchronously()
     for source in sources { source.cancel() }
     signal(SIGINT, SIG_DFL)
     signal(SIGTERM, SIG_DFL)

@@ -1,4 +1,4 @@
-import DXCore
+import DXWire
 import Foundation
 import Logging
 
@@ -17,6 +17,7 @@ import Logging
 /// Lifecycle: ``init(configuration:logger:)`` builds the platform (nothing listens yet), ``start()``
 /// binds and accepts, ``stop()`` stops accepting, lets in-flight requests finish (bounded by
 /// ``Configuration/shutdownGracePeriod``), closes the platform. A stopped server cannot be restarted.
+/// A server that is released without being stopped is stopped then, blocking the releasing thread.
 public final class DXMockServer {
   private struct State {
     var daemon: HTTPDaemon?
@@ -31,7 +32,7 @@ public final class DXMockServer {
   private let faultEngine: FaultEngine
   private let systemRoutes: SystemRoutes
   private let pipeline: RequestPipeline
-  private let state = ServerLock(State())
+  private let state = DXLock(State())
 
   /// Creates a server: validates the configuration and builds the platform; nothing listens until
   /// ``start()``.
@@ -81,7 +82,7 @@ public final class DXMockServer {
       backend: configuration.backend, logger: logger)
   }
 
-  deinit { stop() }
+  deinit { stopSynchronously() }
 
   // MARK: - Lifecycle
 
@@ -108,7 +109,7 @@ public final class DXMockServer {
       do {
         try Data("\(port)\n".utf8).write(to: URL(fileURLWithPath: portFile), options: .atomic)
       } catch {
-        stop()
+        stopSynchronously()
         throw DXMockServerError.invalidConfiguration("cannot write the port file \(portFile): \(error)")
       }
     }
@@ -128,22 +129,55 @@ public final class DXMockServer {
   /// Stops the server: stops accepting, lets in-flight requests finish (at most
   /// ``Configuration/shutdownGracePeriod`` seconds; suspended ones then get 503), closes every
   /// connection and the platform. Idempotent; the port stays readable.
-  public func stop() {
-    let (daemon, first) = state.withLock { state -> (HTTPDaemon?, Bool) in
-      if state.stopped { return (nil, false) }
-      state.stopped = true
-      return (state.daemon, true)
-    }
-    guard first else { return }
+  ///
+  /// Waits without holding a thread of Swift's cooperative pool: the wait for in-flight requests
+  /// suspends, and the final teardown (libmicrohttpd joining its threads, closing the state file) runs
+  /// on a dispatch queue.
+  public func stop() async {
+    guard let daemon = beginStopping() else { return }
     if let daemon {
       daemon.quiesce()
-      if !daemon.drain(timeout: configuration.shutdownGracePeriod) {
+      if await !daemon.drain(timeout: configuration.shutdownGracePeriod) {
+        logger.warning("stopping with requests still in flight", metadata: ["inFlight": "\(daemon.inFlight)"])
+      }
+    }
+    let platform = self.platform
+    let logger = self.logger
+    await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
+      DispatchQueue.global().async {
+        if let daemon {
+          daemon.stop()
+          logger.debug("stopped")
+        }
+        platform.close()
+        done.resume()
+      }
+    }
+  }
+
+  /// ``stop()`` for synchronous callers (the command's signal handler, `deinit`): blocks the calling
+  /// thread until the server has stopped.
+  func stopSynchronously() {
+    guard let daemon = beginStopping() else { return }
+    if let daemon {
+      daemon.quiesce()
+      if !daemon.drainBlocking(timeout: configuration.shutdownGracePeriod) {
         logger.warning("stopping with requests still in flight", metadata: ["inFlight": "\(daemon.inFlight)"])
       }
       daemon.stop()
       logger.debug("stopped")
     }
     platform.close()
+  }
+
+  /// Marks the server stopped: `nil` when it already was, else `.some(daemon)` (the daemon is `nil`
+  /// when the server never started).
+  private func beginStopping() -> HTTPDaemon?? {
+    state.withLock { state -> HTTPDaemon?? in
+      if state.stopped { return nil }
+      state.stopped = true
+      return .some(state.daemon)
+    }
   }
 
   // MARK: - Faults and journal
@@ -195,10 +229,10 @@ public final class DXMockServer {
     try server.start()
     do {
       let result = try await body(server)
-      server.stop()
+      await server.stop()
       return result
     } catch {
-      server.stop()
+      await server.stop()
       throw error
     }
   }

@@ -24,28 +24,28 @@ import Foundation
 /// in SQLite's serialized mode (`SQLITE_OPEN_FULLMUTEX`) and every call it makes holds its own
 /// recursive lock. Use ``withLock(_:)`` or ``transaction(_:)`` when several calls — say, binding
 /// and stepping a cached statement — must not interleave with another thread's.
-public final class DXSQLiteDatabase {
+package final class DXSQLiteDatabase {
   /// How to open the database.
-  public struct OpenFlags: OptionSet, Sendable, Hashable {
+  package struct OpenFlags: OptionSet, Sendable, Hashable {
     /// The raw `SQLITE_OPEN_*` bits.
-    public let rawValue: Int32
+    package let rawValue: Int32
     /// Creates flags from raw `SQLITE_OPEN_*` bits.
-    public init(rawValue: Int32) { self.rawValue = rawValue }
+    package init(rawValue: Int32) { self.rawValue = rawValue }
 
     /// Open for reading only (`SQLITE_OPEN_READONLY`).
-    public static let readOnly = OpenFlags(rawValue: SQLITE_OPEN_READONLY)
+    package static let readOnly = OpenFlags(rawValue: SQLITE_OPEN_READONLY)
     /// Open for reading and writing (`SQLITE_OPEN_READWRITE`).
-    public static let readWrite = OpenFlags(rawValue: SQLITE_OPEN_READWRITE)
+    package static let readWrite = OpenFlags(rawValue: SQLITE_OPEN_READWRITE)
     /// Create the file if it does not exist (`SQLITE_OPEN_CREATE`); needs ``readWrite``.
-    public static let create = OpenFlags(rawValue: SQLITE_OPEN_CREATE)
+    package static let create = OpenFlags(rawValue: SQLITE_OPEN_CREATE)
     /// Interpret the path as a URI (`SQLITE_OPEN_URI`).
-    public static let uri = OpenFlags(rawValue: SQLITE_OPEN_URI)
+    package static let uri = OpenFlags(rawValue: SQLITE_OPEN_URI)
     /// The default: `[.readWrite, .create]`.
-    public static let `default`: OpenFlags = [.readWrite, .create]
+    package static let `default`: OpenFlags = [.readWrite, .create]
   }
 
   /// The path the database was opened with (`":memory:"` for an in-memory database).
-  public let path: String
+  package let path: String
 
   /// Guards `handle` and `cache`; recursive so a transaction body can call back in.
   let lock = NSRecursiveLock()
@@ -61,7 +61,7 @@ public final class DXSQLiteDatabase {
   ///   - busyTimeout: How long to wait for another connection's lock before failing with
   ///     `SQLITE_BUSY`. Defaults to 5 seconds.
   /// - Throws: ``DXSQLiteError`` if the file cannot be opened.
-  public init(
+  package init(
     path: String, flags: OpenFlags = .default, busyTimeout: Duration = .seconds(5)
   ) throws(DXSQLiteError) {
     self.path = path
@@ -80,7 +80,7 @@ public final class DXSQLiteDatabase {
 
   /// Opens a private in-memory database.
   /// - Throws: ``DXSQLiteError``.
-  public static func inMemory() throws(DXSQLiteError) -> DXSQLiteDatabase {
+  package static func inMemory() throws(DXSQLiteError) -> DXSQLiteDatabase {
     try DXSQLiteDatabase(path: ":memory:")
   }
 
@@ -94,7 +94,7 @@ public final class DXSQLiteDatabase {
 
   /// Runs `body` while holding this connection's lock, so its calls do not interleave with
   /// another thread's.
-  public func withLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
+  package func withLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
     lock.lock()
     defer { lock.unlock() }
     return try body()
@@ -117,7 +117,7 @@ public final class DXSQLiteDatabase {
   // MARK: - Settings
 
   /// Sets how long to wait for another connection's lock before failing with `SQLITE_BUSY`.
-  public func setBusyTimeout(_ timeout: Duration) {
+  package func setBusyTimeout(_ timeout: Duration) {
     let (seconds, attoseconds) = timeout.components
     let milliseconds = max(0, min(Int64(Int32.max), seconds * 1000 + attoseconds / 1_000_000_000_000_000))
     withLock {
@@ -126,33 +126,33 @@ public final class DXSQLiteDatabase {
   }
 
   /// Whether the connection was opened read-only (or the file is not writable).
-  public var isReadOnly: Bool {
+  package var isReadOnly: Bool {
     withLock { handle.map { sqlite3_db_readonly($0, "main") == 1 } ?? true }
   }
 
   /// The rowid of the most recent successful `INSERT` on this connection.
-  public var lastInsertRowID: Int64 {
+  package var lastInsertRowID: Int64 {
     withLock { handle.map { sqlite3_last_insert_rowid($0) } ?? 0 }
   }
 
   /// The number of rows changed by the most recent `INSERT`, `UPDATE` or `DELETE`.
-  public var changes: Int {
+  package var changes: Int {
     withLock { handle.map { Int(sqlite3_changes64($0)) } ?? 0 }
   }
 
   /// Whether the connection is inside a transaction (autocommit is off).
-  public var isInTransaction: Bool {
+  package var isInTransaction: Bool {
     withLock { handle.map { sqlite3_get_autocommit($0) == 0 } ?? false }
   }
 
   /// Whether the connection is still open.
-  public var isOpen: Bool { withLock { handle != nil } }
+  package var isOpen: Bool { withLock { handle != nil } }
 
   // MARK: - Executing SQL
 
   /// Runs one or more SQL statements separated by semicolons, discarding any rows.
   /// - Throws: ``DXSQLiteError`` with the failing SQL.
-  public func execute(_ sql: String) throws(DXSQLiteError) {
+  package func execute(_ sql: String) throws(DXSQLiteError) {
     try withLock { () throws(DXSQLiteError) in
       let db = try openHandle(sql: sql)
       var errorMessage: UnsafeMutablePointer<CChar>?
@@ -167,7 +167,7 @@ public final class DXSQLiteDatabase {
 
   /// Runs one statement with `arguments` bound to its parameters `?1`, `?2`, …, discarding rows.
   /// - Throws: ``DXSQLiteError``.
-  public func execute(_ sql: String, _ arguments: [DXSQLiteValue]) throws(DXSQLiteError) {
+  package func execute(_ sql: String, _ arguments: [DXSQLiteValue]) throws(DXSQLiteError) {
     try withLock { () throws(DXSQLiteError) in
       let statement = try prepare(sql)
       defer { statement.reset() }
@@ -184,7 +184,7 @@ public final class DXSQLiteDatabase {
   ///     Defaults to `true`. A cached statement is shared: use it inside ``withLock(_:)`` or
   ///     ``transaction(_:)`` when several threads use the connection.
   /// - Throws: ``DXSQLiteError`` if the SQL does not compile.
-  public func prepare(_ sql: String, cached: Bool = true) throws(DXSQLiteError) -> DXSQLiteStatement {
+  package func prepare(_ sql: String, cached: Bool = true) throws(DXSQLiteError) -> DXSQLiteStatement {
     try withLock { () throws(DXSQLiteError) -> DXSQLiteStatement in
       if cached, let statement = cache[sql] {
         statement.reset()
@@ -208,7 +208,7 @@ public final class DXSQLiteDatabase {
 
   /// The first column of the first row of `sql`, or `nil` when there is no row.
   /// - Throws: ``DXSQLiteError``.
-  public func scalar(_ sql: String, _ arguments: [DXSQLiteValue] = []) throws(DXSQLiteError)
+  package func scalar(_ sql: String, _ arguments: [DXSQLiteValue] = []) throws(DXSQLiteError)
     -> DXSQLiteValue?
   {
     try withLock { () throws(DXSQLiteError) -> DXSQLiteValue? in
@@ -221,20 +221,20 @@ public final class DXSQLiteDatabase {
   }
 
   /// The schema version stored in the file header (`PRAGMA user_version`).
-  public func userVersion() throws(DXSQLiteError) -> Int {
+  package func userVersion() throws(DXSQLiteError) -> Int {
     if case .integer(let value) = try scalar("PRAGMA user_version") { return Int(value) }
     return 0
   }
 
   /// Sets the schema version stored in the file header (`PRAGMA user_version`).
-  public func setUserVersion(_ version: Int) throws(DXSQLiteError) {
+  package func setUserVersion(_ version: Int) throws(DXSQLiteError) {
     try execute("PRAGMA user_version = \(version)")
   }
 
   // MARK: - Transactions
 
   /// The kind of lock a transaction takes when it begins.
-  public enum TransactionKind: String, Sendable {
+  package enum TransactionKind: String, Sendable {
     /// Takes locks lazily (`BEGIN DEFERRED`).
     case deferred = "DEFERRED"
     /// Takes the write lock at once (`BEGIN IMMEDIATE`), so it never fails half-way with `SQLITE_BUSY`.
@@ -251,7 +251,7 @@ public final class DXSQLiteDatabase {
   ///   - kind: How the transaction begins. Defaults to ``TransactionKind/immediate``.
   ///   - body: The work; calls on this connection from it are fine.
   /// - Throws: What `body` throws (after rolling back), or ``DXSQLiteError`` from BEGIN/COMMIT.
-  public func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
+  package func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
     lock.lock()
     defer { lock.unlock() }
     if isInTransaction {
@@ -284,7 +284,7 @@ public final class DXSQLiteDatabase {
   /// Statements still held elsewhere keep the underlying connection alive until they are released
   /// (`sqlite3_close_v2`); every call through this object fails with ``DXSQLiteError/closed(sql:)``
   /// afterwards.
-  public func close() {
+  package func close() {
     withLock {
       cache.removeAll()
       if let handle { sqlite3_close_v2(handle) }

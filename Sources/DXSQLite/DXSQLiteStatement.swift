@@ -12,9 +12,9 @@ import Foundation
 /// try select.bind("a%", name: ":pattern")
 /// try select.query { row in print(row.int64(at: 0), row.string(at: 1) ?? "") }
 /// ```
-public final class DXSQLiteStatement {
+package final class DXSQLiteStatement {
   /// The SQL text the statement was prepared from.
-  public let sql: String
+  package let sql: String
   private let raw: OpaquePointer
   private let database: OpaquePointer
 
@@ -40,11 +40,11 @@ public final class DXSQLiteStatement {
   // MARK: - Binding
 
   /// The number of parameters the statement takes.
-  public var parameterCount: Int { Int(sqlite3_bind_parameter_count(raw)) }
+  package var parameterCount: Int { Int(sqlite3_bind_parameter_count(raw)) }
 
   /// Binds `value` to the parameter at `index` (1-based).
   /// - Throws: ``DXSQLiteError`` (`SQLITE_RANGE` for a bad index).
-  public func bind(_ value: DXSQLiteValue, at index: Int) throws(DXSQLiteError) {
+  package func bind(_ value: DXSQLiteValue, at index: Int) throws(DXSQLiteError) {
     let position = Int32(clamping: index)
     let code: Int32
     switch value {
@@ -77,7 +77,7 @@ public final class DXSQLiteStatement {
 
   /// Binds `value` to the parameter named `name` (including its prefix, e.g. `":id"`).
   /// - Throws: ``DXSQLiteError`` when there is no such parameter.
-  public func bind(_ value: DXSQLiteValue, name: String) throws(DXSQLiteError) {
+  package func bind(_ value: DXSQLiteValue, name: String) throws(DXSQLiteError) {
     let index = sqlite3_bind_parameter_index(raw, name)
     guard index > 0 else {
       throw DXSQLiteError(extendedCode: SQLITE_RANGE, message: "no parameter named \(name)", sql: sql)
@@ -87,45 +87,49 @@ public final class DXSQLiteStatement {
 
   /// Binds `values` to parameters 1, 2, … in order.
   /// - Throws: ``DXSQLiteError``.
-  public func bind(_ values: [DXSQLiteValue]) throws(DXSQLiteError) {
+  package func bind(_ values: [DXSQLiteValue]) throws(DXSQLiteError) {
     for (offset, value) in values.enumerated() { try bind(value, at: offset + 1) }
   }
 
   /// Binds an `Int` at `index` (1-based).
-  public func bind(_ value: Int, at index: Int) throws(DXSQLiteError) {
+  package func bind(_ value: Int, at index: Int) throws(DXSQLiteError) {
     try bind(.integer(Int64(value)), at: index)
   }
   /// Binds an `Int64` at `index` (1-based).
-  public func bind(_ value: Int64, at index: Int) throws(DXSQLiteError) {
+  package func bind(_ value: Int64, at index: Int) throws(DXSQLiteError) {
     try bind(.integer(value), at: index)
   }
   /// Binds a `Double` at `index` (1-based).
-  public func bind(_ value: Double, at index: Int) throws(DXSQLiteError) { try bind(.real(value), at: index) }
+  package func bind(_ value: Double, at index: Int) throws(DXSQLiteError) {
+    try bind(.real(value), at: index)
+  }
   /// Binds text at `index` (1-based), or `NULL` for `nil`.
-  public func bind(_ value: String?, at index: Int) throws(DXSQLiteError) {
+  package func bind(_ value: String?, at index: Int) throws(DXSQLiteError) {
     try bind(value.map { .text($0) } ?? .null, at: index)
   }
   /// Binds bytes at `index` (1-based), or `NULL` for `nil`.
-  public func bind(_ value: Data?, at index: Int) throws(DXSQLiteError) {
+  package func bind(_ value: Data?, at index: Int) throws(DXSQLiteError) {
     try bind(value.map { .blob($0) } ?? .null, at: index)
   }
   /// Binds an `Int` to the parameter named `name`.
-  public func bind(_ value: Int, name: String) throws(DXSQLiteError) {
+  package func bind(_ value: Int, name: String) throws(DXSQLiteError) {
     try bind(.integer(Int64(value)), name: name)
   }
   /// Binds a `Double` to the parameter named `name`.
-  public func bind(_ value: Double, name: String) throws(DXSQLiteError) { try bind(.real(value), name: name) }
+  package func bind(_ value: Double, name: String) throws(DXSQLiteError) {
+    try bind(.real(value), name: name)
+  }
   /// Binds text (or `NULL` for `nil`) to the parameter named `name`.
-  public func bind(_ value: String?, name: String) throws(DXSQLiteError) {
+  package func bind(_ value: String?, name: String) throws(DXSQLiteError) {
     try bind(value.map { .text($0) } ?? .null, name: name)
   }
   /// Binds bytes (or `NULL` for `nil`) to the parameter named `name`.
-  public func bind(_ value: Data?, name: String) throws(DXSQLiteError) {
+  package func bind(_ value: Data?, name: String) throws(DXSQLiteError) {
     try bind(value.map { .blob($0) } ?? .null, name: name)
   }
 
   /// Sets every parameter back to `NULL`.
-  public func clearBindings() { sqlite3_clear_bindings(raw) }
+  package func clearBindings() { sqlite3_clear_bindings(raw) }
 
   // MARK: - Stepping
 
@@ -133,7 +137,7 @@ public final class DXSQLiteStatement {
   /// - Returns: `true` when a row is available, `false` when the statement is done.
   /// - Throws: ``DXSQLiteError``; the statement is reset after a failure.
   @discardableResult
-  public func step() throws(DXSQLiteError) -> Bool {
+  package func step() throws(DXSQLiteError) -> Bool {
     let code = sqlite3_step(raw)
     switch code {
     case SQLITE_ROW: return true
@@ -146,25 +150,25 @@ public final class DXSQLiteStatement {
   }
 
   /// Rewinds the statement so it can run again; bindings are kept.
-  public func reset() { sqlite3_reset(raw) }
+  package func reset() { sqlite3_reset(raw) }
 
   /// Runs the statement to completion, ignoring rows, then resets it.
   /// - Throws: ``DXSQLiteError``.
-  public func run() throws(DXSQLiteError) {
+  package func run() throws(DXSQLiteError) {
     defer { sqlite3_reset(raw) }
     while try step() {}
   }
 
   /// Calls `body` with the statement positioned on each row in turn, then resets it.
   /// - Throws: ``DXSQLiteError`` or what `body` throws.
-  public func query(_ body: (DXSQLiteStatement) throws -> Void) throws {
+  package func query(_ body: (DXSQLiteStatement) throws -> Void) throws {
     defer { sqlite3_reset(raw) }
     while try step() { try body(self) }
   }
 
   /// Maps each row through `transform`, then resets the statement.
   /// - Throws: ``DXSQLiteError`` or what `transform` throws.
-  public func map<T>(_ transform: (DXSQLiteStatement) throws -> T) throws -> [T] {
+  package func map<T>(_ transform: (DXSQLiteStatement) throws -> T) throws -> [T] {
     var rows: [T] = []
     try query { rows.append(try transform($0)) }
     return rows
@@ -173,29 +177,29 @@ public final class DXSQLiteStatement {
   // MARK: - Columns
 
   /// The number of columns in a result row.
-  public var columnCount: Int { Int(sqlite3_column_count(raw)) }
+  package var columnCount: Int { Int(sqlite3_column_count(raw)) }
 
   /// The name of the column at `index`.
-  public func columnName(at index: Int) -> String {
+  package func columnName(at index: Int) -> String {
     sqlite3_column_name(raw, Int32(clamping: index)).map { String(cString: $0) } ?? ""
   }
 
   /// Whether the column at `index` of the current row is `NULL`.
-  public func isNull(at index: Int) -> Bool {
+  package func isNull(at index: Int) -> Bool {
     sqlite3_column_type(raw, Int32(clamping: index)) == SQLITE_NULL
   }
 
   /// The column at `index` as an `Int` (0 for `NULL`).
-  public func int(at index: Int) -> Int { Int(sqlite3_column_int64(raw, Int32(clamping: index))) }
+  package func int(at index: Int) -> Int { Int(sqlite3_column_int64(raw, Int32(clamping: index))) }
 
   /// The column at `index` as an `Int64` (0 for `NULL`).
-  public func int64(at index: Int) -> Int64 { sqlite3_column_int64(raw, Int32(clamping: index)) }
+  package func int64(at index: Int) -> Int64 { sqlite3_column_int64(raw, Int32(clamping: index)) }
 
   /// The column at `index` as a `Double` (0 for `NULL`).
-  public func double(at index: Int) -> Double { sqlite3_column_double(raw, Int32(clamping: index)) }
+  package func double(at index: Int) -> Double { sqlite3_column_double(raw, Int32(clamping: index)) }
 
   /// The column at `index` as text, or `nil` for `NULL`.
-  public func string(at index: Int) -> String? {
+  package func string(at index: Int) -> String? {
     let position = Int32(clamping: index)
     guard let text = sqlite3_column_text(raw, position) else { return nil }
     let count = Int(sqlite3_column_bytes(raw, position))
@@ -203,7 +207,7 @@ public final class DXSQLiteStatement {
   }
 
   /// The column at `index` as bytes, or `nil` for `NULL`. An empty blob gives empty `Data`.
-  public func data(at index: Int) -> Data? {
+  package func data(at index: Int) -> Data? {
     let position = Int32(clamping: index)
     if sqlite3_column_type(raw, position) == SQLITE_NULL { return nil }
     let count = Int(sqlite3_column_bytes(raw, position))
@@ -212,7 +216,7 @@ public final class DXSQLiteStatement {
   }
 
   /// The column at `index` as a ``DXSQLiteValue`` of its storage class.
-  public func value(at index: Int) -> DXSQLiteValue {
+  package func value(at index: Int) -> DXSQLiteValue {
     switch sqlite3_column_type(raw, Int32(clamping: index)) {
     case SQLITE_INTEGER: return .integer(int64(at: index))
     case SQLITE_FLOAT: return .real(double(at: index))

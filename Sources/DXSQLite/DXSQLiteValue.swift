@@ -1,7 +1,7 @@
 import Foundation
 
 /// A value SQLite stores: one of its five storage classes.
-public enum DXSQLiteValue: Sendable, Hashable {
+package enum DXSQLiteValue: Sendable, Hashable {
   /// `NULL`.
   case null
   /// A 64-bit signed integer.
@@ -18,22 +18,22 @@ extension DXSQLiteValue: ExpressibleByNilLiteral, ExpressibleByIntegerLiteral, E
   ExpressibleByStringLiteral
 {
   /// `NULL`.
-  public init(nilLiteral: ()) { self = .null }
+  package init(nilLiteral: ()) { self = .null }
   /// An integer.
-  public init(integerLiteral value: Int64) { self = .integer(value) }
+  package init(integerLiteral value: Int64) { self = .integer(value) }
   /// A float.
-  public init(floatLiteral value: Double) { self = .real(value) }
+  package init(floatLiteral value: Double) { self = .real(value) }
   /// Text.
-  public init(stringLiteral value: String) { self = .text(value) }
+  package init(stringLiteral value: String) { self = .text(value) }
 }
 
 extension DXSQLiteValue {
   /// An integer value from an `Int`.
-  public static func int(_ value: Int) -> Self { .integer(Int64(value)) }
+  package static func int(_ value: Int) -> Self { .integer(Int64(value)) }
 
   /// `.text(value)`, or `.null` for `nil`.
-  public static func optionalText(_ value: String?) -> Self { value.map { .text($0) } ?? .null }
+  package static func optionalText(_ value: String?) -> Self { value.map { .text($0) } ?? .null }
 
   /// `.integer(value)`, or `.null` for `nil`.
-  public static func optionalInt(_ value: Int?) -> Self { value.map { .integer(Int64($0)) } ?? .null }
+  package static func optionalInt(_ value: Int?) -> Self { value.map { .integer(Int64($0)) } ?? .null }
 }

@@ -1,5 +1,7 @@
 import ArgumentParser
+import DXCassette
 import DXMockServer
+import DXMockServerCassettes
 import Foundation
 import Logging
 
@@ -12,7 +14,7 @@ struct DXMockServerCommand: ParsableCommand {
     abstract: "A DNAnexus API server emulation for offline tests, with fault injection.",
     discussion: """
       Prints the export lines that point the dx client at the server. Admin API under /__admin/.
-      Fault specs (--fault):
+      Fault specs (--fault SPEC, repeatable):
       \(DXFaultRule.specHelp)
       """)
 
@@ -79,7 +81,7 @@ struct DXMockServerCommand: ParsableCommand {
   @Option(
     name: .customLong("record-mode"),
     help: "With --record: all (default), newEpisodes, once, none or passthrough.")
-  var recordMode = "all"
+  var recordMode = DXCassetteRecordMode.all
 
   @Option(
     name: .customLong("usage-log"),
@@ -119,14 +121,14 @@ struct DXMockServerCommand: ParsableCommand {
     configuration.seed = seed
     var rules: [DXFaultRule] = []
     if let faultsFile {
-      do throws(DXPlatformError) {
+      do throws(DXFaultRule.ParseError) {
         rules += try DXFaultRule.rules(contentsOfFile: faultsFile)
       } catch {
         throw ValidationError("--faults \(faultsFile): \(error.message)")
       }
     }
     for spec in faultSpecs {
-      do throws(DXPlatformError) {
+      do throws(DXFaultRule.ParseError) {
         rules.append(try DXFaultRule(spec: spec))
       } catch {
         throw ValidationError("--fault '\(spec)': \(error.message)")
@@ -153,10 +155,18 @@ struct DXMockServerCommand: ParsableCommand {
       return nil
     case (let path?, nil):
       guard upstream == nil else { throw ValidationError("--upstream goes with --record, not --replay") }
-      return try DXCassetteReplayBackend(cassettePath: path, options: options)
+      do {
+        return try DXCassetteReplayBackend(cassettePath: path, options: options)
+      } catch {
+        throw ValidationError("--replay \(path): \(error.message)")
+      }
     case (nil, let path?):
       guard let upstream else { throw ValidationError("--record needs --upstream URL") }
-      return try DXCassetteRecordBackend(cassettePath: path, upstream: upstream, options: options)
+      do {
+        return try DXCassetteRecordBackend(cassettePath: path, upstream: upstream, options: options)
+      } catch {
+        throw ValidationError("--record \(path) --upstream \(upstream): \(error.message)")
+      }
     case (_?, _?):
       throw ValidationError("--replay and --record cannot be used together")
     }
@@ -197,3 +207,5 @@ struct DXMockServerCommand: ParsableCommand {
     }
   }
 }
+
+extension DXCassetteRecordMode: ExpressibleByArgument {}

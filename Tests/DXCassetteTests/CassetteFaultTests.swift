@@ -139,7 +139,7 @@ struct CassetteFaultTests {
       server.addFault(try DXFaultRule(path: "/record/new", fault: .empty, times: 1))
       return try await DXLiveTransport.withTransport { live in
         let cassette = try DXCassette(path: path, secrets: DXSecretScanner(tokens: [token]))
-        let recorder = try DXRecordingTransport(cassette: cassette, mode: .once)
+        let recorder = try DXRecordingMiddleware(cassette: cassette, mode: .once)
         let client = DXClient(
           platform: Self.platform(server.baseURL, token: token),
           transport: DXMiddlewareTransport(base: live, middleware: [recorder]), clock: recordingClock,

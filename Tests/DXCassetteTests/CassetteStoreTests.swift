@@ -210,7 +210,7 @@ struct CassetteStoreTests {
     } catch {
       #expect(error.kind == .readOnly)
     }
-    #expect(throws: DXCassetteError.self) { _ = try DXRecordingTransport(cassette: cassette, mode: .all) }
+    #expect(throws: DXCassetteError.self) { _ = try DXRecordingMiddleware(cassette: cassette, mode: .all) }
   }
 
   @Test func updateAndDelete() throws {

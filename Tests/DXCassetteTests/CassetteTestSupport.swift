@@ -67,7 +67,7 @@ enum CassetteTestSupport {
   ) throws -> DXMiddlewareTransport {
     DXMiddlewareTransport(
       base: base,
-      middleware: [try DXRecordingTransport(cassette: cassette, mode: mode, allowPlaybackRepeats: repeats)])
+      middleware: [try DXRecordingMiddleware(cassette: cassette, mode: mode, allowPlaybackRepeats: repeats)])
   }
 
   /// The body text of a response.

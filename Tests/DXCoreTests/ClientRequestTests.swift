@@ -1,4 +1,5 @@
 import DXCore
+import DXWire
 import Foundation
 import Logging
 import Testing
@@ -53,7 +54,7 @@ struct ClientRequestTests {
   @Test("auth modes: none, given context, custom closure called once, no context configured")
   func authModes() async throws {
     let transport = ScriptedTransport([.respond(.platformError("InternalError", status: 500))])
-    let calls = Locked(0)
+    let calls = DXLock(0)
     let client = testClient(transport)
     try await client.request(
       "/a",
@@ -94,7 +95,7 @@ struct ClientRequestTests {
       .respond(.platformError("ServiceUnavailable", status: 503)), .fail(.connectionReset("rst")),
     ])
     let client = testClient(transport)
-    let counter = Locked(0)
+    let counter = DXLock(0)
     try await client.request(
       .perAttempt {
         let attempt = counter.withLock { value -> Int in
@@ -117,7 +118,7 @@ struct ClientRequestTests {
   @Test("a per-attempt resource that throws a platform error is retried only when retryable")
   func resourceCallbackFailure() async throws {
     let transport = ScriptedTransport([])
-    let calls = Locked(0)
+    let calls = DXLock(0)
     let resource = DXResource.perAttempt {
       let call = calls.withLock { value -> Int in
         value += 1

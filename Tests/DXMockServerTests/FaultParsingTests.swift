@@ -1,4 +1,4 @@
-import DXCore
+import DXWire
 import Foundation
 import Testing
 
@@ -105,9 +105,9 @@ struct FaultParsingTests {
     ])
   func badFault(text: String, message: String) throws {
     let json = try DXJSON(parsing: text)
-    let error = #expect(throws: DXPlatformError.self) { try DXFault(json: json) }
-    #expect(error?.type == "InvalidInput")
-    #expect(error?.status == 422)
+    let error = #expect(throws: DXFaultRule.ParseError.self) { try DXFault(json: json) }
+    #expect(error?.platformError.type == "InvalidInput")
+    #expect(error?.platformError.status == 422)
     #expect(error?.message.contains(message) == true, "\(error?.message ?? "-")")
   }
 
@@ -215,19 +215,19 @@ struct FaultParsingTests {
     ])
   func badRule(text: String, message: String) throws {
     let json = try DXJSON(parsing: text)
-    let error = #expect(throws: DXPlatformError.self) { try DXFaultRule(json: json) }
-    #expect(error?.status == 422)
-    #expect(error?.type == "InvalidInput")
+    let error = #expect(throws: DXFaultRule.ParseError.self) { try DXFaultRule(json: json) }
+    #expect(error?.platformError.status == 422)
+    #expect(error?.platformError.type == "InvalidInput")
     #expect(error?.message.contains(message) == true, "\(error?.message ?? "-")")
   }
 
   @Test("programmatic rules are validated too")
   func programmaticValidation() {
-    #expect(throws: DXPlatformError.self) { try DXFaultRule(fault: .truncate(sendBytes: -1)) }
-    #expect(throws: DXPlatformError.self) { try DXFaultRule(fault: .status(700)) }
-    #expect(throws: DXPlatformError.self) { try DXFaultRule(fault: .reset, every: 0) }
-    #expect(throws: DXPlatformError.self) { try DXFaultRule(fault: .reset, probability: .nan) }
-    #expect(throws: DXPlatformError.self) { try DXFaultRule(method: "P/ST", fault: .reset) }
+    #expect(throws: DXFaultRule.ParseError.self) { try DXFaultRule(fault: .truncate(sendBytes: -1)) }
+    #expect(throws: DXFaultRule.ParseError.self) { try DXFaultRule(fault: .status(700)) }
+    #expect(throws: DXFaultRule.ParseError.self) { try DXFaultRule(fault: .reset, every: 0) }
+    #expect(throws: DXFaultRule.ParseError.self) { try DXFaultRule(fault: .reset, probability: .nan) }
+    #expect(throws: DXFaultRule.ParseError.self) { try DXFaultRule(method: "P/ST", fault: .reset) }
     #expect(throws: Never.self) { try DXFaultRule(method: "POST", path: "/x", fault: .reset, times: 0) }
   }
 
@@ -242,19 +242,23 @@ struct FaultParsingTests {
     #expect(array[1].times == 1)
     let wrapped = try DXFaultRule.rules(json: DXJSON(parsing: #"{"faults":[{"fault":{"type":"empty"}}]}"#))
     #expect(wrapped.map(\.fault) == [.empty])
-    let error = #expect(throws: DXPlatformError.self) {
+    let error = #expect(throws: DXFaultRule.ParseError.self) {
       try DXFaultRule.rules(
         json: DXJSON(parsing: #"[{"fault":{"type":"reset"}},{"fault":{"type":"truncate"}}]"#))
     }
     #expect(
       error?.message.contains("faults[1].fault.sendBytes is required") == true, "\(error?.message ?? "")")
-    let specError = #expect(throws: DXPlatformError.self) {
+    let specError = #expect(throws: DXFaultRule.ParseError.self) {
       try DXFaultRule.rules(json: DXJSON(parsing: #"["reset", "bogus"]"#))
     }
     #expect(specError?.message.hasPrefix("faults[1]: Bad fault spec") == true)
-    #expect(throws: DXPlatformError.self) { try DXFaultRule.rules(json: DXJSON(parsing: #"{"faults":{}}"#)) }
-    #expect(throws: DXPlatformError.self) { try DXFaultRule.rules(json: DXJSON(parsing: #"{"rules":[]}"#)) }
-    #expect(throws: DXPlatformError.self) { try DXFaultRule.rules(json: DXJSON(parsing: "3")) }
+    #expect(throws: DXFaultRule.ParseError.self) {
+      try DXFaultRule.rules(json: DXJSON(parsing: #"{"faults":{}}"#))
+    }
+    #expect(throws: DXFaultRule.ParseError.self) {
+      try DXFaultRule.rules(json: DXJSON(parsing: #"{"rules":[]}"#))
+    }
+    #expect(throws: DXFaultRule.ParseError.self) { try DXFaultRule.rules(json: DXJSON(parsing: "3")) }
   }
 
   @Test("fault files: read, bad JSON is MalformedJSON, a missing file names the path")
@@ -270,11 +274,14 @@ struct FaultParsingTests {
     #expect(rules.map(\.fault) == [.delay(ms: 5)])
     let bad = directory.appendingPathComponent("bad.json")
     try Data("{not json".utf8).write(to: bad)
-    let badError = #expect(throws: DXPlatformError.self) { try DXFaultRule.rules(contentsOfFile: bad.path) }
-    #expect(badError?.type == "MalformedJSON")
+    let badError = #expect(throws: DXFaultRule.ParseError.self) {
+      try DXFaultRule.rules(contentsOfFile: bad.path)
+    }
+    #expect(badError?.kind == .malformedJSON)
+    #expect(badError?.platformError.type == "MalformedJSON")
     #expect(badError?.message.hasPrefix(bad.path) == true)
     let missing = directory.appendingPathComponent("missing.json").path
-    let missingError = #expect(throws: DXPlatformError.self) {
+    let missingError = #expect(throws: DXFaultRule.ParseError.self) {
       try DXFaultRule.rules(contentsOfFile: missing)
     }
     #expect(missingError?.message.contains(missing) == true)

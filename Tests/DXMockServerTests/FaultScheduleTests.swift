@@ -1,4 +1,4 @@
-import DXCore
+import DXWire
 import Foundation
 import Testing
 
@@ -200,18 +200,5 @@ struct FaultScheduleTests {
     #expect(faults.0 == 37)
     #expect(faults.1 == (2000 - 10) / 4)
     #expect(engine.rules.map(\.matched) == [2000, 2000])
-  }
-
-  @Test("SplitMix64 gives the reference sequence")
-  func splitMix() {
-    // Reference values for seed 1234567 from the published algorithm.
-    var generator = SplitMix64(seed: 1_234_567)
-    #expect(generator.next() == 6_457_827_717_110_365_317)
-    #expect(generator.next() == 3_203_168_211_198_807_973)
-    var unit = SplitMix64(seed: 1)
-    for _ in 0..<1000 {
-      let value = unit.nextUnitInterval()
-      #expect(value >= 0 && value < 1)
-    }
   }
 }

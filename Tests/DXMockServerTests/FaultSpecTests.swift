@@ -1,4 +1,4 @@
-import DXCore
+import DXWire
 import Testing
 
 @testable import DXMockServer
@@ -105,8 +105,8 @@ struct FaultSpecTests {
       ("/x status=500 retryAfter=-3", "retryAfter must not be negative"),
     ])
   func bad(spec: String, message: String) {
-    let error = #expect(throws: DXPlatformError.self) { try DXFaultRule(spec: spec) }
-    #expect(error?.status == 422)
+    let error = #expect(throws: DXFaultRule.ParseError.self) { try DXFaultRule(spec: spec) }
+    #expect(error?.platformError.status == 422)
     #expect(error?.message.hasPrefix("Bad fault spec") == true)
     #expect(error?.message.contains(message) == true, "\(error?.message ?? "-")")
   }
@@ -149,7 +149,7 @@ struct FaultSpecTests {
         let rule = try DXFaultRule(spec: spec)
         #expect(try DXFaultRule(spec: rule.spec) == rule, "\(spec)")
       } catch {
-        #expect(error.status == 422, "\(spec)")
+        #expect(error.platformError.status == 422, "\(spec)")
       }
     }
     let values: [DXJSON] = [
@@ -170,7 +170,7 @@ struct FaultSpecTests {
       do {
         _ = try DXFaultRule(json: .object(object))
       } catch {
-        #expect(error.status == 422, "\(object)")
+        #expect(error.platformError.status == 422, "\(object)")
       }
     }
   }

@@ -1,5 +1,5 @@
 import Crypto
-import DXCore
+import DXWire
 import Foundation
 import Testing
 

@@ -1,4 +1,4 @@
-import DXCore
+import DXWire
 import Foundation
 import Testing
 
@@ -13,16 +13,16 @@ struct PlatformHTTPTests {
   }
 
   @Test func dayOverHTTP() async throws {
-    try await withCoreServer({ configuration in
+    try await withServer({ configuration in
       configuration.users = [(handle: "bob", token: "bob-token")]
       configuration.seed = 3
     }) { server in
-      func api(_ path: String, _ body: DXJSON = [:], token: String = coreToken) async throws
-        -> CoreRawClient.Response
+      func api(_ path: String, _ body: DXJSON = [:], token: String = serverToken) async throws
+        -> RawHTTPClient.Response
       {
         try await server.rawExchange(path: path, token: token, body: body.serializedString())
       }
-      func json(_ response: CoreRawClient.Response) throws -> DXJSON { try DXJSON(parsing: response.body) }
+      func json(_ response: RawHTTPClient.Response) throws -> DXJSON { try DXJSON(parsing: response.body) }
 
       let project = try json(try await api("/project/new", ["name": "http"]))["id"] ?? .null
       let projectID = project.stringValue ?? ""

@@ -1,4 +1,4 @@
-import DXCore
+import DXWire
 import Foundation
 import Testing
 

@@ -1,5 +1,5 @@
 import Crypto
-import DXCore
+import DXWire
 import Foundation
 import Testing
 
@@ -26,11 +26,11 @@ struct PlatformUploadHTTPTests {
 
   /// Sends `body` to `path` with PUT on a fresh connection (chunked or with a Content-Length).
   static func put(_ server: DXMockServer, _ path: String, _ body: [UInt8], chunked: Bool = false) async throws
-    -> CoreRawClient.Response
+    -> RawHTTPClient.Response
   {
     let port = server.port
-    return try await coreBlocking {
-      let client = try CoreRawClient(port: port, timeout: 20)
+    return try await onDedicatedThread {
+      let client = try RawHTTPClient(port: port, timeout: 20)
       try client.sendRequest(method: "PUT", path: path, body: body, chunked: chunked)
       return try client.readResponse()
     }
@@ -44,7 +44,7 @@ struct PlatformUploadHTTPTests {
   }
 
   @Test func largePartsAreCheckedAndStoredWithTheirMD5() async throws {
-    try await withCoreServer { server in
+    try await withServer { server in
       let (file, uploadPath) = try await Self.openFile(server)
       // Several digest batches, not a multiple of any buffer size.
       let first = RequestBodyTests.bytes(5 * RequestBody.digestBatch + 12_345)
@@ -88,7 +88,7 @@ struct PlatformUploadHTTPTests {
   }
 
   @Test func uploadsOverTheLimitGet413DeclaredOrStreamed() async throws {
-    try await withCoreServer({ $0.maxBodyBytes = RequestBody.digestBatch }) { server in
+    try await withServer({ $0.maxBodyBytes = RequestBody.digestBatch }) { server in
       let (_, uploadPath) = try await Self.openFile(server)
       let path = try await uploadPath(["index": 1])
       let big = RequestBodyTests.bytes(RequestBody.digestBatch + 1)
@@ -107,7 +107,7 @@ struct PlatformUploadHTTPTests {
   }
 
   @Test func faultsStillApplyToLargeUploads() async throws {
-    try await withCoreServer { server in
+    try await withServer { server in
       let (_, uploadPath) = try await Self.openFile(server)
       let body = RequestBodyTests.bytes(2 * RequestBody.digestBatch + 1)
       let path = try await uploadPath(["index": 1, "md5": .string(RequestBodyTests.md5(body))])

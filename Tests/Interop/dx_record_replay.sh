@@ -14,6 +14,7 @@
 # upload/download URLs' host, which dx never prints.
 set -uo pipefail
 cd "$(dirname "$0")/../.."
+source scripts/lib/mock-server.bash
 
 SERVER="${DX_MOCK_SERVER:-.build/debug/dx-mock-server}"
 TOOL="${DXCASSETTE:-.build/debug/dxcassette}"
@@ -54,20 +55,13 @@ trap cleanup EXIT
 start() {
   local name=$1
   shift
-  "$SERVER" --port 0 --port-file "$WORK/$name.port" "$@" >"$WORK/$name.out" 2>"$WORK/$name.err" &
-  local pid=$!
-  PIDS+=("$pid")
-  eval "${name}_PID=$pid"
-  local tries=0
-  while [ ! -s "$WORK/$name.port" ]; do
-    tries=$((tries + 1))
-    if [ "$tries" -gt 600 ] || ! kill -0 "$pid" 2>/dev/null; then
-      fail "$name starts" "$(cat "$WORK/$name.err")"
-      finish
-    fi
-    sleep 0.1
-  done
-  PORT=$(tr -d '[:space:]' <"$WORK/$name.port")
+  if ! MOCK_SERVER_BIN=$SERVER mock_server_start "$WORK" "$name" "$@" 2>"$WORK/$name.start"; then
+    fail "$name starts" "$(cat "$WORK/$name.start")"
+    finish
+  fi
+  PIDS+=("$MOCK_PID")
+  eval "${name}_PID=$MOCK_PID"
+  PORT=$MOCK_PORT
 }
 
 # stop NAME : SIGTERM and wait (the server exits 0 on SIGTERM).
@@ -256,5 +250,26 @@ if [ "$answers" = "3" ] && [ "$fourth" = "404" ]; then
 else
   fail "the killed recorder's exchanges replay (any token), then a miss gets 404" "answers=$answers fourth=$fourth"
 fi
+
+# Bad cassette flags: one line on stderr naming the flag, a non-zero exit, no server left running.
+cli_refuses() { # NAME PATTERN FLAGS...
+  local name=$1 pattern=$2
+  shift 2
+  local err status
+  err=$(timeout 30 "$SERVER" --port 0 "$@" 2>&1 >/dev/null)
+  status=$?
+  if [ "$status" -ne 0 ] && [ "$status" -ne 124 ] && [ "$(printf '%s\n' "$err" | wc -l)" -eq 1 ] \
+    && printf '%s' "$err" | grep -Eq -- "$pattern"; then
+    pass "$name"
+  else
+    fail "$name" "exit $status: $err"
+  fi
+}
+cli_refuses "an unknown --record-mode is refused in one line" "record-mode" \
+  --record "$WORK/bad.dxcassette" --upstream http://127.0.0.1:9 --record-mode sometimes
+cli_refuses "--replay of a missing cassette names the flag and the file" "--replay .*missing.dxcassette" \
+  --replay "$WORK/missing.dxcassette"
+cli_refuses "a bad --upstream names the flags" "--record .*--upstream" \
+  --record "$WORK/bad.dxcassette" --upstream ftp://nowhere
 
 finish

@@ -7,37 +7,25 @@ Env: DX_MOCK_SERVER (default .build/debug/dx-mock-server). Run with the venv int
 import hashlib
 import json
 import os
-import subprocess
 import sys
-import tempfile
-import time
 import traceback
 
-SERVER = os.environ.get("DX_MOCK_SERVER", ".build/debug/dx-mock-server")
-work = tempfile.mkdtemp(prefix="dxpy-bindings-")
-port_file = os.path.join(work, "port")
-log = open(os.path.join(work, "server.log"), "w")
-proc = subprocess.Popen(
-    [SERVER, "--port", "0", "--port-file", port_file, "--token", "tok-alice", "--default-user", "alice",
-     "--user", "bob=tok-bob", "--seed", "11"],
-    stdout=log, stderr=subprocess.STDOUT)
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from mock_server import MockServer  # noqa: E402
+
+server = MockServer(["--token", "tok-alice", "--default-user", "alice", "--user", "bob=tok-bob", "--seed", "11"],
+                    prefix="dxpy-bindings-")
+work = server.tmp
 passed = 0
 failed = 0
 
 
 def stop():
-    proc.terminate()
-    try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    server.stop()
 
 
 try:
-    deadline = time.time() + 30
-    while time.time() < deadline and not (os.path.exists(port_file) and open(port_file).read().strip()):
-        time.sleep(0.05)
-    port = open(port_file).read().strip()
+    port = str(server.start(timeout=30).port)
     os.environ.update({
         "DX_APISERVER_HOST": "127.0.0.1", "DX_APISERVER_PORT": port, "DX_APISERVER_PROTOCOL": "http",
         "DX_SECURITY_CONTEXT": json.dumps({"auth_token": "tok-alice", "auth_token_type": "Bearer"}),

@@ -14,7 +14,6 @@ line is "N passed, N failed".
 import json
 import os
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -22,7 +21,6 @@ import traceback
 import urllib.error
 import urllib.request
 
-SERVER = os.environ.get("DX_MOCK_SERVER", ".build/debug/dx-mock-server")
 TOKEN = "interop-retry-token-4f1b2c"
 START_TIMEOUT = 60.0
 
@@ -34,6 +32,9 @@ for _name in list(os.environ):
         del os.environ[_name]
 os.environ["DX_USER_CONF_DIR"] = _CONF_DIR
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from mock_server import MockServer  # noqa: E402
+
 import dxpy  # noqa: E402
 import dxpy.api  # noqa: E402
 from dxpy import exceptions as dxexc  # noqa: E402
@@ -44,54 +45,12 @@ import urllib3  # noqa: E402
 # Server and admin API
 
 
-class Server:
+class Server(MockServer):
     def __init__(self, extra_args=()):
-        self.extra_args = list(extra_args)
-        self.tmp = tempfile.mkdtemp(prefix="dx-mock-server-interop-")
-        self.port_file = os.path.join(self.tmp, "port")
-        self.log_path = os.path.join(self.tmp, "server.log")
-        self.proc = None
-        self.port = None
+        super().__init__(["--token", TOKEN, "--seed", "7"] + list(extra_args))
 
     def start(self):
-        if not os.path.exists(SERVER):
-            raise RuntimeError("server binary not found: %s (set DX_MOCK_SERVER)" % SERVER)
-        log = open(self.log_path, "wb")
-        self.proc = subprocess.Popen(
-            [SERVER, "--port", "0", "--port-file", self.port_file, "--token", TOKEN, "--seed", "7"]
-            + self.extra_args,
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-        deadline = time.monotonic() + START_TIMEOUT
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise RuntimeError("server exited with %s:\n%s" % (self.proc.returncode, self.log()))
-            try:
-                with open(self.port_file) as f:
-                    text = f.read().strip()
-                if text:
-                    self.port = int(text)
-                    return
-            except (OSError, ValueError):
-                pass
-            time.sleep(0.05)
-        raise RuntimeError("server did not write %s within %ss:\n%s" % (self.port_file, START_TIMEOUT, self.log()))
-
-    def log(self):
-        try:
-            with open(self.log_path, "rb") as f:
-                return f.read().decode("utf-8", "replace")[-4000:]
-        except OSError:
-            return ""
-
-    def stop(self):
-        if self.proc is not None and self.proc.poll() is None:
-            self.proc.terminate()
-            try:
-                self.proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                self.proc.kill()
-                self.proc.wait(timeout=10)
-        shutil.rmtree(self.tmp, ignore_errors=True)
+        super().start(timeout=START_TIMEOUT)
 
     def admin(self, method, path, body=None):
         data = None if body is None else json.dumps(body).encode()
@@ -544,7 +503,7 @@ def main():
             else:
                 passed += 1
                 print("ok   %s" % name)
-        if server.proc.poll() is not None:
+        if not server.running():
             failed += 1
             print("FAIL the server exited during the run:\n%s" % server.log())
     finally:

@@ -5,6 +5,7 @@
 # Env: DX_MOCK_SERVER (default .build/debug/dx-mock-server), DXKIT_DX (default .venv/bin/dx).
 # Prints "N passed, N failed"; exits non-zero on any failure.
 set -u
+source "$(dirname "$0")/../../scripts/lib/mock-server.bash"
 SERVER=${DX_MOCK_SERVER:-.build/debug/dx-mock-server}
 DX=${DXKIT_DX:-.venv/bin/dx}
 for tool in "$SERVER" "$DX"; do
@@ -25,12 +26,12 @@ check() {
 }
 
 start() {
-  rm -f "$WORK/port"
-  "$SERVER" --port 0 --port-file "$WORK/port" --token tok --state "$WORK/state.sqlite" >>"$WORK/server.log" 2>&1 &
-  SERVER_PID=$!
-  for _ in $(seq 1 300); do [ -s "$WORK/port" ] && break; sleep 0.1; done
-  [ -s "$WORK/port" ] || { echo "server did not start" >&2; cat "$WORK/server.log" >&2; echo "$PASSED passed, $((FAILED + 1)) failed"; exit 1; }
-  export DX_APISERVER_PORT=$(cat "$WORK/port")
+  if ! MOCK_SERVER_BIN=$SERVER mock_server_start "$WORK" server --token tok --state "$WORK/state.sqlite"; then
+    echo "$PASSED passed, $((FAILED + 1)) failed"
+    exit 1
+  fi
+  SERVER_PID=$MOCK_PID
+  export DX_APISERVER_PORT=$MOCK_PORT
 }
 export DX_APISERVER_HOST=127.0.0.1 DX_APISERVER_PROTOCOL=http DX_USER_CONF_DIR="$WORK/conf"
 export DX_SECURITY_CONTEXT='{"auth_token": "tok", "auth_token_type": "Bearer"}'

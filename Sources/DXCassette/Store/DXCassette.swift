@@ -25,7 +25,7 @@ import Logging
 /// ```swift
 /// let cassette = try DXCassette(path: "whoami.dxcassette", secrets: DXSecretScanner(tokens: [token]))
 /// let transport = DXMiddlewareTransport(
-///   base: liveTransport, middleware: [DXRecordingTransport(cassette: cassette, mode: .once)])
+///   base: liveTransport, middleware: [DXRecordingMiddleware(cassette: cassette, mode: .once)])
 /// ```
 public final class DXCassette {
   /// How to open the file.

@@ -37,7 +37,7 @@ public struct DXCassetteError: Error, Sendable, Hashable, CustomStringConvertibl
     public static let interactionNotFound = Kind("interactionNotFound")
     /// A stored value could not be decoded.
     public static let invalidData = Kind("invalidData")
-    /// SQLite failed (see ``DXCassetteError/underlying``).
+    /// SQLite failed (see ``DXCassetteError/sqliteCode``).
     public static let storage = Kind("storage")
 
     /// The stable name.
@@ -60,14 +60,15 @@ public struct DXCassetteError: Error, Sendable, Hashable, CustomStringConvertibl
   public var findings: [DXSecretFinding]
   /// For ``Kind/unsupportedSchemaVersion`` and ``Kind/migrationNeeded``: the file's schema version.
   public var schemaVersion: Int?
-  /// For ``Kind/storage``, ``Kind/corrupt``: the SQLite error.
-  public var underlying: DXSQLiteError?
+  /// For ``Kind/storage`` and ``Kind/corrupt``: SQLite's extended result code (e.g. 5 `SQLITE_BUSY`,
+  /// 26 `SQLITE_NOTADB`); the message has SQLite's text.
+  public var sqliteCode: Int32?
 
   /// Creates an error; prefer the static constructors.
   public init(
     kind: Kind, message: String, cassettePath: String? = nil, candidate: DXCassetteInteraction? = nil,
     differences: [DXCassetteDifference] = [], playedCount: Int = 0, findings: [DXSecretFinding] = [],
-    schemaVersion: Int? = nil, underlying: DXSQLiteError? = nil
+    schemaVersion: Int? = nil, sqliteCode: Int32? = nil
   ) {
     self.kind = kind
     self.message = message
@@ -77,7 +78,7 @@ public struct DXCassetteError: Error, Sendable, Hashable, CustomStringConvertibl
     self.playedCount = playedCount
     self.findings = findings
     self.schemaVersion = schemaVersion
-    self.underlying = underlying
+    self.sqliteCode = sqliteCode
   }
 
   /// The message.
@@ -89,11 +90,11 @@ public struct DXCassetteError: Error, Sendable, Hashable, CustomStringConvertibl
     if error.isNotADatabase {
       return .init(
         kind: .corrupt, message: "\(path ?? "cassette"): not a cassette or damaged (\(error.message))",
-        cassettePath: path, underlying: error)
+        cassettePath: path, sqliteCode: error.extendedCode)
     }
     return .init(
       kind: .storage, message: "\(path ?? "cassette"): storage error: \(error)", cassettePath: path,
-      underlying: error)
+      sqliteCode: error.extendedCode)
   }
 
   static func secretDetected(_ findings: [DXSecretFinding], path: String?) -> Self {

@@ -6,7 +6,7 @@ import Foundation
 /// Identical requests replay their recorded interactions in recording order, each once; with
 /// `allowPlaybackRepeats`, a request whose interactions were all played replays the last of them again
 /// (the latest state, which suits polling).
-final class DXCassettePlayback {
+final class DXCassettePlayback: Sendable {
   enum Choice {
     case play(Int64)
     case allPlayed([Int64])
@@ -16,9 +16,9 @@ final class DXCassettePlayback {
   let cassette: DXCassette
   let allowPlaybackRepeats: Bool
   private let usageLogPath: String?
-  private let lock = NSLock()
-  private var played: Set<Int64> = []
-  private var usageLog: FileHandle?
+  private let played = DXLock<Set<Int64>>([])
+  /// The usage log, opened on first use; only touched with its lock held.
+  private let usageLog = DXLock<FileHandle?>(nil)
 
   init(cassette: DXCassette, allowPlaybackRepeats: Bool, usageLogPath: String?) {
     self.cassette = cassette
@@ -26,13 +26,13 @@ final class DXCassettePlayback {
     self.usageLogPath = usageLogPath
   }
 
-  deinit { try? usageLog?.close() }
+  deinit { usageLog.withLock { try? $0?.close() } }
 
   /// Picks the interaction to replay for `request` and marks it played.
   func choose(_ request: DXTransportRequest) throws(DXCassetteError) -> Choice {
     let ids = try cassette.matchingIDs(for: request)
     guard !ids.isEmpty else { return .none }
-    let choice: Choice = lock.withLock {
+    let choice: Choice = played.withLock { played in
       if let id = ids.first(where: { !played.contains($0) }) {
         played.insert(id)
         return .play(id)
@@ -46,11 +46,11 @@ final class DXCassettePlayback {
 
   /// Marks `id` played (a newly recorded interaction is not replayed in the session that recorded it).
   func markPlayed(_ id: Int64) {
-    lock.withLock { _ = played.insert(id) }
+    played.withLock { _ = $0.insert(id) }
   }
 
   /// The ids played so far.
-  var playedIDs: Set<Int64> { lock.withLock { played } }
+  var playedIDs: Set<Int64> { played.withLock { $0 } }
 
   /// Replays `request`, or throws the miss explanation.
   func replay(_ request: DXTransportRequest) throws -> DXTransportResponse {
@@ -69,7 +69,7 @@ final class DXCassettePlayback {
 
   private func logUsage(_ id: Int64) {
     guard let usageLogPath else { return }
-    lock.withLock {
+    usageLog.withLock { usageLog in
       if usageLog == nil {
         if !FileManager.default.fileExists(atPath: usageLogPath) {
           _ = FileManager.default.createFile(atPath: usageLogPath, contents: nil)
@@ -81,6 +81,3 @@ final class DXCassettePlayback {
     }
   }
 }
-
-// `played` and `usageLog` are only touched with `lock` held; the other properties are immutable.
-extension DXCassettePlayback: @unchecked Sendable {}

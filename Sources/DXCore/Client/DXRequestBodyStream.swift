@@ -16,11 +16,11 @@ public protocol DXRequestBodyStream: Sendable {
 
 /// An in-memory ``DXRequestBodyStream``.
 public final class DXDataBodyStream: DXRequestBodyStream {
-  private let state: DXLockedValue<(data: Data, offset: Int)>
+  private let state: DXLock<(data: Data, offset: Int)>
 
   /// Creates a stream over `data`, positioned at `offset` (default 0).
   public init(_ data: Data, offset: Int = 0) {
-    state = DXLockedValue((data, min(max(0, offset), data.count)))
+    state = DXLock((data, min(max(0, offset), data.count)))
   }
 
   /// The read position.
@@ -49,7 +49,7 @@ public final class DXDataBodyStream: DXRequestBodyStream {
 
 /// A file as a ``DXRequestBodyStream``.
 public final class DXFileBodyStream: DXRequestBodyStream {
-  private let handle: DXLockedValue<FileHandle>
+  private let handle: DXLock<FileHandle>
 
   /// Opens `path` for reading.
   /// - Throws: ``DXError`` when the file cannot be opened.
@@ -57,7 +57,7 @@ public final class DXFileBodyStream: DXRequestBodyStream {
     guard let fileHandle = FileHandle(forReadingAtPath: path) else {
       throw DXError.bodyStream("cannot open \(path) for reading")
     }
-    handle = DXLockedValue(fileHandle)
+    handle = DXLock(fileHandle)
   }
 
   /// The offset in the file.

@@ -7,7 +7,7 @@ extension DXConfiguration {
     case failed(DXConfigurationError)
   }
 
-  private static let sharedStorage = DXLockedValue<SharedState>(.notLoaded)
+  private static let sharedStorage = DXLock<SharedState>(.notLoaded)
 
   /// The process-wide configuration, loaded from the process's environment and the real home folder on
   /// first use (dxpy loads at import).

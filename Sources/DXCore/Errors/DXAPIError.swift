@@ -80,6 +80,9 @@ public struct DXAPIError: Error, Sendable, Hashable, CustomStringConvertible {
     self.requestID = requestID
   }
 
+  /// The platform's error body this error was made from (type, message and details).
+  public var body: DXErrorBody { DXErrorBody(type: type.name, message: message, details: details) }
+
   /// The type's name (dxpy's `name`).
   public var name: String { type.name }
 

@@ -12,94 +12,12 @@ enum DXPythonFormat {
   /// Python's `%f`: six decimal places.
   static func fixed6(_ value: Double) -> String { String(format: "%.6f", value) }
 
-  /// Python truthiness of a JSON value (`None`, `False`, `0`, `""`, `[]`, `{}` are false).
-  static func isTruthy(_ value: DXJSON) -> Bool {
-    switch value {
-    case .null: return false
-    case .bool(let flag): return flag
-    case .integer(let number): return number != 0
-    case .double(let number): return number != 0
-    case .string(let text): return !text.isEmpty
-    case .array(let elements): return !elements.isEmpty
-    case .object(let members): return !members.isEmpty
-    }
-  }
+  /// Python truthiness of a JSON value (see ``DXJSON/isPythonTruthy``).
+  static func isTruthy(_ value: DXJSON) -> Bool { value.isPythonTruthy }
 
-  /// Python's `json.dumps(value)` (separators `", "` and `": "`, non-ASCII escaped as `\uXXXX`), or with
-  /// `indent`, `json.dumps(value, indent: n)` (separators `","` and `": "`, one member per line).
-  /// Object keys are sorted, because ``DXJSON`` objects have no order of their own.
+  /// Python's `json.dumps` (see ``DXJSON/pythonJSONString(indent:)``).
   static func jsonDumps(_ value: DXJSON, indent: Int? = nil) -> String {
-    var output = ""
-    write(value, indent: indent, level: 0, to: &output)
-    return output
-  }
-
-  private static func write(_ value: DXJSON, indent: Int?, level: Int, to output: inout String) {
-    switch value {
-    case .null: output += "null"
-    case .bool(let flag): output += flag ? "true" : "false"
-    case .integer(let number): output += String(number)
-    case .double(let number):
-      if number.isNaN {
-        output += "NaN"
-      } else if number.isInfinite {
-        output += number < 0 ? "-Infinity" : "Infinity"
-      } else {
-        output += float(number)
-      }
-    case .string(let text): writeString(text, to: &output)
-    case .array(let elements):
-      if elements.isEmpty {
-        output += "[]"
-        return
-      }
-      output += "["
-      for (offset, element) in elements.enumerated() {
-        if offset > 0 { output += indent == nil ? ", " : "," }
-        newline(indent: indent, level: level + 1, to: &output)
-        write(element, indent: indent, level: level + 1, to: &output)
-      }
-      newline(indent: indent, level: level, to: &output)
-      output += "]"
-    case .object(let members):
-      if members.isEmpty {
-        output += "{}"
-        return
-      }
-      output += "{"
-      for (offset, key) in members.keys.sorted().enumerated() {
-        if offset > 0 { output += indent == nil ? ", " : "," }
-        newline(indent: indent, level: level + 1, to: &output)
-        writeString(key, to: &output)
-        output += ": "
-        if let member = members[key] { write(member, indent: indent, level: level + 1, to: &output) }
-      }
-      newline(indent: indent, level: level, to: &output)
-      output += "}"
-    }
-  }
-
-  private static func newline(indent: Int?, level: Int, to output: inout String) {
-    guard let indent else { return }
-    output += "\n" + String(repeating: " ", count: indent * level)
-  }
-
-  private static func writeString(_ text: String, to output: inout String) {
-    output += "\""
-    for unit in text.utf16 {
-      switch unit {
-      case 0x22: output += "\\\""
-      case 0x5C: output += "\\\\"
-      case 0x0A: output += "\\n"
-      case 0x0D: output += "\\r"
-      case 0x09: output += "\\t"
-      case 0x08: output += "\\b"
-      case 0x0C: output += "\\f"
-      case 0x20..<0x7F: output.unicodeScalars.append(Unicode.Scalar(UInt8(unit)))
-      default: output += String(format: "\\u%04x", unit)
-      }
-    }
-    output += "\""
+    value.pythonJSONString(indent: indent)
   }
 
   /// Python's `time.ctime(t)` in local time: `"Fri Nov 27 07:29:05 2026"`.

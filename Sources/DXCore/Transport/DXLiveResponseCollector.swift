@@ -19,7 +19,7 @@ final class DXLiveResponseCollector: HTTPClientResponseDelegate {
     var timedOut = false
   }
 
-  private let state = DXLockedValue(State())
+  private let state = DXLock(State())
   private let method: String
 
   init(method: String) { self.method = method }

@@ -82,7 +82,7 @@ public final class DXLiveTransport: DXTransport {
   private let logger: Logger
   /// The last request built, without headers or body: parsing a URL costs more than the rest of a
   /// request, and a client usually calls the same few routes over and over.
-  private let lastTemplate = DXLockedValue<RequestTemplate?>(nil)
+  private let lastTemplate = DXLock<RequestTemplate?>(nil)
 
   private struct RequestTemplate: Sendable {
     var url: String

@@ -16,63 +16,6 @@ public protocol DXTransport: Sendable {
   func send(_ request: DXTransportRequest) async throws -> DXTransportResponse
 }
 
-/// One HTTP request as it goes on the wire.
-public struct DXTransportRequest: Sendable, Hashable {
-  /// The upper-case method, e.g. `"POST"`.
-  public var method: String
-  /// The absolute URL, e.g. `"http://127.0.0.1:8080/system/whoami"`.
-  public var url: String
-  /// The header fields, in order. `Content-Length` and `Host` are set by the transport.
-  public var headers: DXHTTPHeaders
-  /// The body bytes (empty for none).
-  public var body: Data
-  /// The time allowed for connecting and for each read, or `nil` for the transport's default.
-  public var timeout: Duration?
-
-  /// Creates a request.
-  public init(
-    method: String, url: String, headers: DXHTTPHeaders = [:], body: Data = Data(),
-    timeout: Duration? = nil
-  ) {
-    self.method = method
-    self.url = url
-    self.headers = headers
-    self.body = body
-    self.timeout = timeout
-  }
-}
-
-/// One HTTP response as it came off the wire.
-public struct DXTransportResponse: Sendable, Hashable {
-  /// How the response body ended.
-  public enum BodyEnd: Sendable, Hashable {
-    /// The body had exactly the declared `Content-Length` (or was chunked and terminated properly).
-    case complete
-    /// The connection closed after `received` bytes of a declared `Content-Length` of `declared`.
-    case truncated(declared: Int, received: Int)
-    /// There was no `Content-Length` and no chunked encoding: the body ended when the server
-    /// closed the connection.
-    case closeDelimited
-  }
-
-  /// The status code.
-  public var status: Int
-  /// The header fields, in order.
-  public var headers: DXHTTPHeaders
-  /// The body bytes that were received.
-  public var body: Data
-  /// How the body ended.
-  public var bodyEnd: BodyEnd
-
-  /// Creates a response.
-  public init(status: Int, headers: DXHTTPHeaders = [:], body: Data = Data(), bodyEnd: BodyEnd = .complete) {
-    self.status = status
-    self.headers = headers
-    self.body = body
-    self.bodyEnd = bodyEnd
-  }
-}
-
 /// Composes cross-cutting behaviour (recording, logging, fault injection) around a transport.
 public protocol DXTransportMiddleware: Sendable {
   /// Handles `request`, calling `next` zero or more times.

@@ -44,7 +44,7 @@ final class HTTP1ConnectionPool {
 
   private let group: any EventLoopGroup
   private let idleTimeout: TimeAmount
-  private let state = DXLockedValue(State())
+  private let state = DXLock(State())
 
   init(group: any EventLoopGroup, idleTimeout: TimeAmount) {
     self.group = group

@@ -1,4 +1,4 @@
-import DXCore
+import DXWire
 import Foundation
 
 /// The mock server's admin API under `/__admin/`: fault rules, the request journal, reset and health.
@@ -120,7 +120,7 @@ struct AdminAPI: Sendable {
     do {
       parsed = try Self.parseRules(request)
     } catch {
-      return .error(error)
+      return .error(error.platformError)
     }
     let ids = faults.add(contentsOf: parsed.rules)
     let states = ids.compactMap { faults.rule(id: $0) }
@@ -133,31 +133,31 @@ struct AdminAPI: Sendable {
   }
 
   /// The rules in a `POST /__admin/faults` body, and whether it held a single rule.
-  static func parseRules(_ request: DXMockRequest) throws(DXPlatformError) -> (
+  static func parseRules(_ request: DXMockRequest) throws(DXFaultRule.ParseError) -> (
     rules: [DXFaultRule], single: Bool
   ) {
     let contentType = request.headers["Content-Type"]?.lowercased() ?? ""
     if contentType.hasPrefix("text/plain") {
       guard let text = String(data: request.body, encoding: .utf8) else {
-        throw .invalidInput("The fault specs must be UTF-8 text")
+        throw .invalid("The fault specs must be UTF-8 text")
       }
       let lines = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }
         .filter { !$0.isEmpty && !$0.hasPrefix("#") }
       guard !lines.isEmpty else {
-        throw .invalidInput("The body has no fault spec; \(usage)")
+        throw .invalid("The body has no fault spec; \(usage)")
       }
       var rules: [DXFaultRule] = []
       for line in lines { rules.append(try DXFaultRule(spec: line)) }
       return (rules, rules.count == 1)
     }
     if request.body.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) {
-      throw .invalidInput("The body is empty; \(usage)")
+      throw .invalid("The body is empty; \(usage)")
     }
     let json: DXJSON
     do {
       json = try DXJSON(parsing: request.body)
     } catch {
-      throw .malformedJSON("The body is not valid JSON: \(error.description)")
+      throw DXFaultRule.ParseError(.malformedJSON, "The body is not valid JSON: \(error.description)")
     }
     switch json {
     case .array:
@@ -169,7 +169,7 @@ struct AdminAPI: Sendable {
     case .string(let spec):
       return ([try DXFaultRule(spec: spec)], true)
     default:
-      throw .invalidInput(
+      throw .invalid(
         "A fault rule must be a JSON object, got \(FaultJSONFields.describe(json)); \(usage)")
     }
   }

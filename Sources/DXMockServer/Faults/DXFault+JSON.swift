@@ -1,4 +1,4 @@
-import DXCore
+import DXWire
 
 extension DXFault {
   /// Parses a fault's JSON form, strictly.
@@ -11,18 +11,18 @@ extension DXFault {
   /// - Parameters:
   ///   - json: The fault object.
   ///   - field: The field path used in error messages (default `"fault"`).
-  /// - Throws: ``DXPlatformError/invalidInput(_:details:)`` whose message names the field.
-  public init(json: DXJSON, field: String = "fault") throws(DXPlatformError) {
+  /// - Throws: ``DXFaultRule/ParseError`` whose message names the field.
+  public init(json: DXJSON, field: String = "fault") throws(DXFaultRule.ParseError) {
     let fields = try FaultJSONFields(json, path: field)
     guard let type = try fields.string("type") else {
-      throw .invalidInput(
+      throw .invalid(
         "\(fields.name("type")) is required (one of: status, truncate, noContentLength, reset, empty, delay)")
     }
     switch type {
     case "status":
       try fields.rejectUnknown(allowed: ["type", "status", "retryAfter", "errorType", "message"])
       guard let code = try fields.integer("status") else {
-        throw .invalidInput("\(fields.name("status")) is required for a status fault")
+        throw .invalid("\(fields.name("status")) is required for a status fault")
       }
       var retryAfter: String?
       if let value = fields.value("retryAfter") {
@@ -38,7 +38,7 @@ extension DXFault {
     case "truncate":
       try fields.rejectUnknown(allowed: ["type", "sendBytes"])
       guard let sendBytes = try fields.integer("sendBytes") else {
-        throw .invalidInput("\(fields.name("sendBytes")) is required for a truncate fault")
+        throw .invalid("\(fields.name("sendBytes")) is required for a truncate fault")
       }
       self = .truncate(sendBytes: sendBytes)
     case "noContentLength":
@@ -53,11 +53,11 @@ extension DXFault {
     case "delay":
       try fields.rejectUnknown(allowed: ["type", "ms"])
       guard let ms = try fields.integer("ms") else {
-        throw .invalidInput("\(fields.name("ms")) is required for a delay fault")
+        throw .invalid("\(fields.name("ms")) is required for a delay fault")
       }
       self = .delay(ms: ms)
     default:
-      throw .invalidInput(
+      throw .invalid(
         "\(fields.name("type")) \"\(type)\" is not a fault type "
           + "(expected one of: status, truncate, noContentLength, reset, empty, delay)")
     }

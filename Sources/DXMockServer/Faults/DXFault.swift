@@ -1,4 +1,4 @@
-import DXCore
+import DXWire
 
 /// A fault the mock server puts on the wire instead of (or before) the normal response.
 ///
@@ -98,36 +98,36 @@ public enum DXFault: Sendable, Hashable {
   /// Status codes must be 200…599; `sendBytes` and `ms` must not be negative (`ms` at most
   /// ``maximumDelayMs``); `errorType` and `retryAfter` must be non-empty single-line text.
   /// - Parameter field: The field path used in error messages, e.g. `"fault"`.
-  /// - Throws: ``DXPlatformError/invalidInput(_:details:)`` naming the offending field.
-  public func validate(field: String = "fault") throws(DXPlatformError) {
+  /// - Throws: ``DXFaultRule/ParseError`` naming the offending field.
+  public func validate(field: String = "fault") throws(DXFaultRule.ParseError) {
     switch self {
     case .status(let code, let retryAfter, let errorType, let message):
       guard (200...599).contains(code) else {
-        throw .invalidInput("\(field).status must be an HTTP status from 200 to 599, got \(code)")
+        throw .invalid("\(field).status must be an HTTP status from 200 to 599, got \(code)")
       }
       if let retryAfter {
         guard !retryAfter.isEmpty, !retryAfter.contains(where: \.isNewline),
           retryAfter.allSatisfy({ $0.isASCII })
         else {
-          throw .invalidInput("\(field).retryAfter must be seconds or an HTTP date on one line")
+          throw .invalid("\(field).retryAfter must be seconds or an HTTP date on one line")
         }
       }
       if let errorType {
         guard !errorType.isEmpty, errorType.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })
         else {
-          throw .invalidInput("\(field).errorType must be a non-empty name such as ServiceUnavailable")
+          throw .invalid("\(field).errorType must be a non-empty name such as ServiceUnavailable")
         }
       }
       if let message, message.count > 4096 {
-        throw .invalidInput("\(field).message must be at most 4096 characters")
+        throw .invalid("\(field).message must be at most 4096 characters")
       }
     case .truncate(let sendBytes):
       guard sendBytes >= 0 else {
-        throw .invalidInput("\(field).sendBytes must be a non-negative integer, got \(sendBytes)")
+        throw .invalid("\(field).sendBytes must be a non-negative integer, got \(sendBytes)")
       }
     case .delay(let ms):
       guard (0...Self.maximumDelayMs).contains(ms) else {
-        throw .invalidInput("\(field).ms must be an integer from 0 to \(Self.maximumDelayMs), got \(ms)")
+        throw .invalid("\(field).ms must be an integer from 0 to \(Self.maximumDelayMs), got \(ms)")
       }
     case .noContentLength, .reset, .empty:
       return

@@ -1,4 +1,4 @@
-import DXCore
+import DXWire
 import Foundation
 
 extension DXFaultRule {
@@ -18,14 +18,14 @@ extension DXFaultRule {
   /// - Parameters:
   ///   - json: The rule object.
   ///   - field: The field path used in error messages (empty at the top; `faults[2]` in a list).
-  /// - Throws: ``DXPlatformError/invalidInput(_:details:)`` naming the field.
-  public init(json: DXJSON, field: String = "") throws(DXPlatformError) {
+  /// - Throws: ``DXFaultRule/ParseError`` naming the field.
+  public init(json: DXJSON, field: String = "") throws(DXFaultRule.ParseError) {
     let fields = try FaultJSONFields(json, path: field)
     try fields.rejectUnknown(allowed: Self.jsonMembers)
     if let spec = try fields.string("spec") {
       let others = fields.members.keys.filter { $0 != "spec" && $0 != "id" && fields.value($0) != nil }
       if let other = others.sorted().first {
-        throw .invalidInput("\(fields.name(other)) cannot be combined with \(fields.name("spec"))")
+        throw .invalid("\(fields.name(other)) cannot be combined with \(fields.name("spec"))")
       }
       do {
         var rule = try DXFaultRule(spec: spec)
@@ -35,7 +35,7 @@ extension DXFaultRule {
         }
         self = rule
       } catch {
-        throw .invalidInput("\(fields.name("spec")): \(error.message)")
+        throw .invalid("\(fields.name("spec")): \(error.message)")
       }
       return
     }
@@ -48,23 +48,23 @@ extension DXFaultRule {
       path = try match.string("path") ?? "*"
     }
     guard let faultValue = fields.value("fault") else {
-      throw .invalidInput("\(fields.name("fault")) is required, e.g. {\"type\":\"status\",\"status\":503}")
+      throw .invalid("\(fields.name("fault")) is required, e.g. {\"type\":\"status\",\"status\":503}")
     }
     let fault = try DXFault(json: faultValue, field: fields.name("fault"))
     let match: Match
     do {
       match = try Match(method: method, path: path)
     } catch {
-      throw .invalidInput(field.isEmpty ? error.message : "\(field).\(error.message)")
+      throw .invalid(field.isEmpty ? error.message : "\(field).\(error.message)")
     }
     let probability = try fields.number("probability") ?? 1
     guard probability.isFinite, (0...1).contains(probability) else {
-      throw .invalidInput("\(fields.name("probability")) must be a number from 0 to 1, got \(probability)")
+      throw .invalid("\(fields.name("probability")) must be a number from 0 to 1, got \(probability)")
     }
     let id = try fields.string("id")
     if let id {
       do { try Self.validate(id: id) } catch {
-        throw .invalidInput(field.isEmpty ? error.message : "\(field).\(error.message)")
+        throw .invalid(field.isEmpty ? error.message : "\(field).\(error.message)")
       }
     }
     try self.init(
@@ -92,22 +92,22 @@ extension DXFaultRule {
 
   /// Parses a list of rules: a JSON array, or an object `{"faults":[…]}`. Each element is a rule
   /// object (``init(json:field:)``) or a spec string (``init(spec:)``).
-  /// - Throws: ``DXPlatformError/invalidInput(_:details:)`` naming the element and field, e.g.
+  /// - Throws: ``DXFaultRule/ParseError`` naming the element and field, e.g.
   ///   `faults[1].fault.status must be an integer…`.
-  public static func rules(json: DXJSON) throws(DXPlatformError) -> [DXFaultRule] {
+  public static func rules(json: DXJSON) throws(DXFaultRule.ParseError) -> [DXFaultRule] {
     let elements: [DXJSON]
     if let array = json.arrayValue {
       elements = array
     } else if let object = json.objectValue, let list = object["faults"] {
       if let other = object.keys.first(where: { $0 != "faults" }) {
-        throw .invalidInput("\(other) is not a known field (expected: faults)")
+        throw .invalid("\(other) is not a known field (expected: faults)")
       }
       guard let array = list.arrayValue else {
-        throw .invalidInput("faults must be an array of rules, got \(FaultJSONFields.describe(list))")
+        throw .invalid("faults must be an array of rules, got \(FaultJSONFields.describe(list))")
       }
       elements = array
     } else {
-      throw .invalidInput(
+      throw .invalid(
         "a fault list must be an array of rules or {\"faults\":[…]}, got \(FaultJSONFields.describe(json))")
     }
     var rules: [DXFaultRule] = []
@@ -118,7 +118,7 @@ extension DXFaultRule {
         do {
           rules.append(try DXFaultRule(spec: spec))
         } catch {
-          throw .invalidInput("\(field): \(error.message)")
+          throw .invalid("\(field): \(error.message)")
         }
       } else {
         rules.append(try DXFaultRule(json: element, field: field))
@@ -127,28 +127,28 @@ extension DXFaultRule {
     return rules
   }
 
-  /// Parses the contents of a `--faults FILE`: JSON text accepted by ``rules(json:)``.
-  /// - Throws: 400 ``DXPlatformError/malformedJSON(_:)`` when the text is not JSON;
-  ///   ``DXPlatformError/invalidInput(_:details:)`` for a bad rule.
-  public static func rules(fileContents data: Data) throws(DXPlatformError) -> [DXFaultRule] {
+  /// Parses the contents of a rule file: JSON text accepted by ``rules(json:)``.
+  /// - Throws: ``DXFaultRule/ParseError`` of kind `malformedJSON` when the text is not JSON;
+  ///   ``DXFaultRule/ParseError`` for a bad rule.
+  public static func rules(fileContents data: Data) throws(DXFaultRule.ParseError) -> [DXFaultRule] {
     let json: DXJSON
     do {
       json = try DXJSON(parsing: data)
     } catch {
-      throw .malformedJSON("The fault file is not valid JSON: \(error.description)")
+      throw ParseError(.malformedJSON, "The fault file is not valid JSON: \(error.description)")
     }
     return try rules(json: json)
   }
 
-  /// Reads and parses a `--faults FILE` (see ``rules(fileContents:)``).
-  /// - Throws: ``DXPlatformError/invalidInput(_:details:)`` when the file cannot be read or holds a bad
-  ///   rule (the message starts with the path); 400 MalformedJSON when it is not JSON.
-  public static func rules(contentsOfFile path: String) throws(DXPlatformError) -> [DXFaultRule] {
+  /// Reads and parses a rule file (see ``rules(fileContents:)``).
+  /// - Throws: ``DXFaultRule/ParseError`` when the file cannot be read or holds a bad
+  ///   rule, or is not JSON (the message starts with the path).
+  public static func rules(contentsOfFile path: String) throws(DXFaultRule.ParseError) -> [DXFaultRule] {
     let data: Data
     do {
       data = try Data(contentsOf: URL(fileURLWithPath: path))
     } catch {
-      throw .invalidInput("Cannot read the fault file \(path): \(error.localizedDescription)")
+      throw ParseError(.unreadableFile, "Cannot read the fault file \(path): \(error.localizedDescription)")
     }
     do {
       return try rules(fileContents: data)

@@ -1,7 +1,7 @@
-import DXCore
+import DXWire
 
 extension DXFaultRule {
-  /// The `--fault SPEC` syntax, for `--help` texts and error messages.
+  /// The one-line spec syntax, for help texts.
   public static let specHelp: String = """
     A fault spec is one line: [METHOD] [PATH] FAULT [key=value ...]
       METHOD  an HTTP method (GET, POST, ...); omitted = any method
@@ -20,13 +20,13 @@ extension DXFaultRule {
         times=N        apply at most N times
         skip=K         let the first K matching requests through
         every=K        every K-th matching request after the skipped ones
-        probability=P  0..1 or a percentage; repeatable under --seed
+        probability=P  0..1 or a percentage; repeatable with a seed
         id=NAME        name the rule (for DELETE /__admin/faults/NAME)
     Quote values with spaces: message="Down for maintenance".
     Examples:
-      --fault 'POST /system/whoami status=503 retryAfter=2 times=2'
-      --fault '/file-*/close truncate sendBytes=10 skip=1'
-      --fault '* delay=200 probability=0.5'
+      POST /system/whoami status=503 retryAfter=2 times=2
+      /file-*/close truncate sendBytes=10 skip=1
+      * delay=200 probability=0.5
     """
 
   private static let methodWords: Set<String> = [
@@ -44,25 +44,25 @@ extension DXFaultRule {
     "path": "path",
   ]
 
-  /// Parses a one-line `--fault` spec (the syntax is in ``specHelp``).
+  /// Parses a one-line fault spec (the syntax is in ``specHelp``).
   ///
   /// Words are `[METHOD] [PATH] FAULT [key=value …]`: a leading HTTP method word, then a word
   /// starting with `/` or `*` as the path glob, then the fault (`status=503`, `truncate sendBytes=10`,
   /// `truncate=10`, `noContentLength`, `reset`, `empty`, `delay ms=200`, `delay=200`) and its
   /// options and the schedule (`times`, `skip`, `every`, `probability`, `id`) in any order. Keys are
   /// case-insensitive; each may appear once.
-  /// - Throws: ``DXPlatformError/invalidInput(_:details:)`` naming the bad word or key.
-  public init(spec: String) throws(DXPlatformError) {
+  /// - Throws: ``DXFaultRule/ParseError`` naming the bad word or key.
+  public init(spec: String) throws(DXFaultRule.ParseError) {
     do {
       self = try Self.parseSpec(spec)
     } catch {
-      throw .invalidInput("Bad fault spec \"\(spec)\": \(error.message)")
+      throw .invalid("Bad fault spec \"\(spec)\": \(error.message)")
     }
   }
 
-  private static func parseSpec(_ spec: String) throws(DXPlatformError) -> DXFaultRule {
+  private static func parseSpec(_ spec: String) throws(DXFaultRule.ParseError) -> DXFaultRule {
     var words = try FaultSpecLexer.words(spec)[...]
-    guard !words.isEmpty else { throw .invalidInput("it is empty; \(shortUsage)") }
+    guard !words.isEmpty else { throw .invalid("it is empty; \(shortUsage)") }
     var method: String?
     var path: String?
     if let first = words.first, faultWords[first.lowercased()] == nil,
@@ -82,36 +82,36 @@ extension DXFaultRule {
         let rawKey = String(word[..<equals])
         let value = String(word[word.index(after: equals)...])
         guard let key = specKeys[rawKey.lowercased()] else {
-          throw .invalidInput("\"\(rawKey)\" is not a known key; \(shortUsage)")
+          throw .invalid("\"\(rawKey)\" is not a known key; \(shortUsage)")
         }
-        guard values[key] == nil else { throw .invalidInput("\(key) is given twice") }
+        guard values[key] == nil else { throw .invalid("\(key) is given twice") }
         if key == "method" || key == "path" {
-          guard (key == "method" ? method : path) == nil else { throw .invalidInput("\(key) is given twice") }
+          guard (key == "method" ? method : path) == nil else { throw .invalid("\(key) is given twice") }
           if key == "method" { method = value } else { path = value }
           continue
         }
         if ["status", "truncate", "delay"].contains(key), let faultType = faultWords[key] {
           if let type, type != faultType {
-            throw .invalidInput("two faults are given (\(type) and \(faultType)); use one rule per fault")
+            throw .invalid("two faults are given (\(type) and \(faultType)); use one rule per fault")
           }
           type = faultType
         }
         values[key] = value
       } else if let faultType = faultWords[word.lowercased()] {
         if let type, type != faultType {
-          throw .invalidInput("two faults are given (\(type) and \(faultType)); use one rule per fault")
+          throw .invalid("two faults are given (\(type) and \(faultType)); use one rule per fault")
         }
         type = faultType
       } else if word.hasPrefix("/") {
-        throw .invalidInput("the path \"\(word)\" must come before the fault")
+        throw .invalid("the path \"\(word)\" must come before the fault")
       } else {
-        throw .invalidInput("\"\(word)\" is not a fault or key=value; \(shortUsage)")
+        throw .invalid("\"\(word)\" is not a fault or key=value; \(shortUsage)")
       }
     }
-    guard let type else { throw .invalidInput("no fault is given; \(shortUsage)") }
+    guard let type else { throw .invalid("no fault is given; \(shortUsage)") }
     let fault = try fault(type: type, values: &values)
     for key in ["retryAfter", "errorType", "message", "sendBytes", "ms"] where values[key] != nil {
-      throw .invalidInput("\(key) does not apply to a \(type) fault")
+      throw .invalid("\(key) does not apply to a \(type) fault")
     }
     var id: String?
     if let value = values["id"] {
@@ -132,15 +132,17 @@ extension DXFaultRule {
     !word.isEmpty && word.count <= 32 && word.allSatisfy { $0.isASCII && $0.isUppercase }
   }
 
-  private static func fault(type: String, values: inout [String: String]) throws(DXPlatformError) -> DXFault {
+  private static func fault(type: String, values: inout [String: String]) throws(DXFaultRule.ParseError)
+    -> DXFault
+  {
     switch type {
     case "status":
       guard let code = try integer(values.removeValue(forKey: "status"), "status") else {
-        throw .invalidInput("a status fault needs status=CODE")
+        throw .invalid("a status fault needs status=CODE")
       }
       var retryAfter = values.removeValue(forKey: "retryAfter")
       if let text = retryAfter, let seconds = Int(text) {
-        guard seconds >= 0 else { throw .invalidInput("retryAfter must not be negative, got \(seconds)") }
+        guard seconds >= 0 else { throw .invalid("retryAfter must not be negative, got \(seconds)") }
         retryAfter = String(seconds)
       }
       return .status(
@@ -149,14 +151,14 @@ extension DXFaultRule {
     case "truncate":
       let short = try integer(values.removeValue(forKey: "truncate"), "truncate")
       let long = try integer(values.removeValue(forKey: "sendBytes"), "sendBytes")
-      if short != nil, long != nil { throw .invalidInput("give either truncate=N or sendBytes=N, not both") }
-      guard let sendBytes = short ?? long else { throw .invalidInput("a truncate fault needs sendBytes=N") }
+      if short != nil, long != nil { throw .invalid("give either truncate=N or sendBytes=N, not both") }
+      guard let sendBytes = short ?? long else { throw .invalid("a truncate fault needs sendBytes=N") }
       return .truncate(sendBytes: sendBytes)
     case "delay":
       let short = try integer(values.removeValue(forKey: "delay"), "delay")
       let long = try integer(values.removeValue(forKey: "ms"), "ms")
-      if short != nil, long != nil { throw .invalidInput("give either delay=N or ms=N, not both") }
-      guard let ms = short ?? long else { throw .invalidInput("a delay fault needs ms=N") }
+      if short != nil, long != nil { throw .invalid("give either delay=N or ms=N, not both") }
+      guard let ms = short ?? long else { throw .invalid("a delay fault needs ms=N") }
       return .delay(ms: ms)
     case "noContentLength": return .noContentLength
     case "reset": return .reset
@@ -164,29 +166,29 @@ extension DXFaultRule {
     }
   }
 
-  private static func integer(_ text: String?, _ key: String, minimum: Int = 0) throws(DXPlatformError)
+  private static func integer(_ text: String?, _ key: String, minimum: Int = 0) throws(DXFaultRule.ParseError)
     -> Int?
   {
     guard let text else { return nil }
     guard let value = Int(text) else {
-      throw .invalidInput("\(key) must be an integer, got \"\(text)\"")
+      throw .invalid("\(key) must be an integer, got \"\(text)\"")
     }
     guard value >= minimum else {
       let what = minimum == 0 ? "a non-negative integer" : "an integer of at least \(minimum)"
-      throw .invalidInput("\(key) must be \(what), got \(value)")
+      throw .invalid("\(key) must be \(what), got \(value)")
     }
     return value
   }
 
-  private static func probability(_ text: String?) throws(DXPlatformError) -> Double? {
+  private static func probability(_ text: String?) throws(DXFaultRule.ParseError) -> Double? {
     guard let text else { return nil }
     let isPercent = text.hasSuffix("%")
     guard let number = Double(isPercent ? String(text.dropLast()) : text), number.isFinite else {
-      throw .invalidInput("probability must be a number from 0 to 1 (or a percentage), got \"\(text)\"")
+      throw .invalid("probability must be a number from 0 to 1 (or a percentage), got \"\(text)\"")
     }
     let value = isPercent ? number / 100 : number
     guard (0...1).contains(value) else {
-      throw .invalidInput("probability must be a number from 0 to 1 (or a percentage), got \"\(text)\"")
+      throw .invalid("probability must be a number from 0 to 1 (or a percentage), got \"\(text)\"")
     }
     return value
   }

@@ -1,4 +1,4 @@
-import DXCore
+import DXWire
 
 /// One fault-injection rule: which requests it matches, the fault, and when it fires.
 ///
@@ -40,12 +40,12 @@ public struct DXFaultRule: Sendable, Hashable {
     /// - Parameters:
     ///   - method: The method (case-insensitive), or `nil` or `"*"` (the default) for any.
     ///   - path: The path glob; the default `"*"` matches every path.
-    /// - Throws: ``DXPlatformError/invalidInput(_:details:)`` for a method that is not an HTTP token
+    /// - Throws: ``DXFaultRule/ParseError`` for a method that is not an HTTP token
     ///   or a path that is empty, has white space, or starts with neither `/` nor `*`.
-    public init(method: String? = nil, path: String = "*") throws(DXPlatformError) {
+    public init(method: String? = nil, path: String = "*") throws(DXFaultRule.ParseError) {
       if let method, method != "*" {
         guard !method.isEmpty, method.count <= 32, method.allSatisfy({ $0.isASCII && $0.isLetter }) else {
-          throw .invalidInput("match.method must be an HTTP method such as POST, got \"\(method)\"")
+          throw .invalid("match.method must be an HTTP method such as POST, got \"\(method)\"")
         }
         self.method = method.uppercased()
       } else {
@@ -54,7 +54,7 @@ public struct DXFaultRule: Sendable, Hashable {
       guard !path.isEmpty, path.count <= 2048, path.hasPrefix("/") || path.hasPrefix("*"),
         !path.contains(where: { $0.isWhitespace || $0.isNewline })
       else {
-        throw .invalidInput(
+        throw .invalid(
           "match.path must be a path glob starting with / or * (no spaces), got \"\(path)\"")
       }
       self.path = path
@@ -96,11 +96,11 @@ public struct DXFaultRule: Sendable, Hashable {
   ///   - skip: Matching requests to let through first; default 0; ≥ 0.
   ///   - every: Fire on every `every`-th due request; default 1; ≥ 1.
   ///   - probability: Chance of firing when due; default 1; within 0…1.
-  /// - Throws: ``DXPlatformError/invalidInput(_:details:)`` naming the invalid field.
+  /// - Throws: ``DXFaultRule/ParseError`` naming the invalid field.
   public init(
     id: String? = nil, method: String? = nil, path: String = "*", fault: DXFault, times: Int? = nil,
     skip: Int = 0, every: Int = 1, probability: Double = 1
-  ) throws(DXPlatformError) {
+  ) throws(DXFaultRule.ParseError) {
     try self.init(
       id: id, match: Match(method: method, path: path), fault: fault, times: times, skip: skip,
       every: every, probability: probability)
@@ -108,18 +108,18 @@ public struct DXFaultRule: Sendable, Hashable {
 
   /// Creates a rule from a ``Match``, validating every value (see
   /// ``init(id:method:path:fault:times:skip:every:probability:)``).
-  /// - Throws: ``DXPlatformError/invalidInput(_:details:)`` naming the invalid field.
+  /// - Throws: ``DXFaultRule/ParseError`` naming the invalid field.
   public init(
     id: String? = nil, match: Match, fault: DXFault, times: Int? = nil, skip: Int = 0, every: Int = 1,
     probability: Double = 1
-  ) throws(DXPlatformError) {
+  ) throws(DXFaultRule.ParseError) {
     if let id { try Self.validate(id: id) }
     try fault.validate(field: "fault")
-    if let times, times < 0 { throw .invalidInput("times must be a non-negative integer, got \(times)") }
-    guard skip >= 0 else { throw .invalidInput("skip must be a non-negative integer, got \(skip)") }
-    guard every >= 1 else { throw .invalidInput("every must be an integer of at least 1, got \(every)") }
+    if let times, times < 0 { throw .invalid("times must be a non-negative integer, got \(times)") }
+    guard skip >= 0 else { throw .invalid("skip must be a non-negative integer, got \(skip)") }
+    guard every >= 1 else { throw .invalid("every must be an integer of at least 1, got \(every)") }
     guard probability.isFinite, (0...1).contains(probability) else {
-      throw .invalidInput("probability must be a number from 0 to 1, got \(probability)")
+      throw .invalid("probability must be a number from 0 to 1, got \(probability)")
     }
     self.id = id
     self.match = match
@@ -131,12 +131,12 @@ public struct DXFaultRule: Sendable, Hashable {
   }
 
   /// Checks a rule ID: 1…64 characters from letters, digits, `.`, `_` and `-`.
-  /// - Throws: ``DXPlatformError/invalidInput(_:details:)``.
-  static func validate(id: String) throws(DXPlatformError) {
+  /// - Throws: ``DXFaultRule/ParseError``.
+  static func validate(id: String) throws(DXFaultRule.ParseError) {
     guard !id.isEmpty, id.count <= 64,
       id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-" || $0 == "_" || $0 == ".") })
     else {
-      throw .invalidInput("id must be 1 to 64 letters, digits, '.', '_' or '-', got \"\(id)\"")
+      throw .invalid("id must be 1 to 64 letters, digits, '.', '_' or '-', got \"\(id)\"")
     }
   }
 

@@ -1,18 +1,18 @@
-import DXCore
+import DXWire
 
 /// Reads the members of one JSON object strictly, naming the field in every error.
 ///
-/// `null` counts as absent. Every error is a 422 ``DXPlatformError/invalidInput(_:details:)`` whose
+/// `null` counts as absent. Every error is a ``DXFaultRule/ParseError`` whose
 /// message names the field path, e.g. `fault.sendBytes must be a non-negative integer, got "10" (string)`.
 struct FaultJSONFields {
   let members: [String: DXJSON]
   /// The field path of this object, e.g. `"fault"` or `"faults[2].match"`; empty at the top.
   let path: String
 
-  init(_ value: DXJSON, path: String) throws(DXPlatformError) {
+  init(_ value: DXJSON, path: String) throws(DXFaultRule.ParseError) {
     guard let members = value.objectValue else {
       let name = path.isEmpty ? "the rule" : path
-      throw .invalidInput("\(name) must be a JSON object, got \(Self.describe(value))")
+      throw .invalid("\(name) must be a JSON object, got \(Self.describe(value))")
     }
     self.members = members
     self.path = path
@@ -22,11 +22,11 @@ struct FaultJSONFields {
   func name(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
   /// Throws for any member not in `allowed`.
-  func rejectUnknown(allowed: Set<String>) throws(DXPlatformError) {
+  func rejectUnknown(allowed: Set<String>) throws(DXFaultRule.ParseError) {
     let unknown = members.keys.filter { !allowed.contains($0) }.sorted()
     if let first = unknown.first {
       let expected = allowed.sorted().joined(separator: ", ")
-      throw .invalidInput("\(name(first)) is not a known field (expected one of: \(expected))")
+      throw .invalid("\(name(first)) is not a known field (expected one of: \(expected))")
     }
   }
 
@@ -35,30 +35,30 @@ struct FaultJSONFields {
     return value
   }
 
-  func string(_ key: String) throws(DXPlatformError) -> String? {
+  func string(_ key: String) throws(DXFaultRule.ParseError) -> String? {
     guard let value = value(key) else { return nil }
     guard let string = value.stringValue else {
-      throw .invalidInput("\(name(key)) must be a string, got \(Self.describe(value))")
+      throw .invalid("\(name(key)) must be a string, got \(Self.describe(value))")
     }
     return string
   }
 
-  func integer(_ key: String, minimum: Int = 0) throws(DXPlatformError) -> Int? {
+  func integer(_ key: String, minimum: Int = 0) throws(DXFaultRule.ParseError) -> Int? {
     guard let value = value(key) else { return nil }
     guard let integer = value.intValue else {
-      throw .invalidInput("\(name(key)) must be an integer, got \(Self.describe(value))")
+      throw .invalid("\(name(key)) must be an integer, got \(Self.describe(value))")
     }
     guard integer >= minimum else {
       let what = minimum == 0 ? "a non-negative integer" : "an integer of at least \(minimum)"
-      throw .invalidInput("\(name(key)) must be \(what), got \(integer)")
+      throw .invalid("\(name(key)) must be \(what), got \(integer)")
     }
     return integer
   }
 
-  func number(_ key: String) throws(DXPlatformError) -> Double? {
+  func number(_ key: String) throws(DXFaultRule.ParseError) -> Double? {
     guard let value = value(key) else { return nil }
     guard let number = value.doubleValue else {
-      throw .invalidInput("\(name(key)) must be a number, got \(Self.describe(value))")
+      throw .invalid("\(name(key)) must be a number, got \(Self.describe(value))")
     }
     return number
   }

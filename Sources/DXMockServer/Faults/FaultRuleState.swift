@@ -1,4 +1,4 @@
-import DXCore
+import DXWire
 
 /// A rule as the engine holds it: the rule (with its ID) and its counters.
 struct FaultRuleState: Sendable, Hashable {

@@ -1,11 +1,11 @@
-import DXCore
+import DXWire
 
 /// Splits a `--fault` spec into words: white space separates words; `"…"` or `'…'` quote a run
 /// (inside double quotes, `\"` and `\\` are escapes), so `message="Down for maintenance"` is one word.
 enum FaultSpecLexer {
   /// The words of `spec`.
-  /// - Throws: ``DXPlatformError`` (InvalidInput) when a quote is not closed.
-  static func words(_ spec: String) throws(DXPlatformError) -> [String] {
+  /// - Throws: ``DXFaultRule/ParseError`` when a quote is not closed.
+  static func words(_ spec: String) throws(DXFaultRule.ParseError) -> [String] {
     var words: [String] = []
     var current = ""
     var inWord = false
@@ -35,7 +35,7 @@ enum FaultSpecLexer {
         inWord = true
       }
     }
-    if quote != nil { throw .invalidInput("a quote is not closed") }
+    if quote != nil { throw .invalid("a quote is not closed") }
     if inWord { words.append(current) }
     return words
   }

@@ -1,4 +1,4 @@
-import DXCore
+import DXWire
 import Foundation
 
 /// An HTTP request as the mock server received it, body read in full.

@@ -1,4 +1,4 @@
-import DXCore
+import DXWire
 import Foundation
 
 /// A complete HTTP response the mock server sends (faults are applied on top of it, on the wire).

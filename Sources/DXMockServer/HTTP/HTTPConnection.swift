@@ -1,5 +1,5 @@
 import CMicroHTTPD
-import DXCore
+import DXWire
 import Foundation
 
 /// A borrowed libmicrohttpd connection handle, valid only inside the callback that received it

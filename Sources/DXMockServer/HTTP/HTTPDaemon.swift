@@ -1,5 +1,5 @@
 import CMicroHTTPD
-import DXCore
+import DXWire
 import Foundation
 
 /// Owns one libmicrohttpd daemon: binds, serves through an ``HTTPRequestHandler``, drains and stops.
@@ -27,9 +27,13 @@ final class HTTPDaemon {
     var connectionMemoryLimit = 32 * 1024
   }
 
-  private let lock = NSLock()
-  private var handle: OpaquePointer?
-  private var listenSocketOpen = true
+  /// The daemon's handle (`nil` once stopped) and whether it still listens, behind a lock.
+  private struct Lifecycle {
+    var handle: OpaquePointer?
+    var listenSocketOpen = true
+  }
+
+  private let lifecycle = DXLock(Lifecycle())
   private let context: Unmanaged<HTTPDaemonDriver>
   private let driver: HTTPDaemonDriver
 
@@ -75,7 +79,7 @@ final class HTTPDaemon {
       context.release()
       throw .bindFailed(host: options.host, port: options.port, reason: reason)
     }
-    self.handle = started
+    self.lifecycle.withLock { $0.handle = started }
     self.context = context
     self.driver = driver
     self.port = Int(dx_mhd_daemon_bind_port(started))
@@ -88,36 +92,46 @@ final class HTTPDaemon {
 
   /// Stops accepting new connections (the listening socket is closed); open connections keep working.
   func quiesce() {
-    lock.lock()
-    defer { lock.unlock() }
-    guard let handle, listenSocketOpen else { return }
-    listenSocketOpen = false
-    let socket = MHD_quiesce_daemon(handle)
-    if socket >= 0 { close(socket) }
+    lifecycle.withLock { lifecycle in
+      guard let handle = lifecycle.handle, lifecycle.listenSocketOpen else { return }
+      lifecycle.listenSocketOpen = false
+      let socket = MHD_quiesce_daemon(handle)
+      if socket >= 0 { close(socket) }
+    }
   }
 
   /// Waits until no request is in flight, at most `timeout` seconds; then gives suspended requests
-  /// (delays, slow backends) their final answer and waits a little more for them to be sent.
+  /// (delays, slow backends) their final answer and waits a little more for them to be sent. Holds no
+  /// thread while waiting.
   /// - Returns: Whether every request finished.
   @discardableResult
-  func drain(timeout: Double) -> Bool {
-    if driver.waitUntilIdle(seconds: timeout) { return true }
+  func drain(timeout: Double) async -> Bool {
+    if await driver.waitUntilIdle(seconds: timeout) { return true }
     driver.cancelSuspended()
-    return driver.waitUntilIdle(seconds: 1)
+    return await driver.waitUntilIdle(seconds: 1)
   }
 
-  /// Stops the daemon (closing every connection) and releases the callback context; idempotent.
-  func stop() {
-    lock.lock()
-    defer { lock.unlock() }
-    guard let handle else { return }
-    self.handle = nil
-    // libmicrohttpd aborts if a connection is still suspended when it stops.
+  /// ``drain(timeout:)`` for synchronous callers; blocks the calling thread.
+  @discardableResult
+  func drainBlocking(timeout: Double) -> Bool {
+    if driver.waitUntilIdleBlocking(seconds: timeout) { return true }
     driver.cancelSuspended()
-    MHD_stop_daemon(handle)
-    context.release()
+    return driver.waitUntilIdleBlocking(seconds: 1)
+  }
+
+  /// Stops the daemon (closing every connection; libmicrohttpd joins its threads, so this blocks
+  /// briefly) and releases the callback context; idempotent.
+  func stop() {
+    lifecycle.withLock { lifecycle in
+      guard let handle = lifecycle.handle else { return }
+      lifecycle.handle = nil
+      // libmicrohttpd aborts if a connection is still suspended when it stops.
+      driver.cancelSuspended()
+      MHD_stop_daemon(handle)
+      context.release()
+    }
   }
 }
 
-// `handle` and `listenSocketOpen` are only touched with `lock` held; the driver is Sendable.
+// The daemon handle is only used with `lifecycle`'s lock held; the driver is Sendable.
 extension HTTPDaemon: @unchecked Sendable {}

@@ -1,5 +1,5 @@
 import CMicroHTTPD
-import DXCore
+import DXWire
 import Foundation
 
 /// libmicrohttpd's callback context: turns the access-handler calls into ``HTTPExchange``s, drives the
@@ -14,7 +14,7 @@ final class HTTPDaemonDriver {
   }
 
   let handler: any HTTPRequestHandler
-  private let counters = ServerLock(Counters())
+  private let counters = DXLock(Counters())
   private let timerQueue = DispatchQueue(label: "dxmockserver.delays", attributes: .concurrent)
 
   init(handler: any HTTPRequestHandler) { self.handler = handler }
@@ -147,12 +147,24 @@ final class HTTPDaemonDriver {
     }
   }
 
-  /// Waits (polling every 2 ms) until no request is in flight, at most `seconds`.
-  func waitUntilIdle(seconds: Double) -> Bool {
-    let deadline = Date().addingTimeInterval(max(0, seconds))
+  /// Waits until no request is in flight, at most `seconds`, checking every 2 ms; blocks the calling
+  /// thread (for synchronous callers only: the command's signal handler, `deinit`).
+  func waitUntilIdleBlocking(seconds: Double) -> Bool {
+    let deadline = ContinuousClock.now + .milliseconds(Int64(max(0, min(seconds, 86_400)) * 1000))
     while inFlight > 0 {
-      if Date() >= deadline { return false }
+      if ContinuousClock.now >= deadline { return false }
       usleep(2000)
+    }
+    return true
+  }
+
+  /// Waits until no request is in flight, at most `seconds`, checking every 2 ms without holding a
+  /// thread.
+  func waitUntilIdle(seconds: Double) async -> Bool {
+    let deadline = ContinuousClock.now + .milliseconds(Int64(max(0, min(seconds, 86_400)) * 1000))
+    while inFlight > 0 {
+      if ContinuousClock.now >= deadline { return false }
+      try? await Task.sleep(for: .milliseconds(2))
     }
     return true
   }

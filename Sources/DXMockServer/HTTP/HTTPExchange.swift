@@ -1,29 +1,19 @@
-import DXCore
+import DXWire
 import Foundation
 
 /// One HTTP request on a connection, from its headers to the moment libmicrohttpd is done with it.
 ///
 /// The daemon creates it on the first access-handler call, fills the body as it arrives, and hands it
-/// to the request pipeline once the body is complete. The pipeline keeps its progress in ``stage`` so
-/// that it can continue where it left off after a suspension (delay or asynchronous backend).
+/// to the request handler once the body is complete. The handler keeps whatever it needs to continue
+/// after a suspension (a delay or asynchronous work) in ``handlerContext``; the daemon never reads it.
 final class HTTPExchange {
-  /// Where the pipeline is with this request; owned by the pipeline.
-  enum Stage: Sendable {
-    /// Nothing decided yet.
-    case received
-    /// Journaled and the fault decision taken; suspended for the decision's delay.
-    case delaying
-    /// Suspended while an asynchronous backend answers; its plan arrives through ``handoff``.
-    case awaiting
-  }
-
   /// Where a suspended exchange is, and what the asynchronous work produced; guarded by `handoff`.
   struct Handoff: Sendable {
     /// The libmicrohttpd connection (as a bit pattern) while suspended, else 0.
     var suspendedConnection: UInt = 0
-    /// The plan an asynchronous backend produced, if it finished.
+    /// The plan the asynchronous work produced, if it finished.
     var plan: DXMockWirePlan?
-    /// Set when the server gave up waiting (shutdown): the pipeline answers 503 instead.
+    /// Set when the server gave up waiting (shutdown): the handler answers 503 instead.
     var cancelled = false
   }
 
@@ -46,16 +36,14 @@ final class HTTPExchange {
   var body = RequestBody()
   /// Whether the body exceeded the server's limit (the rest is read and discarded).
   var bodyTooLarge = false
-  /// The pipeline's progress.
-  var stage: Stage = .received
-  /// What the pipeline decided so far (journal entry, faults).
-  var progress = PipelineProgress()
+  /// The request handler's own state for this request (`nil` until the handler sets it).
+  var handlerContext: AnyObject?
   /// The request, built once the body is complete.
   var request: DXMockRequest?
   /// Whether a plan was put on the wire (or the connection dropped on purpose).
   var delivered = false
 
-  let handoff = ServerLock(Handoff())
+  let handoff = DXLock(Handoff())
 
   init(
     method: String, path: String, requestID: String, headers: DXHTTPHeaders,
@@ -70,7 +58,7 @@ final class HTTPExchange {
     self.declaredLength = declaredLength
   }
 
-  /// The request as the pipeline and the platform see it (built on first use, after the body is in).
+  /// The request as the handler sees it (built on first use, after the body is in).
   func completeRequest() -> DXMockRequest {
     if let request { return request }
     let (data, md5) = body.finish()

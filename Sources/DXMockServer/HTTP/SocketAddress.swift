@@ -28,7 +28,7 @@ struct SocketAddress: Sendable {
       return
     }
     throw .invalidConfiguration(
-      "--host must be a numeric IP address such as 127.0.0.1 or ::1 (or localhost), got \"\(host)\"")
+      "the host must be a numeric IP address such as 127.0.0.1 or ::1 (or localhost), got \"\(host)\"")
   }
 
   /// Whether this is an IPv6 address.

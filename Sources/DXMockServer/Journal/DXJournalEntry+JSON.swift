@@ -1,4 +1,4 @@
-import DXCore
+import DXWire
 
 extension DXJournalEntry {
   /// The entry's JSON form in `GET /__admin/requests`:

@@ -1,4 +1,4 @@
-import DXCore
+import DXWire
 import Foundation
 
 /// One request as the mock server's journal recorded it (secrets redacted).

@@ -1,4 +1,4 @@
-import DXCore
+import DXWire
 import Foundation
 
 /// Removes secrets from what the journal keeps.

@@ -1,4 +1,4 @@
-import DXCore
+import DXWire
 import Foundation
 
 /// The bounded, redacted record of the requests a mock server received.
@@ -12,7 +12,7 @@ import Foundation
 /// limited to what can be shown) and redacted (see ``JournalRedactor``) each time an entry is read, by
 /// ``entries()`` and ``entry(id:)``, the only ways out. Raw secrets stay in this process's memory and
 /// never leave it unredacted. Thread-safe.
-final class RequestJournal {
+final class RequestJournal: Sendable {
   /// A request as recorded, raw; only ``RequestJournal/redacted(_:)`` turns it into a public entry.
   private struct Record {
     var id = 0
@@ -48,13 +48,23 @@ final class RequestJournal {
   private let bodyWindow: Int
   private let redactor: JournalRedactor
   private let clock: @Sendable () -> Int64
-  private let lock = NSLock()
-  // Guarded by `lock`: entries with IDs firstID..<nextID, oldest at `head` once the ring is full.
-  private var ring: [Record] = []
-  private var head = 0
-  private var firstID = 1
-  private var nextID = 1
-  private var received = 0
+  /// The entries and counters, behind the journal's lock: entries with IDs `firstID..<nextID`, oldest
+  /// at `head` once the ring is full.
+  private struct Ring {
+    var records: [Record] = []
+    var head = 0
+    var firstID = 1
+    var nextID = 1
+    var received = 0
+
+    /// The position of entry `id`, or `nil` when it was dropped or cleared.
+    func index(of id: Int) -> Int? {
+      guard id >= firstID, id < nextID, !records.isEmpty else { return nil }
+      return (head + (id - firstID)) % records.count
+    }
+  }
+
+  private let ring = DXLock(Ring())
 
   /// Creates a journal.
   /// - Parameters:
@@ -98,13 +108,13 @@ final class RequestJournal {
   @discardableResult
   func begin(_ request: DXMockRequest) -> Int {
     if capacity == 0 {
-      lock.lock()
-      defer { lock.unlock() }
-      let id = nextID
-      nextID += 1
-      received += 1
-      firstID = nextID
-      return id
+      return ring.withLock { ring in
+        let id = ring.nextID
+        ring.nextID += 1
+        ring.received += 1
+        ring.firstID = ring.nextID
+        return id
+      }
     }
     let receivedAt = clock()
     var kept = request
@@ -113,20 +123,20 @@ final class RequestJournal {
       kept.body = request.body.withUnsafeBytes { Data($0.prefix(bodyWindow)) }
     }
     var record = Record(request: kept, bodySize: request.body.count, receivedAt: receivedAt)
-    lock.lock()
-    defer { lock.unlock() }
-    let id = nextID
-    nextID += 1
-    received += 1
-    record.id = id
-    if ring.count < capacity {
-      ring.append(record)
-    } else {
-      ring[head] = record
-      head = (head + 1) % capacity
-      firstID += 1
+    return ring.withLock { ring in
+      let id = ring.nextID
+      ring.nextID += 1
+      ring.received += 1
+      record.id = id
+      if ring.records.count < capacity {
+        ring.records.append(record)
+      } else {
+        ring.records[ring.head] = record
+        ring.head = (ring.head + 1) % capacity
+        ring.firstID += 1
+      }
+      return id
     }
-    return id
   }
 
   /// Fills in how request `id` ended. Ignored when the entry was already dropped or cleared.
@@ -145,34 +155,29 @@ final class RequestJournal {
   ) {
     if capacity == 0 { return }
     let completedAt = clock()
-    lock.lock()
-    defer { lock.unlock() }
-    guard let index = indexLocked(id) else { return }
-    ring[index].completedAt = completedAt
-    ring[index].status = status
-    ring[index].fault = fault
-    ring[index].declaredBytes = declaredBytes
-    ring[index].sentBytes = sentBytes
-    ring[index].outcome = outcome
-    ring[index].faultRuleIDs = faultRuleIDs
-    ring[index].delayMs = delayMs
+    ring.withLock { ring in
+      guard let index = ring.index(of: id) else { return }
+      ring.records[index].completedAt = completedAt
+      ring.records[index].status = status
+      ring.records[index].fault = fault
+      ring.records[index].declaredBytes = declaredBytes
+      ring.records[index].sentBytes = sentBytes
+      ring.records[index].outcome = outcome
+      ring.records[index].faultRuleIDs = faultRuleIDs
+      ring.records[index].delayMs = delayMs
+    }
   }
 
   /// Notes the faults decided for request `id` before it completes (so a pending, delayed request
   /// already shows its delay). Ignored when the entry is gone.
   func annotate(_ id: Int, fault: String?, faultRuleIDs: [String], delayMs: Int) {
     if capacity == 0 { return }
-    lock.lock()
-    defer { lock.unlock() }
-    guard let index = indexLocked(id) else { return }
-    ring[index].fault = fault
-    ring[index].faultRuleIDs = faultRuleIDs
-    ring[index].delayMs = delayMs
-  }
-
-  private func indexLocked(_ id: Int) -> Int? {
-    guard id >= firstID, id < nextID, !ring.isEmpty else { return nil }
-    return (head + (id - firstID)) % ring.count
+    ring.withLock { ring in
+      guard let index = ring.index(of: id) else { return }
+      ring.records[index].fault = fault
+      ring.records[index].faultRuleIDs = faultRuleIDs
+      ring.records[index].delayMs = delayMs
+    }
   }
 
   /// The body as shown: redacted, capped at ``bodyCap`` bytes, text when UTF-8 else base64.
@@ -204,18 +209,16 @@ final class RequestJournal {
 
   /// The entries, oldest first.
   func entries() -> [DXJournalEntry] {
-    lock.lock()
-    let records = head == 0 ? ring : Array(ring[head...] + ring[..<head])
-    lock.unlock()
+    let records = ring.withLock { ring in
+      ring.head == 0 ? ring.records : Array(ring.records[ring.head...] + ring.records[..<ring.head])
+    }
     // Redacted outside the lock, so reading never stalls the requests being recorded.
     return records.map(redacted)
   }
 
   /// The entry with `id`, or `nil` when it was dropped or cleared.
   func entry(id: Int) -> DXJournalEntry? {
-    lock.lock()
-    let record = indexLocked(id).map { ring[$0] }
-    lock.unlock()
+    let record = ring.withLock { ring in ring.index(of: id).map { ring.records[$0] } }
     return record.map(redacted)
   }
 
@@ -237,18 +240,10 @@ final class RequestJournal {
   }
 
   /// The number of entries held.
-  var count: Int {
-    lock.lock()
-    defer { lock.unlock() }
-    return ring.count
-  }
+  var count: Int { ring.withLock { $0.records.count } }
 
   /// The number of requests received since start-up or the last ``reset()`` (clears do not reset it).
-  var totalReceived: Int {
-    lock.lock()
-    defer { lock.unlock() }
-    return received
-  }
+  var totalReceived: Int { ring.withLock { $0.received } }
 
   // MARK: - Clearing
 
@@ -256,26 +251,22 @@ final class RequestJournal {
   /// many there were.
   @discardableResult
   func clear() -> Int {
-    lock.lock()
-    defer { lock.unlock() }
-    let count = ring.count
-    ring.removeAll()
-    head = 0
-    firstID = nextID
-    return count
+    ring.withLock { ring in
+      let count = ring.records.count
+      ring.records.removeAll()
+      ring.head = 0
+      ring.firstID = ring.nextID
+      return count
+    }
   }
 
   /// Drops every entry and zeroes ``totalReceived``.
   func reset() {
-    lock.lock()
-    defer { lock.unlock() }
-    ring.removeAll()
-    head = 0
-    firstID = nextID
-    received = 0
+    ring.withLock { ring in
+      ring.records.removeAll()
+      ring.head = 0
+      ring.firstID = ring.nextID
+      ring.received = 0
+    }
   }
 }
-
-// The mutable state (`ring`, `head`, `firstID`, `nextID`, `received`) is only touched with `lock`
-// held; everything else is immutable after `init`.
-extension RequestJournal: @unchecked Sendable {}

@@ -1,4 +1,4 @@
-import DXCore
+import DXWire
 
 /// An error the platform reports: its type, message, optional details and HTTP status.
 ///
@@ -7,12 +7,8 @@ import DXCore
 /// InvalidAuthentication/PermissionDenied 401, ResourceNotFound 404, MalformedJSON 400,
 /// SpendingLimitExceeded 403, RateLimitConditional 429, InternalError 500, ServiceUnavailable 503.
 public struct DXPlatformError: Error, Sendable, Hashable {
-  /// The platform's error type, e.g. `"InvalidInput"`.
-  public var type: String
-  /// The human-readable message.
-  public var message: String
-  /// Optional structured details.
-  public var details: DXJSON?
+  /// The error body sent: type, message and details.
+  public var errorBody: DXErrorBody
   /// The HTTP status.
   public var status: Int
   /// A `Retry-After` header value to send with it, if any.
@@ -20,19 +16,29 @@ public struct DXPlatformError: Error, Sendable, Hashable {
 
   /// Creates an error.
   public init(type: String, message: String, status: Int, details: DXJSON? = nil, retryAfter: String? = nil) {
-    self.type = type
-    self.message = message
+    self.errorBody = DXErrorBody(type: type, message: message, details: details)
     self.status = status
-    self.details = details
     self.retryAfter = retryAfter
   }
 
-  /// The platform's error body.
-  public var body: DXJSON {
-    var error: [String: DXJSON] = ["type": .string(type), "message": .string(message)]
-    if let details { error["details"] = details }
-    return .object(["error": .object(error)])
+  /// The platform's error type, e.g. `"InvalidInput"`.
+  public var type: String {
+    get { errorBody.type }
+    set { errorBody.type = newValue }
   }
+  /// The human-readable message.
+  public var message: String {
+    get { errorBody.message }
+    set { errorBody.message = newValue }
+  }
+  /// Optional structured details.
+  public var details: DXJSON? {
+    get { errorBody.details }
+    set { errorBody.details = newValue }
+  }
+
+  /// The platform's error body as JSON.
+  public var body: DXJSON { errorBody.json }
 
   /// The status the platform uses for an error type (500 for an unknown type).
   public static func status(forType type: String) -> Int {

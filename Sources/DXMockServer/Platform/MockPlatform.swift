@@ -1,4 +1,4 @@
-import DXCore
+import DXWire
 import Foundation
 
 /// The emulated platform behind the HTTP layer: users, projects and containers with folders and

@@ -1,4 +1,4 @@
-import DXCore
+import DXWire
 
 /// A platform API call that passed authentication, with its JSON input decoded.
 struct APICall: Sendable {

@@ -1,4 +1,4 @@
-import DXCore
+import DXWire
 import Foundation
 
 /// The server-level `/system/…` routes: `whoami`, `greet`, `headers` and `comeBackLater`.
@@ -18,7 +18,7 @@ final class SystemRoutes: Sendable {
   static let defaultWindowMs = 2000
 
   private let now: @Sendable () -> Int
-  private let window = ServerLock<Int?>(nil)
+  private let window = DXLock<Int?>(nil)
 
   /// Creates the routes.
   /// - Parameter now: The clock in milliseconds since 1970 (the system clock by default).

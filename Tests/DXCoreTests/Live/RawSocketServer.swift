@@ -1,3 +1,4 @@
+import DXWire
 import Foundation
 
 #if canImport(Glibc)
@@ -24,7 +25,7 @@ final class RawSocketServer: @unchecked Sendable {
   let port: Int
   private let listener: Int32
   private let thread: Thread
-  private let heads = Locked<[String]>([])
+  private let heads = DXLock<[String]>([])
 
   /// The request heads received so far (request line and headers), in order.
   var receivedHeads: [String] { heads.withLock { $0 } }

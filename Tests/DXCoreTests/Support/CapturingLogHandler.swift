@@ -1,8 +1,9 @@
+import DXWire
 import Logging
 
 /// A log handler that keeps every message, for asserting dxpy's log lines.
 struct CapturingLogHandler: LogHandler {
-  let store: Locked<[(Logger.Level, String)]>
+  let store: DXLock<[(Logger.Level, String)]>
   var logLevel: Logger.Level = .trace
   var metadata: Logger.Metadata = [:]
 
@@ -16,8 +17,8 @@ struct CapturingLogHandler: LogHandler {
   }
 
   /// A logger and the store its messages go to.
-  static func make() -> (Logger, Locked<[(Logger.Level, String)]>) {
-    let store = Locked<[(Logger.Level, String)]>([])
+  static func make() -> (Logger, DXLock<[(Logger.Level, String)]>) {
+    let store = DXLock<[(Logger.Level, String)]>([])
     return (Logger(label: "dxpy", factory: { _ in CapturingLogHandler(store: store) }), store)
   }
 }

@@ -1,12 +1,13 @@
 import DXCore
+import DXWire
 import Foundation
 
 /// A clock that never waits: it records every sleep and advances its own time.
 final class RecordingClock: DXClock {
-  private let state: Locked<(now: Date, sleeps: [Duration])>
+  private let state: DXLock<(now: Date, sleeps: [Duration])>
 
   init(start: Date = Date(timeIntervalSince1970: 1_795_764_543.25)) {
-    state = Locked((start, []))
+    state = DXLock((start, []))
   }
 
   func now() -> Date { state.withLock { $0.now } }
@@ -26,9 +27,9 @@ final class RecordingClock: DXClock {
 /// Randomness that picks from a script: `low`, `high`, or a fixed list of picks (clamped).
 final class ScriptedRandom: DXRandomSource {
   enum Mode: Sendable { case low, high, sequence([Int]) }
-  private let state: Locked<(mode: Mode, index: Int, ranges: [ClosedRange<Int>])>
+  private let state: DXLock<(mode: Mode, index: Int, ranges: [ClosedRange<Int>])>
 
-  init(_ mode: Mode = .low) { state = Locked((mode, 0, [])) }
+  init(_ mode: Mode = .low) { state = DXLock((mode, 0, [])) }
 
   func integer(in range: ClosedRange<Int>) -> Int {
     state.withLock { value in
@@ -54,19 +55,6 @@ final class ScriptedRandom: DXRandomSource {
   var ranges: [ClosedRange<Int>] { state.withLock { $0.ranges } }
 }
 
-/// A lock-protected value for tests.
-final class Locked<Value: Sendable>: @unchecked Sendable {
-  // Invariant: `value` is only touched while `lock` is held.
-  private let lock = NSLock()
-  private var value: Value
-  init(_ value: Value) { self.value = value }
-  func withLock<T>(_ body: (inout Value) throws -> T) rethrows -> T {
-    lock.lock()
-    defer { lock.unlock() }
-    return try body(&value)
-  }
-}
-
 /// A transport that answers from a script of outcomes and records every request.
 final class ScriptedTransport: DXTransport {
   enum Step: Sendable {
@@ -74,11 +62,11 @@ final class ScriptedTransport: DXTransport {
     case fail(DXTransportError)
   }
 
-  private let state: Locked<(steps: [Step], requests: [DXTransportRequest])>
+  private let state: DXLock<(steps: [Step], requests: [DXTransportRequest])>
   private let fallback: Step
 
   init(_ steps: [Step], then fallback: Step = .respond(.json(["ok": true]))) {
-    state = Locked((steps, []))
+    state = DXLock((steps, []))
     self.fallback = fallback
   }
 

@@ -6,6 +6,7 @@
 # users alice=tok-alice and bob=tok-bob, dx pointed at it as alice, $PORT set), $BOB (a command
 # prefix running as bob), and the counters and checks: run, refused, check, contains, equals, json,
 # id_of. Every command is bounded (120 s); the caller prints "$PASSED passed, $FAILED failed".
+source "$(dirname "${BASH_SOURCE[0]}")/../../../scripts/lib/mock-server.bash"
 SERVER=${DX_MOCK_SERVER:-.build/debug/dx-mock-server}
 DX=${DXKIT_DX:-.venv/bin/dx}
 PY=${DXKIT_PYTHON:-.venv/bin/python}
@@ -23,14 +24,13 @@ trap cleanup EXIT
 
 # start_mock_server SEED: starts the server and points dx at it as alice.
 start_mock_server() {
-  "$SERVER" --port 0 --port-file "$WORK/port" --token tok-alice --default-user alice --user bob=tok-bob \
-    --seed "$1" >"$WORK/server.log" 2>&1 &
-  SERVER_PID=$!
-  for _ in $(seq 1 300); do [ -s "$WORK/port" ] && break; sleep 0.1; done
-  if [ ! -s "$WORK/port" ]; then
-    echo "server did not start:" >&2; cat "$WORK/server.log" >&2; echo "0 passed, 1 failed"; exit 1
+  if ! MOCK_SERVER_BIN=$SERVER mock_server_start "$WORK" server --token tok-alice --default-user alice \
+    --user bob=tok-bob --seed "$1"; then
+    echo "0 passed, 1 failed"
+    exit 1
   fi
-  PORT=$(cat "$WORK/port")
+  SERVER_PID=$MOCK_PID
+  PORT=$MOCK_PORT
   export DX_APISERVER_HOST=127.0.0.1 DX_APISERVER_PORT=$PORT DX_APISERVER_PROTOCOL=http
   export DX_SECURITY_CONTEXT='{"auth_token": "tok-alice", "auth_token_type": "Bearer"}'
   export DX_USER_CONF_DIR="$WORK/conf"

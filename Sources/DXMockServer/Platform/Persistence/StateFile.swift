@@ -1,5 +1,5 @@
-import DXCore
 import DXSQLite
+import DXWire
 import Foundation
 
 /// The `--state` SQLite file: every project, object, nonce, file part and app, written through as

@@ -1,4 +1,4 @@
-import DXCore
+import DXWire
 
 /// The metadata `app/new` and `app-xxxx/update` take; absent fields are left as they are.
 struct AppFields {

@@ -1,4 +1,4 @@
-import DXCore
+import DXWire
 
 /// A parsed `/system/findApps` (or `findGlobalWorkflows`) query over the global executable registry.
 ///

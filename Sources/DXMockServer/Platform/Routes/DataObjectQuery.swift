@@ -1,4 +1,4 @@
-import DXCore
+import DXWire
 
 /// A parsed `findDataObjects` query: the filters, and how to find candidates through the index.
 struct DataObjectQuery {

@@ -1,4 +1,4 @@
-import DXCore
+import DXWire
 
 // MARK: - /applet/new, /applet-xxxx/get and the run routes the mock does not serve
 

@@ -1,4 +1,4 @@
-import DXCore
+import DXWire
 import Foundation
 
 // MARK: - /system/findApps, /app/new and the app-xxxx routes (apps by ID or `app-name[/alias]`)

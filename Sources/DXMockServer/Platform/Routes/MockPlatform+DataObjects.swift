@@ -1,4 +1,4 @@
-import DXCore
+import DXWire
 
 // MARK: - Methods shared by every data-object class, and object creation
 

@@ -1,4 +1,4 @@
-import DXCore
+import DXWire
 
 // MARK: - /project/new and the project-xxxx / container-xxxx routes
 

@@ -1,4 +1,4 @@
-import DXCore
+import DXWire
 
 // MARK: - /record/new and /record-xxxx/close
 

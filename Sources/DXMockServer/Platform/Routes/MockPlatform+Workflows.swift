@@ -1,4 +1,4 @@
-import DXCore
+import DXWire
 
 // MARK: - /workflow/new and the workflow-xxxx stage routes
 

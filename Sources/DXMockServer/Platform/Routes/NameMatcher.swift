@@ -1,4 +1,4 @@
-import DXCore
+import DXWire
 import Foundation
 
 /// A `name` search filter: an exact string, `{"glob": …}` or `{"regexp": …, "flags"?: "i"}`.

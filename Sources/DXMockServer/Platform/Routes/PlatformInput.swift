@@ -1,4 +1,4 @@
-import DXCore
+import DXWire
 
 /// A call's JSON input with typed accessors that answer 422 InvalidInput naming the field.
 struct PlatformInput: Sendable {

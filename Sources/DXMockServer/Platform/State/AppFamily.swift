@@ -1,4 +1,4 @@
-import DXCore
+import DXWire
 
 /// What all versions of one app name share.
 struct AppFamily: Sendable, Codable, Equatable {

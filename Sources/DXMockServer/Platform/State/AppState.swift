@@ -1,4 +1,4 @@
-import DXCore
+import DXWire
 
 /// One version of an app in the global app registry (`app-…`), built from an applet.
 ///

@@ -1,4 +1,4 @@
-import DXCore
+import DXWire
 
 /// An applet's own fields (the data-object fields live in ``DataObjectState``).
 ///

@@ -1,4 +1,4 @@
-import DXCore
+import DXWire
 
 /// A data object (record, file, workflow, applet): what is shared by every project it lives in.
 ///

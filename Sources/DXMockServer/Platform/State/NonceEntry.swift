@@ -1,4 +1,4 @@
-import DXCore
+import DXWire
 
 /// The first request that used a nonce: its input (without the nonce) and the response it got.
 struct NonceEntry: Sendable, Codable, Equatable {

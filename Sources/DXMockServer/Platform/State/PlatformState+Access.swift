@@ -1,4 +1,4 @@
-import DXCore
+import DXWire
 
 // MARK: - Access checks shared by the routes
 

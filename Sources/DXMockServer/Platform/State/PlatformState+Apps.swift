@@ -1,4 +1,4 @@
-import DXCore
+import DXWire
 
 // MARK: - App registry lookups and describe
 

@@ -1,4 +1,4 @@
-import DXCore
+import DXWire
 import Foundation
 
 /// The whole emulated platform: projects, data objects, file bytes, nonces, and the search index.

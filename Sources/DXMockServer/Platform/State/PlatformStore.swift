@@ -1,20 +1,25 @@
-import DXCore
+import DXWire
 import Foundation
 
 /// Owns the ``PlatformState`` behind one lock and writes each request's changes to the state file
 /// (when there is one) before the request is answered.
 final class PlatformStore {
-  private let lock = NSLock()
-  private var state: PlatformState
+  /// Everything behind the store's lock.
+  private struct Guarded {
+    var state: PlatformState
+    /// Upload and preauthenticated-download tickets: not persisted (they expire like real URLs).
+    var tickets: [String: TransferTicket] = [:]
+    /// Whether a checkpoint is queued and has not started.
+    var checkpointQueued = false
+  }
+
+  private let guarded: DXLock<Guarded>
   private let initialUsers: [String]
   private let seed: UInt64?
+  /// Only used while `guarded`'s lock is held.
   private let file: StateFile?
-  /// Upload and preauthenticated-download tickets: not persisted (they expire like real URLs).
-  private var tickets: [String: TransferTicket] = [:]
   /// Runs the state file's checkpoints after the requests that made them due were answered.
   private let checkpoints = DispatchQueue(label: "dxmockserver.state-checkpoint")
-  /// Whether a checkpoint is queued and has not started.
-  private var checkpointQueued = false
   /// The current time in milliseconds since the epoch.
   let now: @Sendable () -> Int
 
@@ -36,43 +41,48 @@ final class PlatformStore {
       self.file = nil
     }
     state.clearChanges()
-    self.state = state
+    self.guarded = DXLock(Guarded(state: state))
   }
 
   /// Runs `body` with read-only access to the state.
   ///
   /// Files whose `closing` time has come are moved to `closed` first (and that is committed).
   func read<R>(_ body: (PlatformState) throws(DXPlatformError) -> R) throws(DXPlatformError) -> R {
-    lock.lock()
-    defer { lock.unlock() }
-    try finishClosing()
-    return try body(state)
-  }
-
-  /// Promotes due `closing` files to `closed` and commits that. Called with `lock` held.
-  private func finishClosing() throws(DXPlatformError) {
-    guard !state.closing.isEmpty else { return }
-    state.finishClosing(now: now())
-    let changes = state.takeChanges()
-    if let file, !changes.isEmpty {
-      try file.commit(changes, from: state)
-      queueCheckpointIfDue()
+    try guarded.withLock { (guarded) throws(DXPlatformError) -> R in
+      try finishClosing(&guarded)
+      return try body(guarded.state)
     }
   }
 
-  /// Queues a checkpoint of the state file when one is due. Called with `lock` held.
+  /// Promotes due `closing` files to `closed` and commits that. Called with the lock held.
+  private func finishClosing(_ guarded: inout Guarded) throws(DXPlatformError) {
+    guard !guarded.state.closing.isEmpty else { return }
+    guarded.state.finishClosing(now: now())
+    try commitChanges(&guarded)
+  }
+
+  /// Writes what the state recorded as changed to the state file. Called with the lock held.
+  private func commitChanges(_ guarded: inout Guarded) throws(DXPlatformError) {
+    let changes = guarded.state.takeChanges()
+    if let file, !changes.isEmpty {
+      try file.commit(changes, from: guarded.state)
+      queueCheckpointIfDue(&guarded)
+    }
+  }
+
+  /// Queues a checkpoint of the state file when one is due. Called with the lock held.
   ///
   /// The checkpoint takes the lock like any request, but it runs after the request that committed
   /// is answered, so a client sending file parts one after another has the next part in flight
   /// meanwhile.
-  private func queueCheckpointIfDue() {
-    guard let file, file.needsCheckpoint, !checkpointQueued else { return }
-    checkpointQueued = true
+  private func queueCheckpointIfDue(_ guarded: inout Guarded) {
+    guard let file, file.needsCheckpoint, !guarded.checkpointQueued else { return }
+    guarded.checkpointQueued = true
     checkpoints.async { [self] in
-      lock.lock()
-      defer { lock.unlock() }
-      checkpointQueued = false
-      self.file?.checkpoint()
+      self.guarded.withLock { guarded in
+        guarded.checkpointQueued = false
+        self.file?.checkpoint()
+      }
     }
   }
 
@@ -81,60 +91,50 @@ final class PlatformStore {
   /// Handlers validate before they mutate; changes made before a throw are still committed so the
   /// file always matches memory.
   func write<R>(_ body: (inout PlatformState) throws(DXPlatformError) -> R) throws(DXPlatformError) -> R {
-    lock.lock()
-    defer { lock.unlock() }
-    try finishClosing()
-    let result: Result<R, DXPlatformError>
-    do throws(DXPlatformError) {
-      result = .success(try body(&state))
-    } catch {
-      result = .failure(error)
+    try guarded.withLock { (guarded) throws(DXPlatformError) -> R in
+      try finishClosing(&guarded)
+      let result: Result<R, DXPlatformError>
+      do throws(DXPlatformError) {
+        result = .success(try body(&guarded.state))
+      } catch {
+        result = .failure(error)
+      }
+      try commitChanges(&guarded)
+      return try result.get()
     }
-    let changes = state.takeChanges()
-    if let file, !changes.isEmpty {
-      try file.commit(changes, from: state)
-      queueCheckpointIfDue()
-    }
-    return try result.get()
   }
 
   // MARK: - Transfer tickets
 
   /// Remembers `ticket` under `key`.
   func addTicket(_ key: String, _ ticket: TransferTicket) {
-    lock.lock()
-    defer { lock.unlock() }
-    tickets[key] = ticket
+    guarded.withLock { $0.tickets[key] = ticket }
   }
 
   /// The ticket stored under `key`.
   func ticket(_ key: String) -> TransferTicket? {
-    lock.lock()
-    defer { lock.unlock() }
-    return tickets[key]
+    guarded.withLock { $0.tickets[key] }
   }
 
   // MARK: - Lifecycle
 
   /// Restores the initial state and wipes the state file.
   func reset() throws(DXPlatformError) {
-    lock.lock()
-    defer { lock.unlock() }
-    try file?.wipe()
-    state = PlatformState(users: initialUsers, seed: seed)
-    tickets = [:]
+    try guarded.withLock { (guarded) throws(DXPlatformError) in
+      try file?.wipe()
+      guarded.state = PlatformState(users: initialUsers, seed: seed)
+      guarded.tickets = [:]
+    }
   }
 
   /// Closes the state file.
   func close() {
-    lock.lock()
-    defer { lock.unlock() }
-    file?.close()
+    guarded.withLock { _ in file?.close() }
   }
 }
 
-// The mutable state, tickets and `checkpointQueued` are only touched while `lock` is held (the state
-// file too); `checkpoints` is a thread-safe queue.
+// The mutable state is behind `guarded`'s lock; the state file (not thread-safe itself) is only used
+// while that lock is held; `checkpoints` is a thread-safe queue.
 extension PlatformStore: @unchecked Sendable {}
 
 /// What an upload or preauthenticated download URL is allowed to do.

@@ -1,4 +1,4 @@
-import DXCore
+import DXWire
 
 /// A project or container: its settings, folders and members.
 struct ProjectState: Sendable, Codable, Equatable {

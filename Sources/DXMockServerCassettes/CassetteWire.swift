@@ -1,4 +1,5 @@
 import DXCore
+import DXMockServer
 import Foundation
 
 /// Conversions between the server's requests and wire plans and the transport values a cassette holds.

@@ -1,16 +1,16 @@
-import DXCore
+import DXWire
 import Foundation
 import Testing
 
 @testable import DXMockServer
 
-@Suite("Core wire faults (raw sockets)")
-struct CoreWireFaultTests {
+@Suite("Server — wire faults (raw sockets)")
+struct ServerWireFaultTests {
   /// The exact bytes a whoami answer has, to compare truncations against.
   private static let whoamiBody = #"{"id":"user-alice"}"#
 
   @Test func truncateDeclaresTheRealLengthAndSendsFewerBytes() async throws {
-    try await withCoreServer { server in
+    try await withServer { server in
       try server.addFault(spec: "POST /system/whoami truncate sendBytes=5")
       let response = try await server.rawExchange(path: "/system/whoami")
       #expect(response.status == 200)
@@ -27,7 +27,7 @@ struct CoreWireFaultTests {
   }
 
   @Test func truncateToZeroBytesSendsTheHeadOnly() async throws {
-    try await withCoreServer { server in
+    try await withServer { server in
       try server.addFault(spec: "POST /system/whoami truncate sendBytes=0")
       let response = try await server.rawExchange(path: "/system/whoami")
       #expect(response.status == 200)
@@ -38,7 +38,7 @@ struct CoreWireFaultTests {
   }
 
   @Test func noContentLengthIsCloseDelimitedAndNotJSON() async throws {
-    try await withCoreServer { server in
+    try await withServer { server in
       try server.addFault(spec: "POST /system/whoami noContentLength")
       let response = try await server.rawExchange(path: "/system/whoami")
       #expect(response.status == 200)
@@ -56,13 +56,14 @@ struct CoreWireFaultTests {
   }
 
   @Test func resetIsATCPResetWithNoBytes() async throws {
-    try await withCoreServer { server in
+    try await withServer { server in
       try server.addFault(spec: "POST /system/whoami reset")
       let port = server.port
-      let (bytes, ending) = try await coreBlocking {
-        let client = try CoreRawClient(port: port)
+      let (bytes, ending) = try await onDedicatedThread {
+        let client = try RawHTTPClient(port: port)
         try client.sendRequest(
-          path: "/system/whoami", headers: [("Authorization", "Bearer \(coreToken)")], body: Array("{}".utf8))
+          path: "/system/whoami", headers: [("Authorization", "Bearer \(serverToken)")],
+          body: Array("{}".utf8))
         return client.readAll()
       }
       #expect(bytes.isEmpty)
@@ -75,13 +76,14 @@ struct CoreWireFaultTests {
   }
 
   @Test func emptyIsACleanCloseWithNoBytes() async throws {
-    try await withCoreServer { server in
+    try await withServer { server in
       try server.addFault(spec: "POST /system/whoami empty")
       let port = server.port
-      let (bytes, ending) = try await coreBlocking {
-        let client = try CoreRawClient(port: port)
+      let (bytes, ending) = try await onDedicatedThread {
+        let client = try RawHTTPClient(port: port)
         try client.sendRequest(
-          path: "/system/whoami", headers: [("Authorization", "Bearer \(coreToken)")], body: Array("{}".utf8),
+          path: "/system/whoami", headers: [("Authorization", "Bearer \(serverToken)")],
+          body: Array("{}".utf8),
           keepAlive: true)
         return client.readAll()
       }
@@ -103,7 +105,7 @@ struct CoreWireFaultTests {
   )
     async throws
   {
-    try await withCoreServer { server in
+    try await withServer { server in
       try server.addFault(spec: "POST /system/whoami \(spec)")
       let response = try await server.rawExchange(path: "/system/whoami")
       #expect(response.status == status)
@@ -117,7 +119,7 @@ struct CoreWireFaultTests {
   }
 
   @Test func faultsMatchByMethodAndGlob() async throws {
-    try await withCoreServer { server in
+    try await withServer { server in
       try server.addFault(spec: "POST /system/who* status=503")
       #expect(try await server.rawExchange(path: "/system/whoami").status == 503)
       #expect(try await server.rawExchange(path: "/system/greet").status == 200)
@@ -128,7 +130,7 @@ struct CoreWireFaultTests {
   }
 
   @Test func aDelayDoesNotBlockOtherConnections() async throws {
-    try await withCoreServer({
+    try await withServer({
       $0.threads = 1
       $0.shutdownGracePeriod = 0.2
     }) { server in
@@ -144,7 +146,7 @@ struct CoreWireFaultTests {
       #expect(quick.status == 200)
       #expect(server.journal().first { $0.path == "/system/whoami" }?.isPending == true)
       // Stopping answers the parked request with the shutdown 503 instead of waiting a minute.
-      try await coreBlocking { server.stop() }
+      await server.stop()
       let slow = try await delayed
       #expect(slow.status == 503)
       let entry = try #require(server.journal().first { $0.path == "/system/whoami" })
@@ -154,7 +156,7 @@ struct CoreWireFaultTests {
   }
 
   @Test func aDelayThenAFaultApplyInOrder() async throws {
-    try await withCoreServer { server in
+    try await withServer { server in
       try server.addFault(spec: "POST /system/whoami delay ms=100")
       try server.addFault(spec: "POST /system/whoami status=503")
       let clock = ContinuousClock()
@@ -166,7 +168,7 @@ struct CoreWireFaultTests {
   }
 
   @Test func scheduleFailsTheFirstNThenSucceeds() async throws {
-    try await withCoreServer { server in
+    try await withServer { server in
       try server.addFault(spec: "POST /system/whoami status=500 times=2")
       var statuses: [Int] = []
       for _ in 0..<4 { statuses.append(try await server.rawExchange(path: "/system/whoami").status) }
@@ -179,19 +181,18 @@ struct CoreWireFaultTests {
     configuration.shutdownGracePeriod = 30
     let server = try DXMockServer(configuration: configuration)
     try server.start()
-    defer { server.stop() }
     // Long enough that a loaded machine cannot miss the request while it waits.
     try server.addFault(spec: "POST /system/whoami delay ms=5000")
     let port = server.port
     async let inFlight = server.rawExchange(path: "/system/whoami")
     #expect(try await server.waitForPendingRequest(path: "/system/whoami") != nil)
     // stop() drains: the delayed request still gets its real answer, not the shutdown 503.
-    try await coreBlocking { server.stop() }
+    await server.stop()
     let response = try await inFlight
     #expect(response.status == 200)
     #expect(response.json?["id"] as? String == "user-alice")
-    #expect(throws: (any Error).self) { try CoreRawClient(port: port) }
-    server.stop()
+    #expect(throws: (any Error).self) { try RawHTTPClient(port: port) }
+    await server.stop()  // idempotent
   }
 
   @Test func stopAnswersRequestsDelayedBeyondTheGracePeriod() async throws {
@@ -204,7 +205,7 @@ struct CoreWireFaultTests {
     #expect(try await server.waitForPendingRequest(path: "/system/whoami") != nil)
     // Past the grace period the 30 s delay is cut short with the shutdown answer (the suite's time
     // limit would catch a stop that waited it out).
-    try await coreBlocking { server.stop() }
+    await server.stop()
     let response = try await inFlight
     #expect(response.status == 503)
     #expect(response.errorType == "ServiceUnavailable")
@@ -218,14 +219,14 @@ struct CoreWireFaultTests {
         return .respond(.json(["replayed": .string(request.path)]))
       }
     }
-    try await withCoreServer({ $0.backend = SlowBackend() }) { server in
+    try await withServer({ $0.backend = SlowBackend() }) { server in
       let response = try await server.rawExchange(path: "/anything/at-all", token: nil)
       #expect(response.status == 200)
       #expect(response.json?["replayed"] as? String == "/anything/at-all")
       expectExactJSON(response)
       let port = server.port
-      let ending = try await coreBlocking { () -> CoreRawClient.Ending in
-        let client = try CoreRawClient(port: port)
+      let ending = try await onDedicatedThread { () -> RawHTTPClient.Ending in
+        let client = try RawHTTPClient(port: port)
         try client.sendRequest(path: "/system/reset-me", body: Array("{}".utf8))
         return client.readAll().ending
       }

@@ -1,11 +1,12 @@
 import DXCassette
 import DXCore
+import DXMockServer
 import Foundation
 import Logging
 
 /// Proxies every request to an upstream and records it (`dx-mock-server --record CASSETTE --upstream URL`).
 ///
-/// A ``DXRecordingTransport`` around a ``DXLiveTransport``: each non-admin request goes to the upstream
+/// A ``DXRecordingMiddleware`` around a ``DXLiveTransport``: each non-admin request goes to the upstream
 /// on the same path and query, with the same method, headers and body; what came back — a response, a
 /// body cut short or close-delimited, a reset — is committed to the cassette and then sent to the
 /// client exactly as it was received.
@@ -32,7 +33,7 @@ public final class DXCassetteRecordBackend: DXMockBackend {
   private let scanner: DXSecretScanner
   /// The client's request as received, for the transport behind the recorder.
   @TaskLocal static var outgoing: DXTransportRequest?
-  private let closed = ServerLock(false)
+  private let closed = DXLock(false)
   private let logger: Logger
 
   /// Opens (or creates) `cassettePath` and prepares the connection to `upstream`.
@@ -41,42 +42,37 @@ public final class DXCassetteRecordBackend: DXMockBackend {
   ///   - upstream: The base URL requests go to, e.g. `http://127.0.0.1:8124` or `https://api.dnanexus.com`.
   ///   - options: The record mode, matching and extra secrets; default records every request (`all`).
   ///   - logger: Where the recorder logs; default a logger labelled `dx-mock-server.record`.
-  /// - Throws: ``DXMockServerError/invalidConfiguration(_:)`` for a bad upstream URL, an unknown record
-  ///   mode, or a cassette that cannot be opened for writing.
+  /// - Throws: ``DXMockServerError/invalidConfiguration(_:)`` for a bad upstream URL or a cassette that
+  ///   cannot be opened for writing.
   public init(
     cassettePath: String, upstream: String, options: DXCassetteBackendOptions = .init(),
     logger: Logger = Logger(label: "dx-mock-server.record")
-  ) throws {
+  ) throws(DXMockServerError) {
     guard let components = URLComponents(string: upstream), let scheme = components.scheme?.lowercased(),
       scheme == "http" || scheme == "https", components.host?.isEmpty == false,
       components.query == nil, components.path.isEmpty || components.path == "/"
     else {
       throw DXMockServerError.invalidConfiguration(
-        "--upstream must be an http(s) URL without a path, like http://127.0.0.1:8124, got \"\(upstream)\"")
-    }
-    guard let mode = DXCassetteRecordMode(rawValue: options.recordMode) else {
-      let names = DXCassetteRecordMode.allCases.map(\.rawValue).joined(separator: ", ")
-      throw DXMockServerError.invalidConfiguration(
-        "--record-mode must be one of \(names), got \"\(options.recordMode)\"")
+        "the upstream must be an http(s) URL without a path, like http://127.0.0.1:8124, got \"\(upstream)\"")
     }
     let matching = DXCassetteMatching(ignoredBodyFields: Set(["nonce"] + options.ignoredBodyFields))
     let cassette: DXCassette
-    let recorder: DXRecordingTransport
+    let recorder: DXRecordingMiddleware
     do throws(DXCassetteError) {
       cassette = try DXCassette(
         path: cassettePath, access: .create, matching: matching,
         secrets: DXSecretScanner(tokens: options.secrets),
         logger: logger)
       do throws(DXCassetteError) {
-        recorder = try DXRecordingTransport(
-          cassette: cassette, mode: mode, allowPlaybackRepeats: options.allowRepeats,
+        recorder = try DXRecordingMiddleware(
+          cassette: cassette, mode: options.recordMode, allowPlaybackRepeats: options.allowRepeats,
           usageLogPath: options.usageLogPath)
       } catch {
         cassette.close()
         throw error
       }
     } catch {
-      throw DXMockServerError.invalidConfiguration("--record \(cassettePath): \(error.message)")
+      throw DXMockServerError.invalidConfiguration("cannot record into \(cassettePath): \(error.message)")
     }
     let live = CassetteUpstream(logger: logger)
     self.cassette = cassette
@@ -120,13 +116,13 @@ public final class DXCassetteRecordBackend: DXMockBackend {
         return .respond(
           .error(
             .permissionDenied(
-              "dx-mock-server --record refused to write this exchange: "
+              "The cassette recorder refused to write this exchange: "
                 + error.message.replacingOccurrences(of: "\n", with: "; "))))
       default:
-        return .respond(.error(.internalError("dx-mock-server --record: \(error.message)")))
+        return .respond(.error(.internalError("The cassette recorder failed: \(error.message)")))
       }
     } catch {
-      return .respond(.error(.internalError("dx-mock-server --record: \(error)")))
+      return .respond(.error(.internalError("The cassette recorder failed: \(error)")))
     }
   }
 

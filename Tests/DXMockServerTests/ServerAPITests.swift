@@ -1,13 +1,13 @@
-import DXCore
+import DXWire
 import Foundation
 import Testing
 
 @testable import DXMockServer
 
-@Suite("Core API contract (in-process server)")
-struct CoreAPITests {
+@Suite("Server — the API contract (in-process server)")
+struct ServerAPITests {
   @Test func whoamiAnswersWithTheDefaultUserAndStandardHeaders() async throws {
-    try await withCoreServer { server in
+    try await withServer { server in
       #expect(server.port > 0)
       #expect(server.baseURL == "http://127.0.0.1:\(server.port)")
       let response = try await server.rawExchange(path: "/system/whoami")
@@ -19,7 +19,7 @@ struct CoreAPITests {
   }
 
   @Test func whoamiReportsTheClientIPWhenAsked() async throws {
-    try await withCoreServer { server in
+    try await withServer { server in
       let response = try await server.rawExchange(
         path: "/system/whoami", body: #"{"fields":{"clientIp":true}}"#)
       #expect(response.status == 200)
@@ -33,7 +33,7 @@ struct CoreAPITests {
   }
 
   @Test func requestIDsAreUnique() async throws {
-    try await withCoreServer { server in
+    try await withServer { server in
       var seen: Set<String> = []
       for _ in 0..<5 {
         let response = try await server.rawExchange(path: "/system/whoami")
@@ -44,7 +44,7 @@ struct CoreAPITests {
   }
 
   @Test func tokensAndUsersAuthenticate() async throws {
-    try await withCoreServer({ configuration in
+    try await withServer({ configuration in
       configuration.tokens = ["t-one", "t-two"]
       configuration.users = [(handle: "bob", token: "t-bob")]
     }) { server in
@@ -67,7 +67,7 @@ struct CoreAPITests {
     ("empty bearer", "Bearer "),
   ])
   func badAuthenticationIs401(_ label: String, _ header: String?) async throws {
-    try await withCoreServer { server in
+    try await withServer { server in
       let headers = header.map { [("Authorization", $0)] } ?? []
       let response = try await server.rawExchange(path: "/system/whoami", token: nil, headers: headers)
       #expect(response.status == 401, "\(label)")
@@ -88,7 +88,7 @@ struct CoreAPITests {
   ])
   func badBodiesGetTheRightError(_ label: String, _ body: String, _ status: Int, _ type: String) async throws
   {
-    try await withCoreServer { server in
+    try await withServer { server in
       let response = try await server.rawExchange(path: "/system/whoami", body: body)
       #expect(response.status == status, "\(label): \(response.bodyText)")
       #expect(response.errorType == type, "\(label)")
@@ -101,7 +101,7 @@ struct CoreAPITests {
   }
 
   @Test func anEmptyBodyMeansAnEmptyObject() async throws {
-    try await withCoreServer { server in
+    try await withServer { server in
       let response = try await server.rawExchange(path: "/system/whoami", body: "")
       #expect(response.status == 200)
       #expect(response.json?["id"] as? String == "user-alice")
@@ -109,7 +109,7 @@ struct CoreAPITests {
   }
 
   @Test func unknownRoutesAre404WithTheirPath() async throws {
-    try await withCoreServer { server in
+    try await withServer { server in
       for path in ["/system/noSuchThing", "/nonsense", "/", "/record-xxxx/explode/more/parts"] {
         let response = try await server.rawExchange(path: path)
         #expect(response.status == 404, "\(path)")
@@ -123,7 +123,7 @@ struct CoreAPITests {
   }
 
   @Test func otherMethodsGetA405() async throws {
-    try await withCoreServer { server in
+    try await withServer { server in
       for method in ["GET", "PUT", "DELETE", "PATCH"] {
         let response = try await server.rawExchange(method: method, path: "/system/whoami")
         #expect(response.status == 405, "\(method)")
@@ -135,24 +135,25 @@ struct CoreAPITests {
   }
 
   @Test func oversizedBodiesGet413AndTheServerKeepsServing() async throws {
-    try await withCoreServer({ $0.maxBodyBytes = 1024 }) { server in
+    try await withServer({ $0.maxBodyBytes = 1024 }) { server in
       let big = "{\"pad\":\"" + String(repeating: "x", count: 4000) + "\"}"
       let declared = try await server.rawExchange(path: "/system/whoami", body: big)
       #expect(declared.status == 413)
       #expect(declared.errorType == "InvalidInput")
       expectExactJSON(declared)
       let port = server.port
-      let chunked = try await coreBlocking {
-        let client = try CoreRawClient(port: port)
+      let chunked = try await onDedicatedThread {
+        let client = try RawHTTPClient(port: port)
         try client.sendRequest(
-          path: "/system/whoami", headers: [("Authorization", "Bearer \(coreToken)")], body: Array(big.utf8),
+          path: "/system/whoami", headers: [("Authorization", "Bearer \(serverToken)")],
+          body: Array(big.utf8),
           chunked: true)
         return try client.readResponse()
       }
       #expect(chunked.status == 413)
       #expect(chunked.errorType == "InvalidInput")
-      let expecting = try await coreBlocking {
-        let client = try CoreRawClient(port: port)
+      let expecting = try await onDedicatedThread {
+        let client = try RawHTTPClient(port: port)
         let head =
           "POST /system/whoami HTTP/1.1\r\nHost: x\r\nContent-Length: 999999\r\n"
           + "Expect: 100-continue\r\nConnection: close\r\n\r\n"
@@ -168,7 +169,7 @@ struct CoreAPITests {
   }
 
   @Test func greetAndHeaders() async throws {
-    try await withCoreServer { server in
+    try await withServer { server in
       let greet = try await server.rawExchange(path: "/system/greet", body: #"{"client":"dxclient"}"#)
       #expect(greet.status == 200)
       #expect(greet.json?["messages"] is [Any])
@@ -184,7 +185,7 @@ struct CoreAPITests {
   }
 
   @Test func comeBackLaterAnswers503UntilWaitUntil() async throws {
-    try await withCoreServer { server in
+    try await withServer { server in
       // Half a minute ahead: a loaded machine does not reach waitUntil between the requests.
       let now = Int(Date().timeIntervalSince1970 * 1000)
       let early = try await server.rawExchange(
@@ -208,7 +209,7 @@ struct CoreAPITests {
   }
 
   @Test func comeBackLaterWindowWithInjectedClock() throws {
-    let clock = ServerLock(1_000_000)
+    let clock = DXLock(1_000_000)
     let routes = SystemRoutes(now: { clock.withLock { $0 } })
     var router = PlatformRouter()
     routes.register(into: &router)
@@ -263,14 +264,14 @@ struct CoreAPITests {
   }
 
   @Test func keepAliveServesSeveralRequestsOnOneConnection() async throws {
-    try await withCoreServer { server in
+    try await withServer { server in
       let port = server.port
-      let statuses = try await coreBlocking { () -> [Int] in
-        let client = try CoreRawClient(port: port)
+      let statuses = try await onDedicatedThread { () -> [Int] in
+        let client = try RawHTTPClient(port: port)
         var statuses: [Int] = []
         for _ in 0..<3 {
           try client.sendRequest(
-            path: "/system/whoami", headers: [("Authorization", "Bearer \(coreToken)")],
+            path: "/system/whoami", headers: [("Authorization", "Bearer \(serverToken)")],
             body: Array("{}".utf8),
             keepAlive: true)
           let response = try client.readResponse()

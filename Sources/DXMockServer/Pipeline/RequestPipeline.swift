@@ -1,14 +1,6 @@
-import DXCore
+import DXWire
 import Foundation
 import Logging
-
-/// What the pipeline decided for a request so far.
-struct PipelineProgress: Sendable {
-  /// The journal entry, or `nil` for admin requests (not journaled).
-  var journalID: Int?
-  /// The fault rules' decision.
-  var decision = FaultDecision.none
-}
 
 /// The server's request pipeline, in order: admin API (never journaled) → journal entry → body limit →
 /// fault decision (delay first, then the fault) → the backend, or file transfers, or the platform API.
@@ -26,7 +18,7 @@ final class RequestPipeline: HTTPRequestHandler {
   private let backend: (any DXMockBackend)?
   private let logger: Logger
   private let requestIDPrefix: String
-  private let requestCounter = ServerLock<UInt64>(0)
+  private let requestCounter = DXLock<UInt64>(0)
 
   init(
     maxBodyBytes: Int, adminToken: String?, journal: RequestJournal, faults: FaultEngine,
@@ -62,22 +54,23 @@ final class RequestPipeline: HTTPRequestHandler {
   }
 
   func process(_ exchange: HTTPExchange) -> HTTPStep {
-    switch exchange.stage {
-    case .received:
-      return start(exchange)
+    guard let context = exchange.handlerContext as? PipelineContext else { return start(exchange) }
+    switch context.stage {
     case .delaying:
       if exchange.takeAwaitedPlan().cancelled { return .send(.respond(Self.shuttingDown)) }
-      return afterDelay(exchange)
+      return afterDelay(exchange, context)
     case .awaiting:
       let (plan, cancelled) = exchange.takeAwaitedPlan()
       guard let plan, !cancelled else { return .send(.respond(Self.shuttingDown)) }
-      return .send(Self.apply(exchange.progress.decision.fault, to: plan))
+      return .send(Self.apply(context.decision.fault, to: plan))
     }
   }
 
   func delivered(_ exchange: HTTPExchange, _ delivery: HTTPDelivery) {
-    guard let id = exchange.progress.journalID else { return }
-    let decision = exchange.progress.decision
+    guard let context = exchange.handlerContext as? PipelineContext, let id = context.journalID else {
+      return
+    }
+    let decision = context.decision
     journal.complete(
       id, status: delivery.status, fault: decision.fault?.summary ?? Self.delaySummary(decision),
       declaredBytes: delivery.declaredBytes, sentBytes: delivery.sentBytes,
@@ -86,8 +79,10 @@ final class RequestPipeline: HTTPRequestHandler {
   }
 
   func abandoned(_ exchange: HTTPExchange, reason: String) {
-    guard let id = exchange.progress.journalID else { return }
-    let decision = exchange.progress.decision
+    guard let context = exchange.handlerContext as? PipelineContext, let id = context.journalID else {
+      return
+    }
+    let decision = context.decision
     journal.complete(
       id, status: nil, fault: decision.fault?.summary ?? Self.delaySummary(decision), declaredBytes: nil,
       sentBytes: nil, outcome: "abandoned: \(reason)", faultRuleIDs: decision.ruleIDs,
@@ -97,31 +92,32 @@ final class RequestPipeline: HTTPRequestHandler {
   // MARK: - Stages
 
   private func start(_ exchange: HTTPExchange) -> HTTPStep {
-    if Self.isAdminPath(exchange.path) {
+    if AdminAPI.isAdminPath(exchange.path) {
       if exchange.bodyTooLarge { return .send(.respond(tooLarge())) }
       return .send(.respond(adminResponse(exchange.completeRequest())))
     }
     let request = exchange.completeRequest()
-    exchange.progress.journalID = journal.begin(request)
+    let context = PipelineContext(journalID: journal.begin(request))
+    exchange.handlerContext = context
     if exchange.bodyTooLarge { return .send(.respond(tooLarge())) }
     let decision = faults.decide(method: exchange.method, path: exchange.path)
-    exchange.progress.decision = decision
-    if !decision.isNone, let id = exchange.progress.journalID {
+    context.decision = decision
+    if !decision.isNone, let id = context.journalID {
       journal.annotate(
         id, fault: decision.fault?.summary ?? Self.delaySummary(decision), faultRuleIDs: decision.ruleIDs,
         delayMs: decision.delayMs)
     }
     if decision.delayMs > 0 {
-      exchange.stage = .delaying
+      context.stage = .delaying
       logger.debug("delaying request", metadata: ["path": "\(exchange.path)", "ms": "\(decision.delayMs)"])
       return .sleep(milliseconds: decision.delayMs)
     }
-    return afterDelay(exchange)
+    return afterDelay(exchange, context)
   }
 
   /// The fault (if any) and then the real response.
-  private func afterDelay(_ exchange: HTTPExchange) -> HTTPStep {
-    let fault = exchange.progress.decision.fault
+  private func afterDelay(_ exchange: HTTPExchange, _ context: PipelineContext) -> HTTPStep {
+    let fault = context.decision.fault
     switch fault {
     case .status?:
       if let response = fault?.statusResponse { return .send(.respond(response)) }
@@ -134,7 +130,7 @@ final class RequestPipeline: HTTPRequestHandler {
     }
     let request = exchange.completeRequest()
     if let backend {
-      exchange.stage = .awaiting
+      context.stage = .awaiting
       return .await { await backend.respond(to: request) }
     }
     return .send(Self.apply(fault, to: .respond(platformResponse(request))))
@@ -165,24 +161,18 @@ final class RequestPipeline: HTTPRequestHandler {
 
   // MARK: - Admin
 
-  /// `/__admin` and everything under it; never a platform route.
-  static func isAdminPath(_ path: String) -> Bool {
-    path == "/__admin" || path.hasPrefix("/__admin/")
-  }
-
   private func adminResponse(_ request: DXMockRequest) -> DXMockResponse {
     if let adminToken {
       let presented = APIPipeline.bearerToken(request.headers["Authorization"])
       guard presented == adminToken else {
         return .error(
-          .invalidAuthentication(
-            "The admin API needs the header Authorization: Bearer <admin token> (--admin-token)"))
+          .invalidAuthentication("The admin API needs the header Authorization: Bearer <admin token>"))
       }
     } else if !Self.isLoopback(request.remoteAddress) {
       return .error(
         DXPlatformError(
           type: "PermissionDenied",
-          message: "The admin API answers only on the loopback interface unless --admin-token is set",
+          message: "The admin API answers only on the loopback interface unless an admin token is set",
           status: 403))
     }
     return admin(request)
@@ -199,7 +189,7 @@ final class RequestPipeline: HTTPRequestHandler {
       DXPlatformError(
         type: "InvalidInput",
         message:
-          "The request body is larger than the server's limit of \(maxBodyBytes) bytes (--max-body-bytes)",
+          "The request body is larger than the server's limit of \(maxBodyBytes) bytes",
         status: 413))
   }
 

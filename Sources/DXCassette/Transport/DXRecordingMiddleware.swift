@@ -1,8 +1,8 @@
 import DXCore
 import Foundation
 
-/// Middleware that records what the next transport does into a cassette, and replays according to
-/// its ``DXCassetteRecordMode``.
+/// The recorder: a middleware that records what the next transport does into a cassette, and replays
+/// according to its ``DXCassetteRecordMode``.
 ///
 /// It calls `next`, and stores what happened: a response (any status, a body cut short included) or
 /// a thrown ``DXTransportError`` (stored, then rethrown), with the attempt's position among identical
@@ -13,12 +13,12 @@ import Foundation
 ///
 /// ```swift
 /// let cassette = try DXCassette(path: "session.dxcassette", secrets: DXSecretScanner(tokens: [token]))
-/// let recorder = try DXRecordingTransport(cassette: cassette, mode: .newEpisodes)
+/// let recorder = try DXRecordingMiddleware(cassette: cassette, mode: .newEpisodes)
 /// let transport = DXMiddlewareTransport(base: DXLiveTransport(), middleware: [recorder])
 /// ```
 ///
 /// Safe to use from many tasks at once.
-public struct DXRecordingTransport: DXTransportMiddleware {
+public struct DXRecordingMiddleware: DXTransportMiddleware {
   /// The cassette.
   public var cassette: DXCassette { playback.cassette }
   /// The record mode.
@@ -107,18 +107,14 @@ public struct DXRecordingTransport: DXTransportMiddleware {
 }
 
 /// The match keys already re-recorded in a mode-`all` session.
-final class DXReplacedKeys {
-  private let lock = NSLock()
-  private var keys: Set<DXCassetteMatchKey> = []
+final class DXReplacedKeys: Sendable {
+  private let keys = DXLock<Set<DXCassetteMatchKey>>([])
 
   /// Whether `key` is seen for the first time (and remembers it).
   func firstTime(_ key: DXCassetteMatchKey) -> Bool {
-    lock.withLock { keys.insert(key).inserted }
+    keys.withLock { $0.insert(key).inserted }
   }
 }
-
-// `keys` is only touched with `lock` held.
-extension DXReplacedKeys: @unchecked Sendable {}
 
 extension DXCassetteInteraction.Outcome {
   /// The response, or the failure thrown.
@@ -129,3 +125,7 @@ extension DXCassetteInteraction.Outcome {
     }
   }
 }
+
+/// The recorder's former name: it is a middleware, not a transport.
+@available(*, deprecated, renamed: "DXRecordingMiddleware")
+public typealias DXRecordingTransport = DXRecordingMiddleware

@@ -1,13 +1,13 @@
-import DXCore
+import DXWire
 import Foundation
 import Testing
 
 @testable import DXMockServer
 
-@Suite("Core admin access and journal (in-process server)")
-struct CoreAdminJournalTests {
+@Suite("Server — admin access, configuration and journal (in-process server)")
+struct ServerAdminJournalTests {
   @Test func adminIsReachableFromLoopbackAndNotJournaled() async throws {
-    try await withCoreServer { server in
+    try await withServer { server in
       let health = try await server.rawExchange(method: "GET", path: "/__admin/health", token: nil, body: "")
       #expect(health.status == 200)
       expectExactJSON(health)
@@ -22,7 +22,7 @@ struct CoreAdminJournalTests {
   }
 
   @Test func adminTokenIsRequiredWhenConfigured() async throws {
-    try await withCoreServer({ $0.adminToken = "admin-secret" }) { server in
+    try await withServer({ $0.adminToken = "admin-secret" }) { server in
       let missing = try await server.rawExchange(method: "GET", path: "/__admin/health", token: nil, body: "")
       #expect(missing.status == 401)
       #expect(missing.errorType == "InvalidAuthentication")
@@ -38,7 +38,7 @@ struct CoreAdminJournalTests {
   }
 
   @Test func adminFaultsApplyThroughTheHTTPAPI() async throws {
-    try await withCoreServer { server in
+    try await withServer { server in
       let added = try await server.rawExchange(
         path: "/__admin/faults", token: nil,
         body:
@@ -62,7 +62,7 @@ struct CoreAdminJournalTests {
   }
 
   @Test func journalRecordsWhatWasSentWithTheTokenRedacted() async throws {
-    try await withCoreServer { server in
+    try await withServer { server in
       let response = try await server.rawExchange(
         path: "/system/whoami", body: #"{"fields":{"clientIp":true}}"#)
       let entries = server.journal()
@@ -79,7 +79,7 @@ struct CoreAdminJournalTests {
       #expect(entry.bodyJSON == ["fields": ["clientIp": true]])
       #expect(!entry.isPending)
       let authorization = entry.headers["Authorization"] ?? ""
-      #expect(!authorization.contains(coreToken))
+      #expect(!authorization.contains(serverToken))
       #expect(!authorization.isEmpty)
       server.clearJournal()
       #expect(server.journal().isEmpty)
@@ -87,7 +87,7 @@ struct CoreAdminJournalTests {
   }
 
   @Test func journalIsBounded() async throws {
-    try await withCoreServer({ $0.journalSize = 3 }) { server in
+    try await withServer({ $0.journalSize = 3 }) { server in
       for index in 0..<5 {
         _ = try await server.rawExchange(path: "/system/whoami", headers: [("X-Index", "\(index)")])
       }
@@ -99,7 +99,7 @@ struct CoreAdminJournalTests {
 
   @Test func resetRestoresStartupFaults() async throws {
     let rule = try DXFaultRule(spec: "POST /system/whoami status=503 times=1")
-    try await withCoreServer({ $0.faults = [rule] }) { server in
+    try await withServer({ $0.faults = [rule] }) { server in
       #expect(try await server.rawExchange(path: "/system/whoami").status == 503)
       #expect(try await server.rawExchange(path: "/system/whoami").status == 200)
       try server.reset()
@@ -128,34 +128,36 @@ struct CoreAdminJournalTests {
   }
 
   @Test func aBusyPortIsAClearError() async throws {
-    try await withCoreServer { server in
+    try await withServer { server in
       var configuration = DXMockServer.Configuration()
       configuration.port = server.port
       let second = try DXMockServer(configuration: configuration)
       #expect(throws: DXMockServerError.self) { try second.start() }
-      second.stop()
+      await second.stop()
     }
   }
 
   @Test func portFileIsWrittenOnceListening() async throws {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent("core-\(UUID().uuidString)")
+    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "server-\(UUID().uuidString)")
     try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
     defer { try? FileManager.default.removeItem(at: directory) }
     let file = directory.appendingPathComponent("port").path
-    try await withCoreServer({ $0.portFile = file }) { server in
+    try await withServer({ $0.portFile = file }) { server in
       let text = try String(contentsOfFile: file, encoding: .utf8)
       #expect(text == "\(server.port)\n")
     }
   }
 
   @Test func bannerHasTheExportLines() async throws {
-    try await withCoreServer { server in
+    try await withServer { server in
       let banner = server.banner
       #expect(banner.contains("DX_APISERVER_PORT=\(server.port)"))
       #expect(banner.contains("DX_APISERVER_HOST=127.0.0.1"))
       #expect(banner.contains("DX_APISERVER_PROTOCOL=http"))
       #expect(
-        banner.contains(#"DX_SECURITY_CONTEXT='{"auth_token_type":"Bearer","auth_token":"\#(coreToken)"}'"#))
+        banner.contains(#"DX_SECURITY_CONTEXT='{"auth_token_type":"Bearer","auth_token":"\#(serverToken)"}'"#)
+      )
     }
   }
 }

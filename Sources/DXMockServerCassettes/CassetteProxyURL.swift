@@ -1,4 +1,5 @@
 import DXCore
+import DXMockServer
 import Foundation
 
 /// The recorder's and the replayer's pass-through URLs for file bytes.

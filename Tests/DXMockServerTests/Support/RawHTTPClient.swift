@@ -2,7 +2,7 @@ import Foundation
 
 /// A blocking HTTP/1.1 client over a raw TCP socket, for checking exactly what the server puts on the
 /// wire (bytes, and whether the connection ended with FIN, RST or not at all).
-final class CoreRawClient {
+final class RawHTTPClient {
   /// How reading ended.
   enum Ending: Equatable, Sendable, CustomStringConvertible {
     /// `recv` returned 0: the peer closed cleanly (FIN).
@@ -194,13 +194,13 @@ final class CoreRawClient {
   }
 }
 
-extension CoreRawClient {
+extension RawHTTPClient {
   /// One request on a fresh connection (`Connection: close`), read to the end.
   static func exchange(
     port: Int, method: String = "POST", path: String, token: String? = "dxmock-token",
     headers: [(String, String)] = [], body: String = "{}", timeout: Double = 30
   ) throws -> Response {
-    let client = try CoreRawClient(port: port, timeout: timeout)
+    let client = try RawHTTPClient(port: port, timeout: timeout)
     var all = headers
     if let token { all.append(("Authorization", "Bearer \(token)")) }
     if method == "POST" { all.append(("Content-Type", "application/json")) }
@@ -210,7 +210,7 @@ extension CoreRawClient {
 }
 
 /// Runs blocking socket work off the cooperative thread pool.
-func coreBlocking<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+func onDedicatedThread<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
   try await withCheckedThrowingContinuation { continuation in
     Thread.detachNewThread {
       continuation.resume(with: Result { try work() })

@@ -1,11 +1,11 @@
-import DXCore
+import DXWire
 import Foundation
 import Testing
 
 @testable import DXMockServer
 
 /// Starts a server on 127.0.0.1 port 0 for one test and always stops it.
-func withCoreServer<T: Sendable>(
+func withServer<T: Sendable>(
   _ configure: (inout DXMockServer.Configuration) -> Void = { _ in },
   _ body: (DXMockServer) async throws -> T
 ) async throws -> T {
@@ -16,18 +16,18 @@ func withCoreServer<T: Sendable>(
   return try await DXMockServer.withRunning(configuration, body)
 }
 
-/// The default token every core test uses.
-let coreToken = DXMockServer.Configuration.defaultToken
+/// The default token every server test uses.
+let serverToken = DXMockServer.Configuration.defaultToken
 
 extension DXMockServer {
   /// Sends one request on a fresh connection and reads the whole response, off the cooperative pool.
   func rawExchange(
-    method: String = "POST", path: String, token: String? = coreToken, headers: [(String, String)] = [],
+    method: String = "POST", path: String, token: String? = serverToken, headers: [(String, String)] = [],
     body: String = "{}", timeout: Double = 30
-  ) async throws -> CoreRawClient.Response {
+  ) async throws -> RawHTTPClient.Response {
     let port = self.port
-    return try await coreBlocking {
-      try CoreRawClient.exchange(
+    return try await onDedicatedThread {
+      try RawHTTPClient.exchange(
         port: port, method: method, path: path, token: token, headers: headers, body: body, timeout: timeout)
     }
   }
@@ -52,7 +52,7 @@ extension DXMockServer {
 
 /// Checks the headers every response must carry.
 func expectStandardHeaders(
-  _ response: CoreRawClient.Response, sourceLocation: SourceLocation = #_sourceLocation
+  _ response: RawHTTPClient.Response, sourceLocation: SourceLocation = #_sourceLocation
 ) {
   #expect(response.header("X-Request-ID")?.isEmpty == false, sourceLocation: sourceLocation)
   #expect(response.header("X-Content-Type-Options") == "nosniff", sourceLocation: sourceLocation)
@@ -61,7 +61,7 @@ func expectStandardHeaders(
 }
 
 /// Checks a complete JSON response with an exact Content-Length.
-func expectExactJSON(_ response: CoreRawClient.Response, sourceLocation: SourceLocation = #_sourceLocation) {
+func expectExactJSON(_ response: RawHTTPClient.Response, sourceLocation: SourceLocation = #_sourceLocation) {
   expectStandardHeaders(response, sourceLocation: sourceLocation)
   #expect(response.header("Content-Type") == "application/json", sourceLocation: sourceLocation)
   #expect(response.contentLength == response.body.count, sourceLocation: sourceLocation)

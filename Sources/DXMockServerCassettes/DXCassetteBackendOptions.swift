@@ -1,3 +1,5 @@
+import DXCassette
+
 /// Settings shared by ``DXCassetteReplayBackend`` and ``DXCassetteRecordBackend`` (the
 /// `dx-mock-server` cassette flags).
 public struct DXCassetteBackendOptions: Sendable {
@@ -11,14 +13,14 @@ public struct DXCassetteBackendOptions: Sendable {
   public var usageLogPath: String?
   /// Record: literal secrets redacted besides the client's token (`--redact`); default none.
   public var secrets: [String]
-  /// Record: the record mode's name (`--record-mode`): `all` (default: forward and record every
-  /// request), `newEpisodes`, `once`, `none` or `passthrough`.
-  public var recordMode: String
+  /// Record: the record mode (`--record-mode`); default ``DXCassetteRecordMode/all``, forward and
+  /// record every request.
+  public var recordMode: DXCassetteRecordMode
 
   /// Creates options; every parameter defaults to the documented default.
   public init(
     ignoredBodyFields: [String] = [], allowRepeats: Bool = false, usageLogPath: String? = nil,
-    secrets: [String] = [], recordMode: String = "all"
+    secrets: [String] = [], recordMode: DXCassetteRecordMode = .all
   ) {
     self.ignoredBodyFields = ignoredBodyFields
     self.allowRepeats = allowRepeats

@@ -3,6 +3,7 @@ import Foundation
 import Testing
 
 @testable import DXMockServer
+@testable import DXMockServerCassettes
 
 /// Pure tests of the server-side cassette plumbing: pass-through URLs and recorded outcomes → wire plans.
 @Suite("Server cassette wire plumbing")

@@ -1,4 +1,5 @@
 import DXCore
+import DXMockServer
 import Foundation
 import Logging
 
@@ -10,7 +11,7 @@ final class CassetteUpstream: Sendable {
     var closed = false
   }
 
-  private let state = ServerLock(State())
+  private let state = DXLock(State())
   private let logger: Logger
 
   init(logger: Logger) { self.logger = logger }

@@ -1,5 +1,6 @@
 import DXCassette
 import DXCore
+import DXMockServer
 import Foundation
 import Logging
 
@@ -36,7 +37,7 @@ public final class DXCassetteReplayBackend: DXMockBackend {
   public init(
     cassettePath: String, options: DXCassetteBackendOptions = .init(),
     logger: Logger = Logger(label: "dx-mock-server.replay")
-  ) throws {
+  ) throws(DXMockServerError) {
     let matching = DXCassetteMatching(ignoredBodyFields: Set(["nonce"] + options.ignoredBodyFields))
     companions = DXCassetteTool.CompanionFiles(cassettePath)
     do {
@@ -44,7 +45,7 @@ public final class DXCassetteReplayBackend: DXMockBackend {
         path: cassettePath, access: .readOnly, matching: matching, secrets: DXSecretScanner(), logger: logger)
     } catch {
       companions.removeIfIdle()
-      throw DXMockServerError.invalidConfiguration("--replay \(cassettePath): \(error.message)")
+      throw DXMockServerError.invalidConfiguration("cannot replay \(cassettePath): \(error.message)")
     }
     replay = DXReplayTransport(
       cassette: cassette, allowPlaybackRepeats: options.allowRepeats, usageLogPath: options.usageLogPath)
@@ -102,7 +103,7 @@ public final class DXCassetteReplayBackend: DXMockBackend {
           ]
         })
     }
-    let message = "dx-mock-server --replay: " + error.message.replacingOccurrences(of: "\n", with: "; ")
+    let message = "Cassette replay: " + error.message.replacingOccurrences(of: "\n", with: "; ")
     return DXPlatformError(type: "ResourceNotFound", message: message, status: 404, details: .object(details))
   }
 

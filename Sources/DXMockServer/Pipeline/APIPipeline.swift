@@ -1,4 +1,4 @@
-import DXCore
+import DXWire
 import Foundation
 
 /// The platform API's front door: method, authentication, JSON decoding, dispatch through the
