@@ -20,6 +20,7 @@ let package = Package(
     .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
   ],
   targets: [
     // MARK: - C libraries
@@ -49,7 +50,10 @@ let package = Package(
         .product(name: "NIOSSL", package: "swift-nio-ssl"),
       ]
     ),
-    .target(name: "DXCassette", dependencies: ["DXCore", "DXSQLite"]),
+    .target(
+      name: "DXCassette",
+      dependencies: ["DXCore", "DXSQLite", .product(name: "Yams", package: "Yams")]
+    ),
     .target(
       name: "DXMockServer",
       dependencies: [

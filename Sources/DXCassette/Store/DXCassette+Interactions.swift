@@ -59,12 +59,18 @@ extension DXCassette {
     let found = try storage {
       try database.transaction { () -> Bool in
         let row = Row(prepared)
+        let columns = Row.insertColumns.split(separator: ",").map {
+          $0.trimmingCharacters(in: .whitespacesAndNewlines)
+        }
+        var assignments: [String] = []
+        var values: [DXSQLiteValue] = []
+        for (index, column) in columns.enumerated() where index != Row.sequenceIndex {
+          assignments.append("\(column) = ?")
+          values.append(row.values[index])
+        }
         try database.execute(
-          """
-          UPDATE interaction SET method = ?, url = ?, request_headers = ?, request_body = ?, status = ?,
-            response_headers = ?, response_body = ?, body_end = ?, declared_length = ?, received_length = ?,
-            error_kind = ?, error_message = ?, duration_ns = ?, recorded_at = ? WHERE id = ?
-          """, Array(row.values[0..<12]) + [row.values[13], row.values[14], .integer(id)])
+          "UPDATE interaction SET \(assignments.joined(separator: ", ")) WHERE id = ?",
+          values + [.integer(id)])
         guard database.changes == 1 else { return false }
         let key = self.key(for: prepared.request)
         try database.execute(
@@ -146,11 +152,7 @@ extension DXCassette {
     stored.sequence = sequence
     let row = Row(stored)
     try database.execute(
-      """
-      INSERT INTO interaction(method, url, request_headers, request_body, status, response_headers,
-        response_body, body_end, declared_length, received_length, error_kind, error_message, sequence,
-        duration_ns, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-      """, row.values)
+      "INSERT INTO interaction(\(Row.insertColumns)) VALUES (\(Row.placeholders))", row.values)
     let id = database.lastInsertRowID
     try database.execute(
       "INSERT INTO match_key(interaction_id, method, path, body) VALUES (?, ?, ?, ?)",
@@ -205,7 +207,7 @@ extension DXCassette {
         try database.prepare(
           """
           SELECT id, method, url, status, error_kind, body_end, length(request_body), length(response_body),
-            sequence, duration_ns, recorded_at FROM interaction ORDER BY id
+            sequence, duration_ns, recorded_at, tags, max_age_ns FROM interaction ORDER BY id
           """
         ).map { row in
           DXCassetteInteraction.Summary(
@@ -214,7 +216,9 @@ extension DXCassette {
             errorKind: row.string(at: 4).map { DXTransportError.Kind(rawValue: $0) },
             bodyEnd: row.string(at: 5), requestBodySize: row.int(at: 6), responseBodySize: row.int(at: 7),
             sequence: row.int(at: 8), duration: .nanoseconds(row.int64(at: 9)),
-            recordedAt: Date(timeIntervalSince1970: row.double(at: 10)))
+            recordedAt: Date(timeIntervalSince1970: row.double(at: 10)),
+            tags: Row.decodeTags(row.string(at: 11)),
+            expiresAfter: row.isNull(at: 12) ? nil : .nanoseconds(row.int64(at: 12)))
         }
       }
     }

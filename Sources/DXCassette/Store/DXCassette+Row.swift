@@ -8,11 +8,24 @@ extension DXCassette {
     /// The columns ``decode(_:)`` reads, in order.
     static let columns = """
       id, method, url, request_headers, request_body, status, response_headers, response_body, body_end,
-      declared_length, received_length, error_kind, error_message, sequence, duration_ns, recorded_at
+      declared_length, received_length, error_kind, error_message, sequence, duration_ns, recorded_at,
+      headers_ns, tags, max_age_ns
       """
 
-    /// method, url, request_headers, request_body, status, response_headers, response_body, body_end,
-    /// declared_length, received_length, error_kind, error_message, sequence, duration_ns, recorded_at.
+    /// The columns ``values`` holds, in order (every column but `id`).
+    static let insertColumns = """
+      method, url, request_headers, request_body, status, response_headers, response_body, body_end,
+      declared_length, received_length, error_kind, error_message, sequence, duration_ns, recorded_at,
+      headers_ns, tags, max_age_ns
+      """
+
+    /// One `?` per column of ``insertColumns``.
+    static let placeholders = Array(repeating: "?", count: 18).joined(separator: ", ")
+
+    /// The index of `sequence` in ``values`` (the one column ``DXCassette/update(_:)`` keeps).
+    static let sequenceIndex = 12
+
+    /// The values of ``insertColumns``, in order.
     var values: [DXSQLiteValue]
 
     init(_ interaction: DXCassetteInteraction) {
@@ -43,14 +56,34 @@ extension DXCassette {
           .null, .null, .null, .null, .null, .null, .text(error.kind.rawValue), .text(error.message),
         ]
       }
-      let (seconds, attoseconds) = interaction.duration.components
-      let nanoseconds = seconds.multipliedReportingOverflow(by: 1_000_000_000)
       values += [
-        .int(interaction.sequence),
-        .integer(nanoseconds.overflow ? Int64.max : nanoseconds.partialValue &+ attoseconds / 1_000_000_000),
+        .int(interaction.sequence), .integer(Self.nanoseconds(interaction.duration)),
         .real(interaction.recordedAt.timeIntervalSince1970),
+        interaction.timeToHeaders.map { .integer(Self.nanoseconds($0)) } ?? .null,
+        .text(Self.encodeTags(interaction.tags)),
+        interaction.expiresAfter.map { .integer(Self.nanoseconds($0)) } ?? .null,
       ]
       self.values = values
+    }
+
+    /// Whole nanoseconds of `duration`, clamped to `Int64`'s range.
+    static func nanoseconds(_ duration: Duration) -> Int64 {
+      let (seconds, attoseconds) = duration.components
+      let product = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+      if product.overflow { return seconds < 0 ? Int64.min : Int64.max }
+      let sum = product.partialValue.addingReportingOverflow(attoseconds / 1_000_000_000)
+      return sum.overflow ? (seconds < 0 ? Int64.min : Int64.max) : sum.partialValue
+    }
+
+    /// Tags as a JSON array of strings (`[]` for none).
+    static func encodeTags(_ tags: [String]) -> String {
+      DXJSON.array(tags.map { .string($0) }).serializedString()
+    }
+
+    /// The tags stored as a JSON array; anything else reads as none.
+    static func decodeTags(_ text: String?) -> [String] {
+      guard let text, text != "[]", let list = (try? DXJSON(parsing: text))?.arrayValue else { return [] }
+      return list.compactMap(\.stringValue)
     }
 
     /// Decodes a row selected with ``columns``.
@@ -61,7 +94,9 @@ extension DXCassette {
       return DXCassetteInteraction(
         id: row.int64(at: 0), request: request, outcome: try decodeOutcome(row, from: 5),
         sequence: row.int(at: 13), duration: .nanoseconds(row.int64(at: 14)),
-        recordedAt: Date(timeIntervalSince1970: row.double(at: 15)))
+        timeToHeaders: row.isNull(at: 16) ? nil : .nanoseconds(row.int64(at: 16)),
+        recordedAt: Date(timeIntervalSince1970: row.double(at: 15)), tags: decodeTags(row.string(at: 17)),
+        expiresAfter: row.isNull(at: 18) ? nil : .nanoseconds(row.int64(at: 18)))
     }
 
     /// Decodes status, response_headers, response_body, body_end, declared_length, received_length,
@@ -137,13 +172,20 @@ extension DXCassetteInteraction {
     public var duration: Duration
     /// When it was recorded.
     public var recordedAt: Date
+    /// The interaction's tags.
+    public var tags: [String]
+    /// The interaction's own maximum age (see ``DXCassetteInteraction/expiresAfter``).
+    public var expiresAfter: Duration?
 
     /// Creates a summary.
     public init(
       id: Int64, method: String, url: String, status: Int?, errorKind: DXTransportError.Kind?,
       bodyEnd: String?,
-      requestBodySize: Int, responseBodySize: Int, sequence: Int, duration: Duration, recordedAt: Date
+      requestBodySize: Int, responseBodySize: Int, sequence: Int, duration: Duration, recordedAt: Date,
+      tags: [String] = [], expiresAfter: Duration? = nil
     ) {
+      self.tags = tags
+      self.expiresAfter = expiresAfter
       self.id = id
       self.method = method
       self.url = url

@@ -39,7 +39,7 @@ public final class DXCassette {
   }
 
   /// The schema version this code writes (`PRAGMA user_version`).
-  public static let schemaVersion = 2
+  public static let schemaVersion = 3
   /// The `PRAGMA application_id` that marks a cassette file (`"DXKC"`).
   public static let applicationID: Int32 = 0x4458_4B43
 
@@ -110,7 +110,10 @@ public final class DXCassette {
 
   // MARK: - Schema
 
-  static let schemaV2 = """
+  /// The current schema (version 3): version 2's tables plus each interaction's time to headers
+  /// (`headers_ns`), tags (a JSON array) and own maximum age (`max_age_ns`); the cassette's maximum
+  /// age is the `expires_after_ns` metadata value.
+  static let schema = """
     CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
     CREATE TABLE interaction(
       id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -129,6 +132,9 @@ public final class DXCassette {
       sequence INTEGER NOT NULL DEFAULT 0,
       duration_ns INTEGER NOT NULL DEFAULT 0,
       recorded_at REAL NOT NULL,
+      headers_ns INTEGER,
+      tags TEXT NOT NULL DEFAULT '[]',
+      max_age_ns INTEGER,
       CHECK ((status IS NULL) <> (error_kind IS NULL))
     );
     CREATE TABLE match_key(
@@ -154,7 +160,7 @@ public final class DXCassette {
       }
       try db.execute("PRAGMA journal_mode=WAL")
       try db.transaction {
-        try db.execute(schemaV2)
+        try db.execute(schema)
         try db.execute("PRAGMA application_id = \(Self.applicationID)")
         try db.setUserVersion(schemaVersion)
         try db.execute(

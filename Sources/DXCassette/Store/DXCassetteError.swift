@@ -39,6 +39,11 @@ public struct DXCassetteError: Error, Sendable, Hashable, CustomStringConvertibl
     public static let invalidData = Kind("invalidData")
     /// SQLite failed (see ``DXCassetteError/sqliteCode``).
     public static let storage = Kind("storage")
+    /// The interaction recorded for the request is older than its maximum age and the mode does not
+    /// re-record (`none`, replay only); ``DXCassetteError/candidate`` is the stale interaction.
+    public static let expired = Kind("expired")
+    /// A request hook dropped the request and nothing may be sent (replay only).
+    public static let dropped = Kind("dropped")
 
     /// The stable name.
     public var description: String { rawValue }

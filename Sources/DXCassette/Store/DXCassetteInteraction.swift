@@ -24,10 +24,21 @@ public struct DXCassetteInteraction: Sendable, Hashable {
   /// The position of this attempt among the cassette's interactions with the same match key
   /// (0 for the first), e.g. the retry number of a request sent again after a 503.
   public var sequence: Int
-  /// How long the exchange took when it was recorded.
+  /// How long the exchange took when it was recorded: from sending the request to the last byte of
+  /// the response (for a failure: until the transport gave up).
   public var duration: Duration
+  /// How long the response's status line and headers took to arrive after the request was sent, when
+  /// known (`nil` for an interaction recorded by a transport that does not report it, or imported
+  /// from a format without timings). Never more than ``duration``.
+  public var timeToHeaders: Duration?
   /// When it was recorded.
   public var recordedAt: Date
+  /// Labels for grouping, e.g. the name of the test that recorded it (`dxcassette split --by tag`).
+  /// Defaults to none.
+  public var tags: [String]
+  /// How long after ``recordedAt`` this interaction stays fresh, overriding the cassette's
+  /// ``DXCassette/expiresAfter``; `nil` uses the cassette's (see ``DXCassetteExpiry``).
+  public var expiresAfter: Duration?
 
   /// Creates an interaction.
   /// - Parameters:
@@ -36,17 +47,24 @@ public struct DXCassetteInteraction: Sendable, Hashable {
   ///   - outcome: The response or failure.
   ///   - sequence: The attempt position; recomputed by the cassette when appended. Defaults to 0.
   ///   - duration: How long the exchange took. Defaults to zero.
+  ///   - timeToHeaders: How long the response headers took, when known. Defaults to `nil`.
   ///   - recordedAt: When it happened. Defaults to now.
+  ///   - tags: Grouping labels. Defaults to none.
+  ///   - expiresAfter: This interaction's maximum age. Defaults to `nil` (the cassette's).
   public init(
     id: Int64? = nil, request: DXTransportRequest, outcome: Outcome, sequence: Int = 0,
-    duration: Duration = .zero, recordedAt: Date = Date()
+    duration: Duration = .zero, timeToHeaders: Duration? = nil, recordedAt: Date = Date(),
+    tags: [String] = [], expiresAfter: Duration? = nil
   ) {
     self.id = id
     self.request = request
     self.outcome = outcome
     self.sequence = sequence
     self.duration = duration
+    self.timeToHeaders = timeToHeaders
     self.recordedAt = recordedAt
+    self.tags = tags
+    self.expiresAfter = expiresAfter
   }
 
   /// The response, when one arrived.

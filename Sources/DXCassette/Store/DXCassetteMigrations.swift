@@ -23,6 +23,38 @@ enum DXCassetteMigrations {
     );
     """
 
+  /// Version 2: the indexed layout (headers as `[name, value]` pairs, the failure split in kind and
+  /// message, body end, sequence, duration, match keys).
+  static let schemaV2 = """
+    CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
+    CREATE TABLE interaction(
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      method TEXT NOT NULL,
+      url TEXT NOT NULL,
+      request_headers TEXT NOT NULL,
+      request_body BLOB NOT NULL,
+      status INTEGER,
+      response_headers TEXT,
+      response_body BLOB,
+      body_end TEXT,
+      declared_length INTEGER,
+      received_length INTEGER,
+      error_kind TEXT,
+      error_message TEXT,
+      sequence INTEGER NOT NULL DEFAULT 0,
+      duration_ns INTEGER NOT NULL DEFAULT 0,
+      recorded_at REAL NOT NULL,
+      CHECK ((status IS NULL) <> (error_kind IS NULL))
+    );
+    CREATE TABLE match_key(
+      interaction_id INTEGER PRIMARY KEY,
+      method TEXT NOT NULL,
+      path TEXT NOT NULL,
+      body TEXT NOT NULL
+    );
+    CREATE INDEX match_key_lookup ON match_key(method, path, body, interaction_id);
+    """
+
   static func migrate(_ db: DXSQLiteDatabase, from version: Int, to target: Int, logger: Logger, path: String)
     throws
   {
@@ -31,6 +63,7 @@ enum DXCassetteMigrations {
       logger.info("migrating cassette schema", metadata: ["path": "\(path)", "from": "\(current)"])
       switch current {
       case 1: try db.transaction { try migrateV1toV2(db) }
+      case 2: try db.transaction { try migrateV2toV3(db) }
       default:
         throw DXCassetteError(
           kind: .notACassette, message: "\(path): unknown cassette schema version \(current)",
@@ -43,7 +76,7 @@ enum DXCassetteMigrations {
   /// v1 → v2: split the error text, keep header order as stored, mark bodies complete, derive each
   /// attempt's sequence from the default match key, move to the indexed layout.
   private static func migrateV1toV2(_ db: DXSQLiteDatabase) throws {
-    try db.execute(DXCassette.schemaV2)
+    try db.execute(schemaV2)
     try db.execute(
       "INSERT INTO meta(key, value) VALUES ('created_at', ?), ('matcher_fingerprint', ''), ('migrated_from', '1')",
       [.text(ISO8601DateFormatter().string(from: Date()))])
@@ -97,6 +130,19 @@ enum DXCassetteMigrations {
     }
     try db.execute("DROP TABLE interactions")
     try db.setUserVersion(2)
+  }
+
+  /// v2 → v3: each interaction gains its time to headers (unknown for what was recorded before), its
+  /// tags (none) and its own maximum age (none: the cassette's applies). Nothing else changes, so the
+  /// match keys stay valid.
+  private static func migrateV2toV3(_ db: DXSQLiteDatabase) throws {
+    try db.execute(
+      """
+      ALTER TABLE interaction ADD COLUMN headers_ns INTEGER;
+      ALTER TABLE interaction ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
+      ALTER TABLE interaction ADD COLUMN max_age_ns INTEGER;
+      """)
+    try db.setUserVersion(3)
   }
 
   /// A v1 header object `{"Name": "value"}` as a v2 pair list, names sorted (v1 kept no order).

@@ -42,11 +42,8 @@ extension DXCassette {
             id = Int64(Self.intValue(try database.scalar("SELECT coalesce(max(id), 0) + 1 FROM interaction")))
           }
           try database.execute(
-            """
-            INSERT INTO interaction(id, method, url, request_headers, request_body, status, response_headers,
-              response_body, body_end, declared_length, received_length, error_kind, error_message, sequence,
-              duration_ns, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """, [.integer(id)] + Row(stored).values)
+            "INSERT INTO interaction(id, \(Row.insertColumns)) VALUES (?, \(Row.placeholders))",
+            [.integer(id)] + Row(stored).values)
           try database.execute(
             "INSERT INTO match_key(interaction_id, method, path, body) VALUES (?, ?, ?, ?)",
             [.integer(id)] + keyArguments)

@@ -93,16 +93,20 @@ public enum DXCassetteTool {
     public var isClean: Bool { findings.isEmpty }
   }
 
-  /// `dxcassette stats`: counts by outcome and route, sizes, time span.
+  /// `dxcassette stats`: counts by outcome, route and tag, sizes, time span, ages and what has expired.
   /// - Throws: ``DXCassetteToolError``.
-  public static func stats(_ path: String) throws(DXCassetteToolError) -> String {
-    let interactions = try withCassette(path) { (cassette) throws(DXCassetteError) in
-      try cassette.interactions()
+  ///
+  /// Ages are measured at `now` (default: the current time), with the cassette's maximum age and each
+  /// interaction's own.
+  public static func stats(_ path: String, now: Date = Date()) throws(DXCassetteToolError) -> String {
+    let (interactions, maximumAge) = try withCassette(path) { (cassette) throws(DXCassetteError) in
+      (try cassette.interactions(), try cassette.expiresAfter())
     }
     let size = [path, path + "-wal"].reduce(0) { total, file in
       total + ((try? FileManager.default.attributesOfItem(atPath: file)[.size] as? Int) ?? 0)
     }
-    return DXCassetteToolFormat.stats(interactions, fileBytes: size)
+    return DXCassetteToolFormat.stats(
+      interactions, fileBytes: size, now: now, maximumAge: maximumAge)
   }
 
   // MARK: - Write commands
@@ -156,7 +160,7 @@ public enum DXCassetteTool {
   /// - Throws: ``DXCassetteToolError``; the original is unchanged on any failure.
   public static func redact(_ path: String, secrets: [String] = []) throws(DXCassetteToolError) -> String {
     let scanner = DXSecretScanner(tokens: secrets)
-    let interactions = try readForRewrite(path)
+    let (interactions, maximumAge) = try readForRewrite(path)
     var changed = 0
     var fields = 0
     let redacted = interactions.map { interaction in
@@ -167,7 +171,7 @@ public enum DXCassetteTool {
       return scanner.redactDetected(interaction)
     }
     guard changed > 0 else { return "\(path): nothing to redact in \(interactions.count) interactions" }
-    try rewrite(path, secrets: scanner, with: redacted)
+    try rewrite(path, secrets: scanner, with: redacted, expiresAfter: maximumAge)
     return "\(path): redacted \(fields) fields in \(changed) of \(interactions.count) interactions"
   }
 
@@ -189,7 +193,9 @@ public enum DXCassetteTool {
         kind: .invalidUsageLog,
         message: "\(usageLog) lists no interaction; refusing to drop every interaction")
     }
-    let interactions = dryRun ? try readOnly(path) : try readForRewrite(path)
+    let (interactions, maximumAge) =
+      dryRun
+      ? (try readOnly(path), nil) : try readForRewrite(path)
     let known = Set(interactions.compactMap(\.id))
     if let stranger = used.first(where: { !known.contains($0) }) {
       throw .init(
@@ -205,7 +211,10 @@ public enum DXCassetteTool {
       lines.insert("\(path): would drop \(dropped.count) of \(interactions.count) interactions", at: 0)
       return lines.joined(separator: "\n")
     }
-    if !dropped.isEmpty { try rewrite(path, secrets: DXSecretScanner(), with: kept, keepSequences: false) }
+    if !dropped.isEmpty {
+      try rewrite(
+        path, secrets: DXSecretScanner(), with: kept, keepSequences: false, expiresAfter: maximumAge)
+    }
     lines.insert(
       "\(path): dropped \(dropped.count) of \(interactions.count) interactions, kept \(kept.count)", at: 0)
     return lines.joined(separator: "\n")
@@ -297,14 +306,16 @@ public enum DXCassetteTool {
   /// Reads every interaction of a cassette about to be rewritten. It is opened for writing once so
   /// that closing it folds its write-ahead log into the file: the rename that follows must not leave
   /// a stale `-wal` beside the new file.
-  static func readForRewrite(_ path: String) throws(DXCassetteToolError) -> [DXCassetteInteraction] {
+  static func readForRewrite(_ path: String) throws(DXCassetteToolError) -> (
+    interactions: [DXCassetteInteraction], expiresAfter: Duration?
+  ) {
     try checkIsFile(path)
     // Refuse foreign and newer files before anything opens them for writing.
     _ = try readOnly(path)
     do {
       let cassette = try DXCassette(path: path, access: .readWrite, logger: quiet)
       defer { cassette.close() }
-      return try cassette.interactions()
+      return (try cassette.interactions(), try cassette.expiresAfter())
     } catch {
       throw .cassette(error)
     }
@@ -320,9 +331,10 @@ public enum DXCassetteTool {
 
   /// Builds a cassette of `interactions` (ids kept) in a temporary file beside `path`, then renames it
   /// over `path`. On any failure the temporary file is removed and `path` is untouched.
+  /// The new cassette gets `expiresAfter` as its maximum age.
   static func rewrite(
     _ path: String, secrets: DXSecretScanner, with interactions: [DXCassetteInteraction],
-    keepSequences: Bool = true
+    keepSequences: Bool = true, expiresAfter: Duration? = nil
   ) throws(DXCassetteToolError) {
     let url = URL(fileURLWithPath: path)
     let directory = url.deletingLastPathComponent().path
@@ -336,6 +348,7 @@ public enum DXCassetteTool {
       let cassette = try DXCassette(path: temporary, access: .create, secrets: secrets, logger: quiet)
       do {
         try cassette.appendKeepingIDs(interactions, keepSequences: keepSequences)
+        if let expiresAfter { try cassette.setExpiresAfter(expiresAfter) }
         cassette.close()
       } catch {
         cassette.close()

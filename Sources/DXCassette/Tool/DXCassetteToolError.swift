@@ -69,6 +69,11 @@ public struct DXCassetteToolError: Error, Sendable, Hashable, CustomStringConver
     .init(kind: .invalidExport, message: "not a dxcassette export: \(location): \(reason)")
   }
 
+  /// A HAR or VCR.py file is not valid, at `location`.
+  public static func invalidFile(_ format: String, _ location: String, _ reason: String) -> Self {
+    .init(kind: .invalidExport, message: "not a valid \(format) file: \(location): \(reason)")
+  }
+
   /// An argument is not valid.
   public static func invalidArgument(_ reason: String) -> Self {
     .init(kind: .invalidArgument, message: reason)

@@ -122,14 +122,20 @@ enum DXCassetteToolFormat {
   // MARK: - stats
 
   /// Counts by outcome and route, body sizes and the recording's time span.
-  static func stats(_ interactions: [DXCassetteInteraction], fileBytes: Int?) -> String {
+  static func stats(
+    _ interactions: [DXCassetteInteraction], fileBytes: Int?, now: Date = Date(), maximumAge: Duration? = nil
+  ) -> String {
     var statuses: [String: Int] = [:]
     var routes: [String: Int] = [:]
     var requestBytes = 0
     var responseBytes = 0
     var faults = 0
     var retries = 0
+    var tags: [String: Int] = [:]
+    var expired = 0
     for interaction in interactions {
+      for tag in interaction.tags { tags[tag, default: 0] += 1 }
+      if interaction.isExpired(at: now, cassetteMaximumAge: maximumAge) { expired += 1 }
       let key: String
       switch interaction.outcome {
       case .response(let response):
@@ -156,12 +162,29 @@ enum DXCassetteToolFormat {
     if let first = dates.min(), let last = dates.max() {
       lines.append(
         "recorded: \(DXCassetteTimestamp.string(for: first)) to \(DXCassetteTimestamp.string(for: last))")
+      lines.append(
+        "ages: oldest \(DXCassetteAge.text(DXCassetteAge.between(first, now))), newest "
+          + "\(DXCassetteAge.text(DXCassetteAge.between(last, now)))")
+    }
+    let ownLimits = interactions.filter { $0.expiresAfter != nil }.count
+    if maximumAge != nil || ownLimits > 0 {
+      var line = "expiry: "
+      line += maximumAge.map { "maximum age \(DXCassetteAge.text($0))" } ?? "no cassette maximum age"
+      if ownLimits > 0 { line += ", \(ownLimits) interactions with their own" }
+      line += "; \(expired) expired"
+      lines.append(line)
+    } else {
+      lines.append("expiry: none (interactions never expire)")
     }
     lines.append("outcomes:")
     lines += statuses.sorted { $0.key < $1.key }.map { "  \($0.key): \($0.value)" }
     lines.append("routes:")
     lines += routes.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key < $1.key }.map {
       "  \($0.key): \($0.value)"
+    }
+    if !tags.isEmpty {
+      lines.append("tags:")
+      lines += tags.sorted { $0.key < $1.key }.map { "  \($0.key): \($0.value)" }
     }
     return lines.joined(separator: "\n")
   }

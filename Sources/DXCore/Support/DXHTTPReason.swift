@@ -1,6 +1,6 @@
 /// The standard reason phrases, for dxpy's `"<status> <reason>"` error messages.
-enum DXHTTPReason {
-  static func phrase(for status: Int) -> String {
+package enum DXHTTPReason {
+  package static func phrase(for status: Int) -> String {
     switch status {
     case 100: return "Continue"
     case 200: return "OK"
