@@ -184,7 +184,9 @@ public enum DXCassetteHAR {
       throw .invalidFile("HAR", location + ".request.url", "missing")
     }
     let requestHeaders = try headers(request["headers"], at: location + ".request.headers", notes: &notes)
-    let requestBody = try postData(request["postData"], at: location + ".request.postData", notes: &notes)
+    let requestBody = try postData(
+      request["postData"], size: request["bodySize"]?.intValue, at: location + ".request.postData",
+      notes: &notes)
     let outcome = try outcome(object, at: location, notes: &notes)
     var recordedAt = Date(timeIntervalSince1970: 0)
     if let started = object["startedDateTime"]?.stringValue {
@@ -231,7 +233,7 @@ public enum DXCassetteHAR {
     guard case .object(let content)? = response["content"] else {
       throw .invalidFile("HAR", contentLocation, "missing or not an object")
     }
-    let body = try decodedText(content, at: contentLocation)
+    let body = try decodedText(content, size: content["size"]?.intValue, at: contentLocation, notes: &notes)
     if body.isEmpty, let size = content["size"]?.intValue, size > 0 {
       notes.append("the response body (\(size) bytes) is not in the HAR: imported as empty")
     }
@@ -291,9 +293,8 @@ public enum DXCassetteHAR {
     return result
   }
 
-  static func postData(_ value: DXJSON?, at location: String, notes: inout [String])
-    throws(DXCassetteToolError)
-    -> Data
+  static func postData(_ value: DXJSON?, size: Int?, at location: String, notes: inout [String])
+    throws(DXCassetteToolError) -> Data
   {
     guard case .object(let object)? = value else { return Data() }
     if object["text"] == nil, let params = object["params"]?.arrayValue, !params.isEmpty {
@@ -308,15 +309,30 @@ public enum DXCassetteHAR {
       }
       return Data(pairs.joined(separator: "&").utf8)
     }
-    return try decodedText(object, at: location)
+    return try decodedText(object, size: size, at: location, notes: &notes)
   }
 
   /// `text`, base64-decoded when `encoding` (or `_encoding`) is `"base64"`.
-  static func decodedText(_ object: [String: DXJSON], at location: String) throws(DXCassetteToolError) -> Data
-  {
+  ///
+  /// Some tools (mitmproxy) write a binary body as text with one character per byte: when the UTF-8
+  /// form of `text` does not have the recorded `size` but its character count does and every
+  /// character is below U+0100, the characters are the bytes (noted).
+  static func decodedText(
+    _ object: [String: DXJSON], size: Int? = nil, at location: String, notes: inout [String]
+  ) throws(DXCassetteToolError) -> Data {
     guard let text = object["text"]?.stringValue else { return Data() }
     let encoding = object["encoding"]?.stringValue ?? object["_encoding"]?.stringValue
-    guard encoding == "base64" else { return Data(text.utf8) }
+    guard encoding == "base64" else {
+      let utf8 = Data(text.utf8)
+      if let size, size >= 0, utf8.count != size, text.unicodeScalars.count == size,
+        text.unicodeScalars.allSatisfy({ $0.value <= 0xFF })
+      {
+        notes.append(
+          "body text taken as one byte per character (its UTF-8 form is not the recorded \(size) bytes)")
+        return Data(text.unicodeScalars.map { UInt8($0.value) })
+      }
+      return utf8
+    }
     guard let data = Data(base64Encoded: text, options: .ignoreUnknownCharacters) else {
       throw .invalidFile("HAR", location + ".text", "not base64")
     }

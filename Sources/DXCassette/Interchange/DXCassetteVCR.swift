@@ -212,17 +212,23 @@ public enum DXCassetteVCR {
     guard let scalar = node.scalar else {
       throw .invalidFile("VCR.py", location, "expected a string, !!binary or null")
     }
-    if node.null != nil { return Data() }
-    if let data = node.binary { return data }
-    if scalar.tag.rawValue.hasSuffix(":binary") {
-      throw .invalidFile("VCR.py", location, "!!binary value is not base64")
+    // `Node.tag` is the resolved tag (`scalar.tag` is the one written, often none).
+    switch node.tag.rawValue {
+    case Tag.Name.null.rawValue:
+      return Data()
+    case Tag.Name.binary.rawValue:
+      guard let data = Data(base64Encoded: scalar.string, options: .ignoreUnknownCharacters) else {
+        throw .invalidFile("VCR.py", location, "!!binary value is not base64")
+      }
+      return data
+    default:
+      return Data(scalar.string.utf8)
     }
-    return Data(scalar.string.utf8)
   }
 
   /// Headers: a mapping of names to a list of values (or one value).
   static func headers(_ node: Node?, at location: String) throws(DXCassetteToolError) -> DXHTTPHeaders {
-    guard let node, node.null == nil else { return DXHTTPHeaders() }
+    guard let node, node.tag.rawValue != Tag.Name.null.rawValue else { return DXHTTPHeaders() }
     guard let mapping = node.mapping else {
       throw .invalidFile("VCR.py", location, "expected a mapping of names to lists of values")
     }

@@ -25,6 +25,8 @@ import Foundation
 /// - A body is `{"json": value}` when it is complete and valid JSON, `{"text": "..."}` when it is
 ///   UTF-8, `{"base64": "..."}` otherwise; an empty body is left out. A JSON body imports as its
 ///   compact form with sorted keys, so export → import → export is byte-identical.
+/// - Optional keys, left out when unset: `timeToHeadersMicroseconds`, `tags` (a list of strings) and
+///   `expiresAfterMilliseconds` (the interaction's own maximum age).
 /// - `bodyEnd` is `"complete"`, `"closeDelimited"` or `{"truncated": {"declared": D, "received": R}}`;
 ///   a failure is `{"kind": "failure", "error": "<DXTransportError kind>", "message": "..."}`.
 public enum DXCassetteExport {
@@ -55,6 +57,13 @@ public enum DXCassetteExport {
       "recordedAt": .string(DXCassetteTimestamp.string(for: interaction.recordedAt)),
     ]
     if let id = interaction.id { object["id"] = .integer(Int(id)) }
+    if let headers = interaction.timeToHeaders {
+      object["timeToHeadersMicroseconds"] = .integer(microseconds(headers))
+    }
+    if !interaction.tags.isEmpty { object["tags"] = .array(interaction.tags.map { .string($0) }) }
+    if let maximumAge = interaction.expiresAfter {
+      object["expiresAfterMilliseconds"] = .integer(microseconds(maximumAge) / 1000)
+    }
     return .object(object)
   }
 
@@ -164,9 +173,31 @@ public enum DXCassetteExport {
       }
       id = Int64(number)
     }
+    var timeToHeaders: Duration?
+    if object["timeToHeadersMicroseconds"] != nil {
+      timeToHeaders = .microseconds(
+        try int(object["timeToHeadersMicroseconds"], at: location + ".timeToHeadersMicroseconds", default: 0))
+    }
+    var tags: [String] = []
+    if let list = object["tags"] {
+      guard let items = list.arrayValue?.compactMap(\.stringValue), items.count == list.arrayValue?.count
+      else {
+        throw .invalidExport(location + ".tags", "expected a list of strings")
+      }
+      tags = items
+    }
+    var expiresAfter: Duration?
+    if object["expiresAfterMilliseconds"] != nil {
+      let millis = try int(
+        object["expiresAfterMilliseconds"], at: location + ".expiresAfterMilliseconds", default: 0)
+      guard millis > 0 else {
+        throw .invalidExport(location + ".expiresAfterMilliseconds", "expected a positive integer")
+      }
+      expiresAfter = .milliseconds(millis)
+    }
     return DXCassetteInteraction(
       id: id, request: request, outcome: outcome, sequence: sequence, duration: .microseconds(micros),
-      recordedAt: recordedAt)
+      timeToHeaders: timeToHeaders, recordedAt: recordedAt, tags: tags, expiresAfter: expiresAfter)
   }
 
   static func requestValue(_ value: DXJSON?, at location: String) throws(DXCassetteToolError)
