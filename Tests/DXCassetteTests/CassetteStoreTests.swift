@@ -151,7 +151,7 @@ struct CassetteStoreTests {
       #expect(error.schemaVersion == 1)
     }
     let cassette = try DXCassette(path: path, access: .readWrite)
-    #expect(try cassette.database.userVersion() == 2)
+    #expect(try cassette.database.userVersion() == DXCassette.schemaVersion)
     #expect(try cassette.metadata("migrated_from") == "1")
     let all = try cassette.interactions()
     #expect(all.count == 3)

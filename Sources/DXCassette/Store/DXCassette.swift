@@ -56,6 +56,9 @@ public final class DXCassette {
 
   let database: DXSQLiteDatabase
   let logger: Logger
+  /// The file's schema version when it was opened (older than ``schemaVersion`` only for a file
+  /// read read-only without migrating).
+  let fileSchemaVersion: Int
 
   /// Opens (or creates) a cassette.
   /// - Parameters:
@@ -89,7 +92,7 @@ public final class DXCassette {
       throw .storage(error, path: path)
     }
     do {
-      try Self.prepareSchema(database, path: path, readOnly: isReadOnly, logger: logger)
+      fileSchemaVersion = try Self.prepareSchema(database, path: path, readOnly: isReadOnly, logger: logger)
       try Self.ensureKeys(
         database, matching: matching, secrets: secrets, readOnly: isReadOnly, logger: logger)
       hadInteractionsWhenOpened = try database.scalar("SELECT 1 FROM interaction LIMIT 1") != nil
@@ -146,9 +149,10 @@ public final class DXCassette {
     CREATE INDEX match_key_lookup ON match_key(method, path, body, interaction_id);
     """
 
+  /// Creates, checks or migrates the schema; returns the version the file is read at.
   private static func prepareSchema(
     _ db: DXSQLiteDatabase, path: String, readOnly: Bool, logger: Logger
-  ) throws {
+  ) throws -> Int {
     let applicationID = Int32(truncatingIfNeeded: try intValue(db.scalar("PRAGMA application_id")))
     let version = try intValue(db.scalar("PRAGMA user_version"))
     let tableCount = try intValue(db.scalar("SELECT count(*) FROM sqlite_master"))
@@ -174,6 +178,15 @@ public final class DXCassette {
           "\(path): cassette schema version \(version) is newer than this DXKit supports (\(schemaVersion)); "
           + "upgrade DXKit",
         cassettePath: path, schemaVersion: version)
+    } else if version == 2 && readOnly {
+      // Version 3 only added columns: a read-only v2 file is read through a temporary view of the same
+      // name that supplies them (unknown time to headers, no tags, no own maximum age), so a committed
+      // v2 fixture replays without being migrated or modified.
+      try db.execute(
+        """
+        CREATE TEMP VIEW interaction AS SELECT *, NULL AS headers_ns, '[]' AS tags, NULL AS max_age_ns
+          FROM main.interaction
+        """)
     } else if version < schemaVersion {
       guard !readOnly else {
         throw DXCassetteError(
@@ -191,6 +204,7 @@ public final class DXCassette {
       // killed recorder); only power loss can undo the latest commits, never corrupt the file.
       try db.execute("PRAGMA synchronous=NORMAL")
     }
+    return readOnly ? version : schemaVersion
   }
 
   static func intValue(_ value: DXSQLiteValue?) -> Int {

@@ -119,10 +119,16 @@ public enum DXCassetteTool {
     try checkIsFile(path)
     let companions = CompanionFiles(path)
     defer { companions.removeIfIdle() }
-    do {
+    do throws(DXCassetteError) {
       let cassette = try DXCassette(path: path, access: .readOnly, logger: quiet)
+      let version = cassette.fileSchemaVersion
       cassette.close()
-      return "\(path): already at schema version \(DXCassette.schemaVersion)"
+      guard version < DXCassette.schemaVersion else {
+        return "\(path): already at schema version \(DXCassette.schemaVersion)"
+      }
+      throw DXCassetteError(
+        kind: .migrationNeeded, message: "\(path): schema version \(version)", cassettePath: path,
+        schemaVersion: version)
     } catch  where error.kind == .migrationNeeded {
       let from = error.schemaVersion.map(String.init) ?? "?"
       do {
