@@ -13,7 +13,7 @@ export DX_MOCK_SERVER := $(CURDIR)/$(DEBUG_BIN)/dx-mock-server
 export DXCASSETTE := $(CURDIR)/$(DEBUG_BIN)/dxcassette
 
 .PHONY: run build test test-swift test-interop lint format check-generated bench bench-server \
-	bench-client bench-platform bench-cassette bench-faults fixtures setup clean
+	bench-client bench-platform bench-cassette bench-faults bench-cassette-import fixtures setup clean
 
 run:
 	@scripts/setup.sh
@@ -56,7 +56,7 @@ fixtures:
 	$(SWIFT) build
 	@scripts/record-fixtures.sh
 
-bench: bench-server bench-client bench-platform bench-cassette bench-faults
+bench: bench-server bench-client bench-platform bench-cassette bench-faults bench-cassette-import
 
 bench-server:
 	@scripts/setup.sh --bench
@@ -77,6 +77,10 @@ bench-cassette:
 bench-faults:
 	@scripts/setup.sh --bench
 	@scripts/bench-faults.sh
+
+bench-cassette-import:
+	@scripts/setup.sh --test
+	@scripts/bench-cassette-import.sh
 
 clean:
 	rm -rf .build .build-* .venv

@@ -118,7 +118,8 @@ let package = Package(
       ],
       resources: [.copy("Fixtures")]
     ),
-    .testTarget(name: "DXCassetteTests", dependencies: ["DXCassette", "DXCore", "DXMockServer"]),
+    .testTarget(
+      name: "DXCassetteTests", dependencies: ["DXCassette", "DXCore", "DXMockServer"], exclude: ["Fixtures"]),
     .testTarget(name: "DXMockServerTests", dependencies: ["DXMockServer", "DXWire"]),
     .testTarget(
       name: "DXMockServerCassettesTests",

@@ -8,7 +8,8 @@ import Foundation
 ///   `describe*`, `find*`, `list*`, `whoami`, `getDetails` and `resolveDataObjects`. A create, update or
 ///   remove is never sent, unless ``Options/replayWrites`` asks for it (for a disposable server such as
 ///   `dx-mock-server`, so that it builds the objects the recording created). Requests that are not
-///   platform routes (transfer URLs) and recorded faults (5xx, 429, a body cut short, no response) are
+///   platform routes (transfer URLs; with ``Options/replayWrites``, one the live server handed out
+///   anew is sent to that URL) and recorded faults (5xx, 429, a body cut short, no response) are
 ///   skipped and listed as such.
 /// - **How they are compared.** The status, then the JSON body value by value (key order ignored).
 ///   Volatile fields are ignored wherever they appear: timestamps (``Options/volatileFields``), and
@@ -28,10 +29,11 @@ public struct DXCassetteDriftCheck: Sendable {
     /// recorded header is left out.
     public var token: String?
 
-    /// The fields ignored by default: `created`, `modified`, `createdAt`, `updatedAt`, `lastModified`,
-    /// `startedRunning`, `stoppedRunning`, `requestID`, `requestId`.
+    /// The fields ignored by default: `created`, `modified`, `expires`, `createdAt`, `updatedAt`,
+    /// `lastModified`, `startedRunning`, `stoppedRunning`, `requestID`, `requestId`.
     public static let defaultVolatileFields: Set<String> = [
-      "created", "modified", "createdAt", "updatedAt", "lastModified", "startedRunning", "stoppedRunning",
+      "created", "modified", "expires", "createdAt", "updatedAt", "lastModified", "startedRunning",
+      "stoppedRunning",
       "requestID", "requestId",
     ]
 
@@ -142,7 +144,8 @@ public struct DXCassetteDriftCheck: Sendable {
       let summary =
         DXCassetteDiff.line(interaction).split(separator: " ", maxSplits: 1).last.map(String.init) ?? ""
       let path = interaction.path
-      guard Self.routeMethod(path) != nil else {
+      let transfer = options.replayWrites && learned.knows(interaction.request.url)
+      guard Self.routeMethod(path) != nil || transfer else {
         entries.append(Entry(id: id, summary: summary, verdict: .skipped("not a platform route")))
         continue
       }
@@ -180,8 +183,11 @@ public struct DXCassetteDriftCheck: Sendable {
     let query = DXCassetteURL.query(of: recorded.url)
     var base = base
     while base.hasSuffix("/") { base.removeLast() }
-    let url = learned.substitute(
-      base + DXCassetteURL.path(of: recorded.url) + (query.isEmpty ? "" : "?" + query))
+    // A transfer URL the live server handed out replaces the recorded one whole (another host, maybe).
+    let url =
+      learned.knows(recorded.url)
+      ? learned.substitute(recorded.url)
+      : learned.substitute(base + DXCassetteURL.path(of: recorded.url) + (query.isEmpty ? "" : "?" + query))
     var headers = DXHTTPHeaders()
     for field in recorded.headers.fields {
       switch field.name.lowercased() {

@@ -34,6 +34,9 @@ struct DXCassetteLearnedValues: Sendable {
       && rest.allSatisfy { $0.isASCII && ($0.isLetter || $0.isNumber) }
   }
 
+  /// Whether `value` is a recorded value with a live replacement.
+  func knows(_ value: String) -> Bool { replacements[value] != nil }
+
   /// Whether the difference is only a learned value (the recorded one mapped to the live one).
   func explains(_ difference: DXCassetteDifference) -> Bool {
     guard let old = (try? DXJSON(parsing: Data(difference.recordedValue.utf8)))?.stringValue,
