@@ -5,6 +5,24 @@ import Testing
 @testable import DXCassette
 @testable import DXMockServer
 
+/// A per-test temporary directory for async tests, removed afterwards.
+func withAsyncToolDirectory<T: Sendable>(_ body: (String) async throws -> T) async throws -> T {
+  let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
+    "dxcassette-async-\(UUID().uuidString)")
+  try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+  defer { try? FileManager.default.removeItem(at: directory) }
+  return try await body(directory.path)
+}
+
+/// An in-process platform server on loopback port 0, seed 1 (as the fixtures), always stopped.
+func withPlatformServer<T: Sendable>(_ body: (DXMockServer) async throws -> T) async throws -> T {
+  var configuration = DXMockServer.Configuration()
+  configuration.threads = 2
+  configuration.shutdownGracePeriod = 2
+  configuration.seed = 1
+  return try await DXMockServer.withRunning(configuration, body)
+}
+
 /// `dxcassette verify`: the committed fixtures against a fresh dx-mock-server, a changed field caught,
 /// volatile fields and newly assigned IDs ignored, writes never sent unless asked.
 @Suite("Drift check (verify)")
@@ -26,7 +44,7 @@ struct DriftCheckTests {
   static func check(_ interactions: [DXCassetteInteraction], replayWrites: Bool) async throws
     -> DXCassetteDriftCheck.Report
   {
-    try await withCassetteServer(backend: nil) { server in
+    try await withPlatformServer { server in
       try await DXLiveTransport.withTransport { transport in
         await DXCassetteDriftCheck(
           options: .init(replayWrites: replayWrites, token: DXMockServer.Configuration.defaultToken)

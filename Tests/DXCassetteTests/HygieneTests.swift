@@ -50,7 +50,7 @@ struct HygieneTests {
 
   @Test("a version-2 file replays read-only without being changed, and migrates to version 3")
   func version2Files() async throws {
-    try await withServerCassetteDirectory { directory in
+    try await withAsyncToolDirectory { directory in
       let path = directory + "/v2.dxcassette"
       try Self.makeVersion2(path)
       let before = toolChecksum(path)

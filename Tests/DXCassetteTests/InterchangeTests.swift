@@ -265,7 +265,7 @@ struct InterchangeTests {
 
   @Test("export --to har/vcrpy through files, and an imported cassette replays")
   func toolFormats() async throws {
-    try await withServerCassetteDirectory { directory in
+    try await withAsyncToolDirectory { directory in
       let path = directory + "/s.dxcassette"
       let report = try DXCassetteTool.importFile(
         try interchangeFixture("dxpy-session.vcrpy.yaml"), from: .vcrpy, to: path)
