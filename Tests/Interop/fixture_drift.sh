@@ -45,21 +45,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
+source scripts/lib/mock-server.bash
+
 # start : a fresh dx-mock-server --seed 1 on port 0; sets PORT and SERVER_PID.
 start() {
-  rm -f "$WORK/port"
-  "$SERVER" --port 0 --port-file "$WORK/port" --seed 1 --token "$TOKEN" >"$WORK/server.out" 2>"$WORK/server.err" &
-  SERVER_PID=$!
-  local tries=0
-  while [ ! -s "$WORK/port" ]; do
-    tries=$((tries + 1))
-    if [ "$tries" -gt 600 ] || ! kill -0 "$SERVER_PID" 2>/dev/null; then
-      fail "dx-mock-server starts" "$(cat "$WORK/server.err")"
-      finish
-    fi
-    sleep 0.1
-  done
-  PORT=$(tr -d '[:space:]' <"$WORK/port")
+  if ! MOCK_SERVER_BIN=$SERVER mock_server_start "$WORK" server --seed 1 --token "$TOKEN"; then
+    fail "dx-mock-server starts"
+    finish
+  fi
+  SERVER_PID=$MOCK_PID
+  PORT=$MOCK_PORT
 }
 
 stop() {

@@ -13,8 +13,8 @@
 Env: DX_MOCK_SERVER, DXCASSETTE (default .build/debug/...). Run with the venv interpreter
 (DXKIT_PYTHON). Prints "N passed, N failed".
 """
-import json
 import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -31,28 +31,28 @@ failed = 0
 
 
 def start(name, *args):
-    port_file = os.path.join(work, name + ".port")
-    log = open(os.path.join(work, name + ".log"), "w")
-    proc = subprocess.Popen([SERVER, "--port", "0", "--port-file", port_file, *args],
-                            stdout=log, stderr=subprocess.STDOUT)
-    procs.append(proc)
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        if os.path.exists(port_file) and open(port_file).read().strip():
-            return proc, int(open(port_file).read().strip())
-        if proc.poll() is not None:
-            raise RuntimeError(f"{name} exited: " + open(os.path.join(work, name + ".log")).read())
-        time.sleep(0.05)
-    raise RuntimeError(f"{name} did not start")
+    """A dx-mock-server on port 0, through the scripts' one way of starting it; returns (pid, port)."""
+    line = subprocess.run(["scripts/lib/mock-server.bash", work, name, *args], check=True,
+                          capture_output=True, text=True, timeout=120).stdout.split()
+    pid, port = int(line[0]), int(line[1])
+    procs.append(pid)
+    return pid, port
 
 
-def stop(proc):
-    proc.terminate()
+def stop(pid):
+    """SIGTERM, then wait (bounded) for the server to exit."""
     try:
-        proc.wait(timeout=15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-        proc.wait()
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        return
+    deadline = time.time() + 15
+    while time.time() < deadline:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return
+        time.sleep(0.05)
+    os.kill(pid, signal.SIGKILL)
 
 
 def tool(*args):
@@ -208,9 +208,8 @@ try:
             continue
         check(name, fn)
 finally:
-    for proc in procs:
-        if proc.poll() is None:
-            stop(proc)
+    for pid in procs:
+        stop(pid)
     if os.environ.get("KEEP_VCRPY_WORK"):
         print("work directory:", work)
     else:

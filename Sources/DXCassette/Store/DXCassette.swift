@@ -113,41 +113,11 @@ public final class DXCassette {
 
   // MARK: - Schema
 
-  /// The current schema (version 3): version 2's tables plus each interaction's time to headers
-  /// (`headers_ns`), tags (a JSON array) and own maximum age (`max_age_ns`); the cassette's maximum
-  /// age is the `expires_after_ns` metadata value.
-  static let schema = """
-    CREATE TABLE meta(key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
-    CREATE TABLE interaction(
-      id INTEGER PRIMARY KEY AUTOINCREMENT,
-      method TEXT NOT NULL,
-      url TEXT NOT NULL,
-      request_headers TEXT NOT NULL,
-      request_body BLOB NOT NULL,
-      status INTEGER,
-      response_headers TEXT,
-      response_body BLOB,
-      body_end TEXT,
-      declared_length INTEGER,
-      received_length INTEGER,
-      error_kind TEXT,
-      error_message TEXT,
-      sequence INTEGER NOT NULL DEFAULT 0,
-      duration_ns INTEGER NOT NULL DEFAULT 0,
-      recorded_at REAL NOT NULL,
-      headers_ns INTEGER,
-      tags TEXT NOT NULL DEFAULT '[]',
-      max_age_ns INTEGER,
-      CHECK ((status IS NULL) <> (error_kind IS NULL))
-    );
-    CREATE TABLE match_key(
-      interaction_id INTEGER PRIMARY KEY,
-      method TEXT NOT NULL,
-      path TEXT NOT NULL,
-      body TEXT NOT NULL
-    );
-    CREATE INDEX match_key_lookup ON match_key(method, path, body, interaction_id);
-    """
+  /// The current schema (version 3): version 2's tables with the columns version 3 added (each
+  /// interaction's time to headers `headers_ns`, tags as a JSON array, own maximum age `max_age_ns`),
+  /// created exactly as a migrated file has them; the cassette's maximum age is the
+  /// `expires_after_ns` metadata value.
+  static let schema = DXCassetteMigrations.schemaV2 + DXCassetteMigrations.version3Columns
 
   /// Creates, checks or migrates the schema; returns the version the file is read at.
   private static func prepareSchema(

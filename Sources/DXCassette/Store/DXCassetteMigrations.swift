@@ -55,6 +55,13 @@ enum DXCassetteMigrations {
     CREATE INDEX match_key_lookup ON match_key(method, path, body, interaction_id);
     """
 
+  /// What version 3 added to version 2's `interaction` table.
+  static let version3Columns = """
+    ALTER TABLE interaction ADD COLUMN headers_ns INTEGER;
+    ALTER TABLE interaction ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
+    ALTER TABLE interaction ADD COLUMN max_age_ns INTEGER;
+    """
+
   static func migrate(_ db: DXSQLiteDatabase, from version: Int, to target: Int, logger: Logger, path: String)
     throws
   {
@@ -136,12 +143,7 @@ enum DXCassetteMigrations {
   /// tags (none) and its own maximum age (none: the cassette's applies). Nothing else changes, so the
   /// match keys stay valid.
   private static func migrateV2toV3(_ db: DXSQLiteDatabase) throws {
-    try db.execute(
-      """
-      ALTER TABLE interaction ADD COLUMN headers_ns INTEGER;
-      ALTER TABLE interaction ADD COLUMN tags TEXT NOT NULL DEFAULT '[]';
-      ALTER TABLE interaction ADD COLUMN max_age_ns INTEGER;
-      """)
+    try db.execute(version3Columns)
     try db.setUserVersion(3)
   }
 
