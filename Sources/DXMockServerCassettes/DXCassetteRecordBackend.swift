@@ -65,8 +65,7 @@ public final class DXCassetteRecordBackend: DXMockBackend {
         logger: logger)
       do throws(DXCassetteError) {
         recorder = try DXRecordingMiddleware(
-          cassette: cassette, mode: options.recordMode, allowPlaybackRepeats: options.allowRepeats,
-          usageLogPath: options.usageLogPath)
+          cassette: cassette, mode: options.recordMode, options: options.sessionOptions)
       } catch {
         cassette.close()
         throw error
@@ -109,7 +108,7 @@ public final class DXCassetteRecordBackend: DXMockBackend {
       return CassetteWire.plan(for: .failure(error), request: request)
     } catch let error as DXCassetteError {
       switch error.kind {
-      case .noMatch, .alreadyPlayed:
+      case .noMatch, .alreadyPlayed, .expired, .dropped:
         return .respond(.error(DXCassetteReplayBackend.missError(error)))
       case .secretDetected:
         logger.error("recording refused", metadata: ["request": "\(request.method) \(request.path)"])

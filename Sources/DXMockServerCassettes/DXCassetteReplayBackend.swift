@@ -47,10 +47,12 @@ public final class DXCassetteReplayBackend: DXMockBackend {
       companions.removeIfIdle()
       throw DXMockServerError.invalidConfiguration("cannot replay \(cassettePath): \(error.message)")
     }
-    replay = DXReplayTransport(
-      cassette: cassette, allowPlaybackRepeats: options.allowRepeats, usageLogPath: options.usageLogPath)
+    replay = DXReplayTransport(cassette: cassette, options: options.sessionOptions)
     self.logger = logger
   }
+
+  /// How fast recorded answers come.
+  public var cassetteTiming: DXCassetteReplayTiming { replay.options.timing }
 
   /// The ids of the interactions served so far.
   public var playedIDs: Set<Int64> { replay.playedIDs }
@@ -60,8 +62,12 @@ public final class DXCassetteReplayBackend: DXMockBackend {
     let transportRequest = CassetteWire.transportRequest(for: request, upstream: "http://replay.invalid")
     do {
       let replayed = try replay.replayInteraction(for: transportRequest)
+      let paced = replay.options.timing.delay(for: replayed.duration)
       switch replayed.outcome {
       case .response(let response):
+        // Timed replay: the answer starts after the recorded latency (scaled); other connections are
+        // not held up (each request is its own task).
+        if paced > .zero { try? await Task.sleep(for: min(paced, Self.maximumTimeoutHold)) }
         return CassetteWire.plan(for: .success(response), request: request)
       case .failure(let error) where error.kind == .readTimeout || error.kind == .connectTimeout:
         // The recorder's client gave up after `duration`: answer nothing for a little longer, so a
@@ -70,6 +76,7 @@ public final class DXCassetteReplayBackend: DXMockBackend {
         try? await Task.sleep(for: hold)
         return .empty
       case .failure(let error):
+        if paced > .zero { try? await Task.sleep(for: min(paced, Self.maximumTimeoutHold)) }
         return CassetteWire.plan(for: .failure(error), request: request)
       }
     } catch {

@@ -97,6 +97,32 @@ struct DXMockServerCommand: ParsableCommand {
   var ignoredFields: [String] = []
 
   @Option(
+    name: .customLong("timing"),
+    help:
+      "With --replay: instant (default), recorded, or recorded:SCALE (answers after the recorded latency times SCALE)."
+  )
+  var timing = "instant"
+
+  @Option(
+    name: .customLong("rewrite"),
+    help:
+      "A JSON file of rewrite rules: requests to drop, headers, query parameters and body fields to remove before recording and matching (docs/cassettes.md)."
+  )
+  var rewriteFile: String?
+
+  @Option(
+    name: .customLong("tag"), help: "With --record: a tag stamped on every interaction recorded (repeatable)."
+  )
+  var tags: [String] = []
+
+  @Option(
+    name: .customLong("expires-after"),
+    help:
+      "The cassette's maximum age for this run, e.g. 30d, 12h: replay refuses older interactions; record modes once and newEpisodes re-record them."
+  )
+  var expiresAfter: String?
+
+  @Option(
     name: .customLong("redact"),
     help: "With --record: another literal secret to redact (repeatable; the client's token always is).")
   var redactedSecrets: [String] = []
@@ -143,14 +169,42 @@ struct DXMockServerCommand: ParsableCommand {
 
   /// The cassette backend the cassette flags ask for, or `nil`.
   func makeCassetteBackend() throws -> (any DXMockBackend)? {
+    guard let replayTiming = DXCassetteReplayTiming(argument: timing) else {
+      throw ValidationError(
+        "--timing must be instant, recorded or recorded:SCALE (a positive number), got '\(timing)'")
+    }
+    var rewrite: DXCassetteRewriteRules?
+    if let rewriteFile {
+      guard let data = FileManager.default.contents(atPath: rewriteFile) else {
+        throw ValidationError("--rewrite \(rewriteFile): no such file")
+      }
+      do throws(DXCassetteError) {
+        rewrite = try DXCassetteRewriteRules(json: data)
+      } catch {
+        throw ValidationError("--rewrite \(rewriteFile): \(error.message)")
+      }
+    }
+    var maximumAge: Duration?
+    if let expiresAfter {
+      guard let parsed = DXCassetteAge.parse(expiresAfter) else {
+        throw ValidationError(
+          "--expires-after must be a positive number and a unit (ms, s, m, h, d), got '\(expiresAfter)'")
+      }
+      maximumAge = parsed
+    }
     let options = DXCassetteBackendOptions(
       ignoredBodyFields: ignoredFields, allowRepeats: allowRepeats, usageLogPath: usageLog,
-      secrets: redactedSecrets, recordMode: recordMode)
+      secrets: redactedSecrets, recordMode: recordMode, timing: replayTiming, rewrite: rewrite, tags: tags,
+      expiresAfter: maximumAge)
     switch (replayCassette, recordCassette) {
     case (nil, nil):
       guard upstream == nil else { throw ValidationError("--upstream needs --record CASSETTE") }
-      guard usageLog == nil, !allowRepeats else {
-        throw ValidationError("--usage-log and --allow-repeats need --replay")
+      guard usageLog == nil, !allowRepeats, timing == "instant", rewriteFile == nil, tags.isEmpty,
+        expiresAfter == nil
+      else {
+        throw ValidationError(
+          "--usage-log, --allow-repeats, --timing, --rewrite, --tag and --expires-after need --replay or --record"
+        )
       }
       return nil
     case (let path?, nil):

@@ -14,16 +14,56 @@ final class DXCassettePlayback: Sendable {
   }
 
   let cassette: DXCassette
-  let allowPlaybackRepeats: Bool
-  private let usageLogPath: String?
+  let options: DXCassetteSessionOptions
+  /// The maximum age in force: the session's, else the cassette's.
+  let maximumAge: Duration?
+  /// Whether interactions may be stale at all (a maximum age is in force, or one of them has its own):
+  /// computed once, so a cassette without expiry pays nothing per request.
+  private let checksAges: Bool
+  var allowPlaybackRepeats: Bool { options.allowPlaybackRepeats }
+  private var usageLogPath: String? { options.usageLogPath }
   private let played = DXLock<Set<Int64>>([])
   /// The usage log, opened on first use; only touched with its lock held.
   private let usageLog = DXLock<FileHandle?>(nil)
 
-  init(cassette: DXCassette, allowPlaybackRepeats: Bool, usageLogPath: String?) {
+  init(cassette: DXCassette, options: DXCassetteSessionOptions) {
     self.cassette = cassette
-    self.allowPlaybackRepeats = allowPlaybackRepeats
-    self.usageLogPath = usageLogPath
+    self.options = options
+    // A maximum age that cannot be read (only raw SQL can write one) counts as none.
+    maximumAge = options.expiresAfter ?? (try? cassette.expiresAfter()) ?? nil
+    checksAges = maximumAge != nil || cassette.hasOwnMaximumAges
+  }
+
+  /// The request as it is matched: `beforeRecordRequest` applied, `nil` when the hook drops it.
+  func matchRequest(_ request: DXTransportRequest) -> DXTransportRequest? {
+    guard let hook = options.hooks.beforeRecordRequest else { return request }
+    return hook(request)
+  }
+
+  /// The stored age of `id` when it is stale now, else `nil`.
+  func staleAge(_ id: Int64) throws(DXCassetteError) -> DXCassette.StoredAge? {
+    guard checksAges else { return nil }
+    let age = try cassette.storedAge(id: id)
+    return age.isExpired(at: options.clock.now(), cassetteMaximumAge: maximumAge) ? age : nil
+  }
+
+  /// The recorded interaction `id` after `beforePlayback`, waited for as ``DXCassetteSessionOptions/timing``
+  /// says; its response, or its failure thrown.
+  func play(_ id: Int64) async throws -> DXTransportResponse {
+    let outcome: DXCassetteInteraction.Outcome
+    var duration: Duration?
+    if let hook = options.hooks.beforePlayback {
+      let interaction = hook(try cassette.interaction(id: id))
+      outcome = interaction.outcome
+      duration = interaction.duration
+    } else {
+      outcome = try cassette.storedOutcome(id: id)
+    }
+    if options.timing != .instant {
+      let wait = options.timing.delay(for: try duration ?? cassette.storedAge(id: id).duration)
+      if wait > .zero { try await options.clock.sleep(for: wait) }
+    }
+    return try outcome.replayed()
   }
 
   deinit { usageLog.withLock { try? $0?.close() } }
@@ -52,14 +92,15 @@ final class DXCassettePlayback: Sendable {
   /// The ids played so far.
   var playedIDs: Set<Int64> { played.withLock { $0 } }
 
-  /// Replays `request`, or throws the miss explanation.
-  func replay(_ request: DXTransportRequest) throws -> DXTransportResponse {
+  /// Replays `request` (replay only: a stale interaction fails), or throws the miss explanation.
+  func replay(_ request: DXTransportRequest) async throws -> DXTransportResponse {
+    guard let request = matchRequest(request) else { throw cassette.droppedError(for: request) }
     switch try choose(request) {
     case .play(let id):
-      switch try cassette.storedOutcome(id: id) {
-      case .response(let response): return response
-      case .failure(let error): throw error
+      if let age = try staleAge(id) {
+        throw cassette.expiredError(id: id, age: age, now: options.clock.now(), maximumAge: maximumAge)
       }
+      return try await play(id)
     case .allPlayed(let ids):
       throw cassette.alreadyPlayedError(for: request, ids: ids)
     case .none:
