@@ -2,6 +2,8 @@
 # Benchmark: `dxcassette import` of a 10,000-interaction VCR.py cassette and of a 10,000-entry HAR file
 # (parse, redact and scan every interaction, write the indexed SQLite cassette), in seconds, beside
 # VCR.py's own load time of the same YAML file and Python's json.load of the same HAR, in the same run.
+# Then a timed replay (timing: .recorded(scale: 0.5)) of 40 interactions against its recorded latencies
+# (target: within 10%).
 #
 # Usage: scripts/bench-cassette-import.sh [N]   (default 10000)
 # Env:   DXKIT_PYTHON  python with vcrpy (default .venv/bin/python)
@@ -32,6 +34,11 @@ echo
 echo "== dxcassette import (best of 3) =="
 swift_output="$("$bin/dxkit-bench" cassette-import --vcrpy "$yaml_path" --har "$har_path")"
 echo "$swift_output"
+
+echo
+echo "== timed replay (recorded latencies x 0.5, system clock) =="
+timing_output="$("$bin/dxkit-bench" cassette-timing)"
+echo "$timing_output"
 
 echo
 "$python" - "$py_output" "$swift_output" <<'PY'

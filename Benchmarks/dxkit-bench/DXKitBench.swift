@@ -6,6 +6,9 @@ struct DXKitBench: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "dxkit-bench",
     abstract: "Print DXKit's performance figures.",
-    subcommands: [ClientBenchmark.self, CassetteBenchmark.self, CassetteImportBenchmark.self]
+    subcommands: [
+      ClientBenchmark.self, CassetteBenchmark.self, CassetteImportBenchmark.self,
+      CassetteTimingBenchmark.self,
+    ]
   )
 }

@@ -140,6 +140,29 @@ struct DriftCheckTests {
     #expect(notSent.count >= 4)
   }
 
+  @Test("recording through DXLiveTransport keeps the time to headers (both engines)")
+  func recordedTimeToHeaders() async throws {
+    try await withPlatformServer { server in
+      for engine in DXLiveTransport.Engine.allCases {
+        let cassette = try DXCassette(path: CassetteTestSupport.cassettePath())
+        defer { cassette.close() }
+        let live = try DXLiveTransport(configuration: .init(engine: engine))
+        let transport = DXMiddlewareTransport(
+          base: live, middleware: [try DXRecordingMiddleware(cassette: cassette, mode: .all)])
+        _ = try await transport.send(
+          DXTransportRequest(
+            method: "POST", url: server.baseURL + "/system/whoami",
+            headers: ["Authorization": "Bearer \(DXMockServer.Configuration.defaultToken)"],
+            body: Data("{}".utf8),
+            timeout: .seconds(10)))
+        try await live.shutdown()
+        let stored = try #require(try cassette.interactions().first)
+        let headers = try #require(stored.timeToHeaders, "engine \(engine)")
+        #expect(headers > .zero && headers <= stored.duration)
+      }
+    }
+  }
+
   @Test("verify refuses a base that is not an http(s) URL")
   func badBase() async throws {
     await #expect(throws: DXCassetteToolError.self) {

@@ -85,6 +85,9 @@ struct ServerCassetteSessionTests {
       #expect(stored.first?.request.headers["X-Trace"] == nil)
       #expect(stored.first?.response?.headers["Content-Type"] == nil)
       #expect(stored.first?.tags == ["server-test"])
+      let first = try #require(stored.first)
+      let headers = try #require(first.timeToHeaders)
+      #expect(headers > .zero && headers <= first.duration)
     }
   }
 }

@@ -129,19 +129,24 @@ public struct DXRecordingMiddleware: DXTransportMiddleware {
     let started = clock.now
     let recordedAt = options.clock.now()
     let outcome: DXCassetteInteraction.Outcome
+    let probe = DXTransportTimingProbe()
     do {
-      outcome = .response(try await next(request))
+      outcome = .response(
+        try await DXTransportTimingProbe.$current.withValue(probe) { try await next(request) })
     } catch let error as DXTransportError {
       outcome = .failure(error)
     }
+    let finished = clock.now
     if let staleID, let failure = outcome.failure, Self.offline.contains(failure.kind) {
       let age = try cassette.storedAge(id: staleID)
       throw cassette.expiredError(
         id: staleID, age: age, now: recordedAt, maximumAge: playback.maximumAge, reason: failure.description)
     }
+    // The time to headers, when the transport below reported it (DXLiveTransport does).
+    let headers = probe.headersReceived.map { min(max($0 - started, .zero), finished - started) }
     var interaction = DXCassetteInteraction(
-      request: stored, outcome: outcome, duration: clock.now - started, recordedAt: recordedAt,
-      tags: options.tags)
+      request: stored, outcome: outcome, duration: finished - started, timeToHeaders: headers,
+      recordedAt: recordedAt, tags: options.tags)
     if let hook = options.hooks.beforeRecordResponse {
       guard let kept = hook(interaction) else { return try outcome.replayed() }
       interaction = kept

@@ -21,8 +21,12 @@ final class DXLiveResponseCollector: HTTPClientResponseDelegate {
 
   private let state = DXLock(State())
   private let method: String
+  private let probe: DXTransportTimingProbe?
 
-  init(method: String) { self.method = method }
+  init(method: String, probe: DXTransportTimingProbe? = nil) {
+    self.method = method
+    self.probe = probe
+  }
 
   private func touch(_ change: (inout State) -> Void = { _ in }) {
     state.withLock {
@@ -42,6 +46,7 @@ final class DXLiveResponseCollector: HTTPClientResponseDelegate {
   func didSendRequest(task: HTTPClient.Task<Response>) { touch() }
 
   func didReceiveHead(task: HTTPClient.Task<Response>, _ head: HTTPResponseHead) -> EventLoopFuture<Void> {
+    probe?.markHeadersReceived()
     touch {
       $0.connected = true
       $0.head = head

@@ -204,7 +204,7 @@ public final class DXLiveTransport: DXTransport {
     } catch {
       throw DXTransportError(.invalidRequest, message: "\(request.method) \(request.url): \(error)")
     }
-    let collector = DXLiveResponseCollector(method: request.method)
+    let collector = DXLiveResponseCollector(method: request.method, probe: DXTransportTimingProbe.current)
     let task = client.execute(
       request: httpRequest, delegate: collector, eventLoop: .delegate(on: eventLoop), logger: logger)
     // The client's own connect and read timeouts are the default; another timeout gets a watchdog

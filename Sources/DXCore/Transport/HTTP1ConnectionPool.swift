@@ -105,7 +105,9 @@ final class HTTP1ConnectionPool {
     key: Key
   ) async throws -> DXTransportResponse {
     let promise = channel.eventLoop.makePromise(of: HTTP1Outcome.self)
-    let exchange = HTTP1Exchange(head: head, url: url, body: body, readTimeout: timeout, promise: promise)
+    let exchange = HTTP1Exchange(
+      head: head, url: url, body: body, readTimeout: timeout, promise: promise,
+      probe: DXTransportTimingProbe.current)
     // A channel that closed after it was leased drops the write before any handler sees it; the
     // exchange would then never complete. Nothing was sent, so another connection may carry it.
     let written = channel.eventLoop.makePromise(of: Void.self)

@@ -14,6 +14,8 @@ struct HTTP1Exchange: Sendable {
   var readTimeout: TimeAmount
   /// Completed with the response and whether the connection may carry another request.
   var promise: EventLoopPromise<HTTP1Outcome>
+  /// Marked when the response head arrives, if the caller asked (``DXTransportTimingProbe``).
+  var probe: DXTransportTimingProbe? = nil
 }
 
 /// The connection was closed (or busy) before any byte of the request was written, so the request can
@@ -82,6 +84,7 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler 
     current.lastActivity = .now()
     switch unwrapInboundIn(data) {
     case .head(let head):
+      current.exchange.probe?.markHeadersReceived()
       current.head = head
       pending = current
     case .body(var buffer):
