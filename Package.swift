@@ -10,6 +10,7 @@ let package = Package(
     .library(name: "DXWire", targets: ["DXWire"]),
     .library(name: "DXMockServer", targets: ["DXMockServer"]),
     .library(name: "DXMockServerCassettes", targets: ["DXMockServerCassettes"]),
+    .library(name: "DXKitTesting", targets: ["DXKitTesting"]),
     .executable(name: "dx-mock-server", targets: ["dx-mock-server"]),
     .executable(name: "dxcassette", targets: ["dxcassette"]),
   ],
@@ -21,6 +22,8 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    // `make docs`: swift package generate-documentation (DocC catalogs under Sources/*/*.docc).
+    .package(url: "https://github.com/swiftlang/swift-docc-plugin", from: "1.5.0"),
   ],
   targets: [
     // MARK: - C libraries
@@ -73,6 +76,16 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
       ]
     ),
+    .target(
+      name: "DXKitTesting",
+      dependencies: [
+        "DXCore",
+        "DXCassette",
+        "DXMockServer",
+        "DXWire",
+        .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
 
     // MARK: - Executables (argument parsing only)
     .executableTarget(
@@ -110,7 +123,7 @@ let package = Package(
     .testTarget(
       name: "DXCoreTests",
       dependencies: [
-        "DXCore", "DXWire", "DXMockServer",
+        "DXCore", "DXWire", "DXMockServer", "DXKitTesting",
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -119,11 +132,17 @@ let package = Package(
       resources: [.copy("Fixtures")]
     ),
     .testTarget(
-      name: "DXCassetteTests", dependencies: ["DXCassette", "DXCore", "DXMockServer"], exclude: ["Fixtures"]),
+      name: "DXCassetteTests",
+      dependencies: ["DXCassette", "DXCore", "DXMockServer", "DXWire", "DXKitTesting"], exclude: ["Fixtures"]),
     .testTarget(name: "DXMockServerTests", dependencies: ["DXMockServer", "DXWire"]),
     .testTarget(
       name: "DXMockServerCassettesTests",
-      dependencies: ["DXMockServerCassettes", "DXMockServer", "DXCassette", "DXCore"]
+      dependencies: ["DXMockServerCassettes", "DXMockServer", "DXCassette", "DXCore", "DXKitTesting"]
+    ),
+    .testTarget(
+      name: "DXKitTestingTests",
+      dependencies: ["DXKitTesting", "DXCore", "DXCassette", "DXMockServer", "DXWire"],
+      exclude: ["cassettes"]
     ),
   ],
   swiftLanguageModes: [.v6]
