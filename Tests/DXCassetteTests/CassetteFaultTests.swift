@@ -1,37 +1,10 @@
 import DXCore
+import DXKitTesting
 import DXMockServer
 import Foundation
 import Testing
 
 @testable import DXCassette
-
-/// A clock that never waits; it records the sleeps asked of it.
-final class CassetteTestClock: DXClock {
-  private let lock = NSLock()
-  private var current = Date(timeIntervalSince1970: 1_800_000_000)
-  private var asked: [Duration] = []
-
-  func now() -> Date { lock.withLock { current } }
-
-  func sleep(for duration: Duration) async throws {
-    try Task.checkCancellation()
-    lock.withLock {
-      asked.append(duration)
-      current = current.addingTimeInterval(Double(duration.components.seconds))
-    }
-  }
-
-  var sleeps: [Duration] { lock.withLock { asked } }
-}
-
-// `current` and `asked` are only touched with `lock` held.
-extension CassetteTestClock: @unchecked Sendable {}
-
-/// Randomness that always picks the lowest value and fixed bytes, so two runs ask for the same delays.
-struct CassetteFixedRandom: DXRandomSource {
-  func integer(in range: ClosedRange<Int>) -> Int { range.lowerBound }
-  func bytes(count: Int) -> [UInt8] { (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ 7) } }
-}
 
 @Suite("CassetteFaults")
 struct CassetteFaultTests {
@@ -130,7 +103,7 @@ struct CassetteFaultTests {
   @Test func clientRetriesReplayWithTheSameAttemptsDelaysAndResult() async throws {
     let path = S.cassettePath()
     let token = DXMockServer.Configuration.defaultToken
-    let recordingClock = CassetteTestClock()
+    let recordingClock = DXTestClock()
     let (recordedResults, attempts, baseURL) = try await DXMockServer.withRunning { server in
       server.addFault(try DXFaultRule(path: "/system/whoami", fault: .status(503, retryAfter: 2), times: 1))
       server.addFault(try DXFaultRule(path: "/system/whoami", fault: .truncate(sendBytes: 5), times: 1))
@@ -143,7 +116,7 @@ struct CassetteFaultTests {
         let client = DXClient(
           platform: Self.platform(server.baseURL, token: token),
           transport: DXMiddlewareTransport(base: live, middleware: [recorder]), clock: recordingClock,
-          random: CassetteFixedRandom())
+          random: DXTestRandomSource(.lowest))
         let results = await Self.session(client)
         cassette.close()
         return (results, server.journal().count, server.baseURL)
@@ -157,11 +130,11 @@ struct CassetteFaultTests {
     let cassette = try DXCassette(path: path, access: .readOnly)
     #expect(try cassette.count() == attempts)
     let replay = DXReplayTransport(cassette: cassette)
-    let replayClock = CassetteTestClock()
+    let replayClock = DXTestClock()
     let client = DXClient(
       platform: Self.platform(baseURL, token: "another-token-entirely"), transport: replay,
       clock: replayClock,
-      random: CassetteFixedRandom())
+      random: DXTestRandomSource(.lowest))
     let replayedResults = await Self.session(client)
     #expect(replayedResults == recordedResults)
     #expect(replayClock.sleeps == recordingClock.sleeps)

@@ -1,4 +1,5 @@
 import DXCore
+import DXWire
 import Foundation
 
 @testable import DXCassette
@@ -35,20 +36,19 @@ enum CassetteTestSupport {
 
   /// A transport that answers each request with `respond` and counts calls.
   final class CountingTransport: DXTransport {
-    private let lock = NSLock()
-    private var calls = 0
+    private let calls = DXLock(0)
     private let respond: @Sendable (DXTransportRequest, Int) throws -> DXTransportResponse
 
     init(_ respond: @escaping @Sendable (DXTransportRequest, Int) throws -> DXTransportResponse) {
       self.respond = respond
     }
 
-    var count: Int { lock.withLock { calls } }
+    var count: Int { calls.withLock { $0 } }
 
     func send(_ request: DXTransportRequest) async throws -> DXTransportResponse {
-      let number = lock.withLock {
-        calls += 1
-        return calls
+      let number = calls.withLock {
+        $0 += 1
+        return $0
       }
       return try respond(request, number)
     }
@@ -75,6 +75,3 @@ enum CassetteTestSupport {
     String(decoding: response.body, as: UTF8.self)
   }
 }
-
-// `calls` is only touched with `lock` held; `respond` is immutable and Sendable.
-extension CassetteTestSupport.CountingTransport: @unchecked Sendable {}

@@ -1,5 +1,6 @@
 import DXCassette
 import DXCore
+import DXKitTesting
 import Foundation
 import Testing
 
@@ -14,32 +15,19 @@ struct FixtureReplayTests {
 
   static func path(_ name: String) -> String { directory + "/\(name).dxcassette" }
 
-  /// A private copy of a fixture in a per-test directory: opening a WAL database, even read-only, leaves
-  /// companion files beside it, and parallel tests must not share them.
-  static func copy(_ name: String) throws -> String {
-    let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
-      "dx-fixture-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
-    let target = directory.appendingPathComponent("\(name).dxcassette").path
-    try FileManager.default.copyItem(atPath: path(name), toPath: target)
-    return target
-  }
-
-  /// Opens a private copy of a fixture read-only, runs `body`, and removes the copy.
+  /// Opens a private read-only copy of a fixture (parallel tests must not share the companion files
+  /// that opening a WAL database leaves) and runs `body`.
   static func withFixture<T>(_ name: String, _ body: (DXCassette) async throws -> T) async throws -> T {
-    let copy = try copy(name)
-    defer { try? FileManager.default.removeItem(atPath: (copy as NSString).deletingLastPathComponent) }
-    let cassette = try DXCassette(path: copy, access: .readOnly)
-    defer { cassette.close() }
-    return try await body(cassette)
+    try await DXCassette.withReadOnlyCopy(of: path(name), body)
   }
 
   /// A client that can only replay: an API server nobody listens on, a clock that never waits.
-  static func client(_ transport: any DXTransport, clock: FixtureClock) -> DXClient {
+  static func client(_ transport: any DXTransport, clock: DXTestClock) -> DXClient {
     var platform = DXConfiguration()
     platform.setAPIServerInfo(host: "fixtures.invalid", port: 80, protocol: "http")
     platform.setSecurityContext(DXSecurityContext(token: "any-token-works-offline"))
-    return DXClient(platform: platform, transport: transport, clock: clock, random: FixtureRandom())
+    return DXClient(
+      platform: platform, transport: transport, clock: clock, random: DXTestRandomSource(.lowest))
   }
 
   @Test("every fixture exists, is small, and holds no secret", arguments: names)
@@ -71,26 +59,26 @@ struct FixtureReplayTests {
     }
   }
 
-  @Test("platform fixture: a DXClient session replays offline")
+  @Test(
+    "platform fixture: a DXClient session replays offline",
+    .cassette("platform", mode: .none, directory: "../../cassettes"))
   func platformSession() async throws {
-    try await Self.withFixture("platform") { cassette in
-      let client = Self.client(DXReplayTransport(cassette: cassette), clock: FixtureClock())
-      let whoami = try await client.systemWhoami()
-      #expect(whoami["id"] == "user-alice")
-      let project = try await client.request(
-        .route("/project/new"),
-        data: .json(["name": "fixtures", "description": "recorded by record-fixtures.sh"]))
-      let projectID = try #require(project["id"]?.stringValue)
-      #expect(projectID.hasPrefix("project-"))
-      let describe = try await client.request(.route("/\(projectID)/describe"))
-      #expect(describe["name"] == "fixtures")
-      // A recorded platform error replays as the same error.
-      do {
-        _ = try await client.request(.route("/record-000000000000000000000000/describe"))
-        Issue.record("expected ResourceNotFound")
-      } catch let error as DXAPIError {
-        #expect(error.name == "ResourceNotFound")
-      }
+    let client = try DXTestScope.client
+    let whoami = try await client.systemWhoami()
+    #expect(whoami["id"] == "user-alice")
+    let project = try await client.request(
+      .route("/project/new"),
+      data: .json(["name": "fixtures", "description": "recorded by record-fixtures.sh"]))
+    let projectID = try #require(project["id"]?.stringValue)
+    #expect(projectID.hasPrefix("project-"))
+    let describe = try await client.request(.route("/\(projectID)/describe"))
+    #expect(describe["name"] == "fixtures")
+    // A recorded platform error replays as the same error.
+    do {
+      _ = try await client.request(.route("/record-000000000000000000000000/describe"))
+      Issue.record("expected ResourceNotFound")
+    } catch let error as DXAPIError {
+      #expect(error.name == "ResourceNotFound")
     }
   }
 
@@ -110,7 +98,7 @@ struct FixtureReplayTests {
   /// The faults session with a DXClient: returns the delays asked of the clock and the played count.
   static func faultsRun(_ cassette: DXCassette) async throws -> (sleeps: [Duration], played: Int) {
     let replay = DXReplayTransport(cassette: cassette)
-    let clock = FixtureClock()
+    let clock = DXTestClock()
     let client = Self.client(replay, clock: clock)
     let first = try await client.systemWhoami()
     #expect(first["id"] == "user-alice")
@@ -135,27 +123,4 @@ struct FixtureReplayTests {
       #expect(bytes.body == Data("hello, cassette\n".utf8))
     }
   }
-}
-
-/// A clock that records the sleeps asked of it and never waits.
-final class FixtureClock: DXClock {
-  private let lock = NSLock()
-  private var asked: [Duration] = []
-
-  func now() -> Date { Date(timeIntervalSince1970: 1_800_000_000) }
-
-  func sleep(for duration: Duration) async throws {
-    lock.withLock { asked.append(duration) }
-  }
-
-  var sleeps: [Duration] { lock.withLock { asked } }
-}
-
-// `asked` is only touched with `lock` held.
-extension FixtureClock: @unchecked Sendable {}
-
-/// Randomness that always picks the lowest value, so backoff schedules are exact.
-struct FixtureRandom: DXRandomSource {
-  func integer(in range: ClosedRange<Int>) -> Int { range.lowerBound }
-  func bytes(count: Int) -> [UInt8] { Array(repeating: 7, count: count) }
 }

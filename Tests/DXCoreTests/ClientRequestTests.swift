@@ -1,4 +1,5 @@
 import DXCore
+import DXKitTesting
 import DXWire
 import Foundation
 import Logging
@@ -127,13 +128,13 @@ struct ClientRequestTests {
       if call == 1 { throw DXAPIError(type: .serviceUnavailable, message: "upload URL", status: 503) }
       return ("http://upload.example/part", [:])
     }
-    let clock = RecordingClock()
+    let clock = DXTestClock(start: testClockStart)
     try await testClient(transport, clock: clock).request(
       resource, data: .bytes([]), method: "PUT", auth: .none, jsonifyData: false, prependServer: false,
       alwaysRetry: true)
     #expect(calls.withLock { $0 } == 2)
     #expect(transport.requests.count == 1)
-    #expect(clock.sleeps == [1])
+    #expect(clock.sleeps == [.seconds(1)])
     calls.withLock { $0 = 0 }
     await #expect(throws: DXAPIError.self) {
       try await testClient(transport).request(

@@ -1,4 +1,5 @@
 import DXCore
+import DXKitTesting
 import Foundation
 import Logging
 import Testing
@@ -6,7 +7,8 @@ import Testing
 @Suite("Client — the retry loop with a test clock")
 struct ClientRetryTests {
   func client(
-    _ transport: ScriptedTransport, clock: RecordingClock, random: ScriptedRandom = ScriptedRandom(),
+    _ transport: ScriptedTransport, clock: DXTestClock,
+    random: DXTestRandomSource = DXTestRandomSource(.lowest),
     logger: Logger? = nil, configuration: DXClient.Configuration = .default
   ) -> DXClient {
     var client = testClient(transport, clock: clock, random: random, configuration: configuration)
@@ -18,13 +20,13 @@ struct ClientRetryTests {
   func throttledBackoff() async throws {
     let transport = ScriptedTransport(
       Array(repeating: .respond(.platformError("ServiceUnavailable", status: 503)), count: 4))
-    let clock = RecordingClock()
-    let random = ScriptedRandom(.high)
+    let clock = DXTestClock(start: testClockStart)
+    let random = DXTestRandomSource(.highest)
     let result = try await client(transport, clock: clock, random: random).request("/x", maxRetries: 1)
     #expect(result == .json(["ok": true]))
     #expect(transport.requests.count == 5)
-    #expect(clock.sleeps == [1, 2, 4, 8])
-    #expect(random.ranges == [1...2, 2...4, 4...8])
+    #expect(clock.sleeps == [.seconds(1), .seconds(2), .seconds(4), .seconds(8)])
+    #expect(random.requestedRanges == [1...2, 2...4, 4...8])
   }
 
   @Test("429 and 503 with Retry-After use dxpy's formula")
@@ -34,16 +36,16 @@ struct ClientRetryTests {
       .respond(.platformError("ServiceUnavailable", status: 503, headers: [("Retry-After", "10")])),
       .respond(.platformError("ServiceUnavailable", status: 503, headers: [("Retry-After", "90")])),
     ])
-    let clock = RecordingClock()
+    let clock = DXTestClock(start: testClockStart)
     try await client(transport, clock: clock).request("/x")
-    #expect(clock.sleeps == [10, 12, 90])
+    #expect(clock.sleeps == [.seconds(10), .seconds(12), .seconds(90)])
   }
 
   @Test("500 is retried for POST and counted: maxRetries 2 gives 3 attempts, then the platform error")
   func serverErrorExhausts() async throws {
     let transport = ScriptedTransport(
       [], then: .respond(.platformError("InternalError", "boom", status: 500)))
-    let clock = RecordingClock()
+    let clock = DXTestClock(start: testClockStart)
     let (logger, store) = CapturingLogHandler.make()
     await #expect {
       try await client(transport, clock: clock, logger: logger).request("/x", maxRetries: 2)
@@ -52,7 +54,7 @@ struct ClientRetryTests {
       return error.type == .internalError && error.status == 500 && error.message == "boom"
     }
     #expect(transport.requests.count == 3)
-    #expect(clock.sleeps == [1, 1])
+    #expect(clock.sleeps == [.seconds(1), .seconds(1)])
     let warnings = store.withLock { $0 }.filter { $0.0 == .warning }.map(\.1)
     #expect(warnings.count == 2)
     let first = try #require(warnings.first)
@@ -74,7 +76,7 @@ struct ClientRetryTests {
       .respond(.platformError("InternalError", status: 500)), .fail(.connectionReset("rst")),
     ])
     let (logger, store) = CapturingLogHandler.make()
-    try await client(transport, clock: RecordingClock(), logger: logger).request(
+    try await client(transport, clock: DXTestClock(start: testClockStart), logger: logger).request(
       "/x", headers: ["Range": "bytes=0-9"])
     let messages = store.withLock { $0 }
     let info = messages.filter { $0.0 == .info }.map(\.1)
@@ -110,7 +112,7 @@ struct ClientRetryTests {
     arguments: noReplyCases)
   func noReply(_ testCase: NoReplyCase) async throws {
     let transport = ScriptedTransport([], then: .fail(testCase.error))
-    let clock = RecordingClock()
+    let clock = DXTestClock(start: testClockStart)
     await #expect(throws: testCase.error) {
       try await client(transport, clock: clock).request(
         "/x", method: testCase.method, maxRetries: 2, alwaysRetry: testCase.alwaysRetry)
@@ -123,7 +125,8 @@ struct ClientRetryTests {
   func invalidInput() async {
     let transport = ScriptedTransport([], then: .respond(.platformError("InvalidInput", "bad", status: 422)))
     await #expect(throws: DXAPIError.self) {
-      try await client(transport, clock: RecordingClock()).request("/x", method: "GET", alwaysRetry: true)
+      try await client(transport, clock: DXTestClock(start: testClockStart)).request(
+        "/x", method: "GET", alwaysRetry: true)
     }
     #expect(transport.requests.count == 1)
   }
@@ -135,7 +138,7 @@ struct ClientRetryTests {
       body: Data("{\"a\":".utf8),
       bodyEnd: .truncated(declared: 100, received: 5))
     let transport = ScriptedTransport([], then: .respond(cut))
-    let clock = RecordingClock()
+    let clock = DXTestClock(start: testClockStart)
     let (logger, store) = CapturingLogHandler.make()
     await #expect(
       throws: DXResponseError.incompleteReads(
@@ -144,7 +147,7 @@ struct ClientRetryTests {
       try await client(transport, clock: clock, logger: logger).request("/x", maxRetries: 3)
     }
     #expect(transport.requests.count == 4)
-    #expect(clock.sleeps == [1, 1, 2])
+    #expect(clock.sleeps == [.seconds(1), .seconds(1), .seconds(2)])
     let errors = store.withLock { $0 }.filter { $0.0 == .error }.map(\.1)
     #expect(errors.count == 1)
     #expect(errors.first?.hasSuffix("IncompleteRead(5 bytes read, 95 more expected).") == true)
@@ -159,12 +162,12 @@ struct ClientRetryTests {
     )
     let post = ScriptedTransport([], then: .respond(wrong))
     await #expect(throws: DXResponseError.contentLengthMismatch(declared: 3, received: 2, status: 200)) {
-      try await client(post, clock: RecordingClock()).request("/x")
+      try await client(post, clock: DXTestClock(start: testClockStart)).request("/x")
     }
     #expect(post.requests.count == 1)
     let retried = ScriptedTransport([.respond(wrong)])
     #expect(
-      try await client(retried, clock: RecordingClock()).request("/x", alwaysRetry: true)
+      try await client(retried, clock: DXTestClock(start: testClockStart)).request("/x", alwaysRetry: true)
         == .json(["ok": true]))
     #expect(retried.requests.count == 2)
   }
@@ -176,12 +179,13 @@ struct ClientRetryTests {
       bodyEnd: .closeDelimited)
     let post = ScriptedTransport([], then: .respond(bad))
     await #expect(throws: DXResponseError.badJSONInReply(status: 200)) {
-      try await client(post, clock: RecordingClock()).request("/x")
+      try await client(post, clock: DXTestClock(start: testClockStart)).request("/x")
     }
     #expect(post.requests.count == 1)
     let get = ScriptedTransport([.respond(bad), .respond(bad)])
     #expect(
-      try await client(get, clock: RecordingClock()).request("/x", method: "GET") == .json(["ok": true]))
+      try await client(get, clock: DXTestClock(start: testClockStart)).request("/x", method: "GET")
+        == .json(["ok": true]))
     #expect(get.requests.count == 3)
   }
 
@@ -191,7 +195,7 @@ struct ClientRetryTests {
       "<Error><Code>RequestTimeout</Code></Error>", status: 400, contentType: "application/xml")
     let transport = ScriptedTransport([.respond(s3)])
     let (logger, store) = CapturingLogHandler.make()
-    try await client(transport, clock: RecordingClock(), logger: logger).request(
+    try await client(transport, clock: DXTestClock(start: testClockStart), logger: logger).request(
       "http://s3.example/part", data: .bytes([1, 2]), method: "PUT", auth: .none, jsonifyData: false,
       prependServer: false, alwaysRetry: true)
     #expect(transport.requests.count == 2)
@@ -206,11 +210,12 @@ struct ClientRetryTests {
   func noRetryConfiguration() async throws {
     let transport = ScriptedTransport([], then: .respond(.platformError("ServiceUnavailable", status: 503)))
     await #expect(throws: DXAPIError.self) {
-      try await client(transport, clock: RecordingClock(), configuration: .noRetry).request("/x")
+      try await client(transport, clock: DXTestClock(start: testClockStart), configuration: .noRetry).request(
+        "/x")
     }
     #expect(transport.requests.count == 1)
     let recovering = ScriptedTransport([.respond(.platformError("ServiceUnavailable", status: 503))])
-    try await client(recovering, clock: RecordingClock(), configuration: .noRetry).request(
+    try await client(recovering, clock: DXTestClock(start: testClockStart), configuration: .noRetry).request(
       "/x", maxRetries: 1)
     #expect(recovering.requests.count == 2)
   }
@@ -220,7 +225,8 @@ struct ClientRetryTests {
     let transport = ScriptedTransport([], then: .respond(.platformError("ServiceUnavailable", status: 503)))
     let task = Task {
       try await DXClient(
-        platform: testPlatform(), transport: transport, clock: DXSystemClock(), random: ScriptedRandom()
+        platform: testPlatform(), transport: transport, clock: DXSystemClock(),
+        random: DXTestRandomSource(.lowest)
       ).request("/x")
     }
     try await Task.sleep(for: .milliseconds(50))

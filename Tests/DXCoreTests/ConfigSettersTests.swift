@@ -1,4 +1,5 @@
 import DXCore
+import DXKitTesting
 import Foundation
 import Testing
 
@@ -80,7 +81,8 @@ struct ConfigSettersTests {
     #expect(shared.jobID?.hasPrefix("job-") == true)
     // A client without a platform reads the shared configuration at request time.
     let transport = ScriptedTransport([])
-    let client = DXClient(transport: transport, clock: RecordingClock(), random: ScriptedRandom())
+    let client = DXClient(
+      transport: transport, clock: DXTestClock(start: testClockStart), random: DXTestRandomSource(.lowest))
     try await client.request("/system/whoami")
     try DXConfiguration.updateShared { $0.setAPIServerInfo(host: "changed.example", port: "2") }
     try await client.request("/system/whoami")

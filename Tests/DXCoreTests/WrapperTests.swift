@@ -1,4 +1,5 @@
 import DXCore
+import DXKitTesting
 import Foundation
 import Testing
 
@@ -154,8 +155,8 @@ struct WrapperTests {
 
   @Test("nonce format: 64 lowercase hex + %f time, at most 128 characters")
   func nonceFormat() {
-    let clock = RecordingClock(start: Date(timeIntervalSince1970: 1_795_764_543.977109))
-    let nonce = DXNonce.make(random: ScriptedRandom(), clock: clock)
+    let clock = DXTestClock(start: Date(timeIntervalSince1970: 1_795_764_543.977109))
+    let nonce = DXNonce.make(random: DXTestRandomSource(.lowest), clock: clock)
     #expect(nonce.wholeMatch(of: Self.nonceShape) != nil)
     #expect(nonce.hasSuffix("1795764543.977109"))
     #expect(nonce.count == 81)

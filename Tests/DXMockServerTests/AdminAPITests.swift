@@ -5,40 +5,30 @@ import Testing
 @testable import DXMockServer
 
 /// A clock that reads 1,000 ms first and 2,500 ms later on every further read.
-private final class AdminTestClock: @unchecked Sendable {
-  private let lock = NSLock()
-  private var reads = 0
+private final class AdminTestClock: Sendable {
+  private let reads = DXLock(0)
 
   func read() -> Int64 {
-    lock.lock()
-    defer { lock.unlock() }
-    reads += 1
-    return reads == 1 ? 1_000 : 3_500
+    reads.withLock {
+      $0 += 1
+      return $0 == 1 ? 1_000 : 3_500
+    }
   }
 }
 
 /// Counts platform resets and can be told to fail them.
-private final class AdminTestPlatform: @unchecked Sendable {
-  private let lock = NSLock()
-  private var resets = 0
-  private var failing = false
+private final class AdminTestPlatform: Sendable {
+  private let state = DXLock((resets: 0, failing: false))
 
-  var resetCount: Int {
-    lock.lock()
-    defer { lock.unlock() }
-    return resets
-  }
+  var resetCount: Int { state.withLock { $0.resets } }
 
-  func fail(_ value: Bool) {
-    lock.lock()
-    defer { lock.unlock() }
-    failing = value
-  }
+  func fail(_ value: Bool) { state.withLock { $0.failing = value } }
 
   func reset() throws {
-    lock.lock()
-    defer { lock.unlock() }
-    resets += 1
+    let failing = state.withLock { state -> Bool in
+      state.resets += 1
+      return state.failing
+    }
     if failing { throw DXPlatformError.internalError("disk on fire") }
   }
 }

@@ -5,21 +5,12 @@ import Testing
 @testable import DXMockServer
 
 /// A clock tests advance by hand.
-private final class JournalTestClock: @unchecked Sendable {
-  private let lock = NSLock()
-  private var now: Int64 = 1_700_000_000_000
+private final class JournalTestClock: Sendable {
+  private let now = DXLock<Int64>(1_700_000_000_000)
 
-  func read() -> Int64 {
-    lock.lock()
-    defer { lock.unlock() }
-    return now
-  }
+  func read() -> Int64 { now.withLock { $0 } }
 
-  func advance(_ ms: Int64) {
-    lock.lock()
-    defer { lock.unlock() }
-    now += ms
-  }
+  func advance(_ ms: Int64) { now.withLock { $0 += ms } }
 }
 
 @Suite("Request journal")

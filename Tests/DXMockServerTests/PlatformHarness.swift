@@ -11,22 +11,12 @@ final class PlatformHarness: Sendable {
   let clock: TestClock
 
   /// A settable clock (ms).
-  final class TestClock: @unchecked Sendable {
-    // Guarded by `lock`.
-    private let lock = NSLock()
-    private var value = 1_700_000_000_000
+  final class TestClock: Sendable {
+    private let value = DXLock(1_700_000_000_000)
 
-    var now: Int {
-      lock.lock()
-      defer { lock.unlock() }
-      return value
-    }
+    var now: Int { value.withLock { $0 } }
 
-    func advance(_ ms: Int) {
-      lock.lock()
-      value += ms
-      lock.unlock()
-    }
+    func advance(_ ms: Int) { value.withLock { $0 += ms } }
   }
 
   init(

@@ -111,19 +111,9 @@ struct PlatformStateTests {
   }
 
   /// Errors collected from concurrent work.
-  final class Failures: @unchecked Sendable {
-    // Guarded by `lock`.
-    private let lock = NSLock()
-    private var items: [String] = []
-    func add(_ item: String) {
-      lock.lock()
-      items.append(item)
-      lock.unlock()
-    }
-    var all: [String] {
-      lock.lock()
-      defer { lock.unlock() }
-      return items
-    }
+  final class Failures: Sendable {
+    private let items = DXLock<[String]>([])
+    func add(_ item: String) { items.withLock { $0.append(item) } }
+    var all: [String] { items.withLock { $0 } }
   }
 }

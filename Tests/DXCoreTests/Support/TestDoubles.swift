@@ -1,59 +1,7 @@
 import DXCore
+import DXKitTesting
 import DXWire
 import Foundation
-
-/// A clock that never waits: it records every sleep and advances its own time.
-final class RecordingClock: DXClock {
-  private let state: DXLock<(now: Date, sleeps: [Duration])>
-
-  init(start: Date = Date(timeIntervalSince1970: 1_795_764_543.25)) {
-    state = DXLock((start, []))
-  }
-
-  func now() -> Date { state.withLock { $0.now } }
-
-  func sleep(for duration: Duration) async throws {
-    try Task.checkCancellation()
-    state.withLock {
-      $0.sleeps.append(duration)
-      $0.now = $0.now.addingTimeInterval(Double(duration.components.seconds))
-    }
-  }
-
-  /// The sleeps asked for, in whole seconds.
-  var sleeps: [Int64] { state.withLock { $0.sleeps.map(\.components.seconds) } }
-}
-
-/// Randomness that picks from a script: `low`, `high`, or a fixed list of picks (clamped).
-final class ScriptedRandom: DXRandomSource {
-  enum Mode: Sendable { case low, high, sequence([Int]) }
-  private let state: DXLock<(mode: Mode, index: Int, ranges: [ClosedRange<Int>])>
-
-  init(_ mode: Mode = .low) { state = DXLock((mode, 0, [])) }
-
-  func integer(in range: ClosedRange<Int>) -> Int {
-    state.withLock { value in
-      value.ranges.append(range)
-      switch value.mode {
-      case .low: return range.lowerBound
-      case .high: return range.upperBound
-      case .sequence(let picks):
-        let pick = picks.isEmpty ? range.lowerBound : picks[value.index % picks.count]
-        value.index += 1
-        return min(max(pick, range.lowerBound), range.upperBound)
-      }
-    }
-  }
-
-  func bytes(count: Int) -> [UInt8] {
-    state.withLock { value in
-      value.index += 1
-      return (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ value.index) }
-    }
-  }
-
-  var ranges: [ClosedRange<Int>] { state.withLock { $0.ranges } }
-}
 
 /// A transport that answers from a script of outcomes and records every request.
 final class ScriptedTransport: DXTransport {
@@ -110,6 +58,9 @@ extension DXTransportResponse {
   }
 }
 
+/// The test clocks' start: the request times in the expected log lines and error messages.
+let testClockStart = Date(timeIntervalSince1970: 1_795_764_543.25)
+
 /// A platform configuration pointing at `url` with token `token`.
 func testPlatform(url: String = "http://127.0.0.1:9", token: String? = "tok") -> DXConfiguration {
   var platform = DXConfiguration()
@@ -122,11 +73,11 @@ func testPlatform(url: String = "http://127.0.0.1:9", token: String? = "tok") ->
   return platform
 }
 
-/// A client over `transport` with a recording clock and low-picking randomness.
+/// A client over `transport` with a test clock and lowest-picking randomness.
 func testClient(
   _ transport: any DXTransport, platform: DXConfiguration = testPlatform(),
-  clock: RecordingClock = RecordingClock(),
-  random: ScriptedRandom = ScriptedRandom(), configuration: DXClient.Configuration = .default
+  clock: DXTestClock = DXTestClock(start: testClockStart),
+  random: DXTestRandomSource = DXTestRandomSource(.lowest), configuration: DXClient.Configuration = .default
 ) -> DXClient {
   DXClient(
     platform: platform, configuration: configuration, transport: transport, clock: clock, random: random)
