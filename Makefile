@@ -12,7 +12,9 @@ export DXKIT_DX := $(CURDIR)/.venv/bin/dx
 export DX_MOCK_SERVER := $(CURDIR)/$(DEBUG_BIN)/dx-mock-server
 export DXCASSETTE := $(CURDIR)/$(DEBUG_BIN)/dxcassette
 
-.PHONY: run build test test-swift test-interop lint format check-generated bench bench-server \
+DOC_TARGETS := DXWire DXCore DXCassette DXMockServer DXMockServerCassettes DXKitTesting
+
+.PHONY: run build test test-swift test-interop lint format docs check-generated bench bench-server \
 	bench-client bench-platform bench-cassette bench-faults bench-cassette-import fixtures setup clean
 
 run:
@@ -50,6 +52,12 @@ format:
 
 check-generated:
 	@scripts/check-generated.sh
+
+# The DocC catalogs of every library, as one combined archive (cross-module links resolve); a warning
+# fails the build. Output: .build/plugins/Swift-DocC/outputs/.
+docs:
+	$(SWIFT) package --disable-sandbox generate-documentation --enable-experimental-combined-documentation \
+		--warnings-as-errors $(foreach target,$(DOC_TARGETS),--target $(target))
 
 fixtures:
 	@scripts/setup.sh

@@ -13,11 +13,11 @@ public struct DXCassetteBackendOptions: Sendable {
   public var usageLogPath: String?
   /// Record: literal secrets redacted besides the client's token (`--redact`); default none.
   public var secrets: [String]
-  /// Record: the record mode (`--record-mode`); default ``DXCassetteRecordMode/all``, forward and
+  /// Record: the record mode (`--record-mode`); default `DXCassetteRecordMode.all`, forward and
   /// record every request.
   public var recordMode: DXCassetteRecordMode
   /// Replay: how fast recorded answers come (`--timing instant|recorded[:SCALE]`); default
-  /// ``DXCassetteReplayTiming/instant``. With `recorded`, each answer starts after the recorded time
+  /// `DXCassetteReplayTiming.instant`. With `recorded`, each answer starts after the recorded time
   /// to its last byte times the scale.
   public var timing: DXCassetteReplayTiming
   /// Both: rewrite rules (`--rewrite FILE`): what is dropped or rewritten before it is recorded, and

@@ -6,7 +6,7 @@ import Logging
 
 /// Proxies every request to an upstream and records it (`dx-mock-server --record CASSETTE --upstream URL`).
 ///
-/// A ``DXRecordingMiddleware`` around a ``DXLiveTransport``: each non-admin request goes to the upstream
+/// A `DXRecordingMiddleware` around a `DXLiveTransport`: each non-admin request goes to the upstream
 /// on the same path and query, with the same method, headers and body; what came back — a response, a
 /// body cut short or close-delimited, a reset — is committed to the cassette and then sent to the
 /// client exactly as it was received.
@@ -42,7 +42,7 @@ public final class DXCassetteRecordBackend: DXMockBackend {
   ///   - upstream: The base URL requests go to, e.g. `http://127.0.0.1:8124` or `https://api.dnanexus.com`.
   ///   - options: The record mode, matching and extra secrets; default records every request (`all`).
   ///   - logger: Where the recorder logs; default a logger labelled `dx-mock-server.record`.
-  /// - Throws: ``DXMockServerError/invalidConfiguration(_:)`` for a bad upstream URL or a cassette that
+  /// - Throws: `DXMockServerError.invalidConfiguration(_:)` for a bad upstream URL or a cassette that
   ///   cannot be opened for writing.
   public init(
     cassettePath: String, upstream: String, options: DXCassetteBackendOptions = .init(),

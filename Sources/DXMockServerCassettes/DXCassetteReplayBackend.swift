@@ -6,10 +6,10 @@ import Logging
 
 /// Serves a cassette to any client instead of the platform (`dx-mock-server --replay CASSETTE`).
 ///
-/// Each request is matched like ``DXReplayTransport`` does — method, path and canonical JSON body, the
+/// Each request is matched like `DXReplayTransport` does — method, path and canonical JSON body, the
 /// `Authorization` header and `nonce` ignored — and answered with what was recorded, faults included:
 /// a truncated body is cut short on the wire, a close-delimited body has no `Content-Length`, a reset
-/// resets the connection (see ``CassetteWire/plan(for:request:rewriteURLs:)``), and a read or connect
+/// resets the connection (see `CassetteWire.plan(for:request:rewriteURLs:)`), and a read or connect
 /// timeout holds the connection without an answer for the recorded wait plus half a second (at most two
 /// minutes), then closes it, so a client with the same timeout times out again. Transfer URLs in
 /// upload/download answers are rewritten to come back through this server (`/__proxy/…`), whose
@@ -30,9 +30,9 @@ public final class DXCassetteReplayBackend: DXMockBackend {
   /// Opens `cassettePath` read-only for serving.
   /// - Parameters:
   ///   - cassettePath: The `.dxcassette` file.
-  ///   - options: Matching, repeats and the usage log; default ``DXCassetteBackendOptions/init(ignoredBodyFields:allowRepeats:usageLogPath:secrets:recordMode:)``.
+  ///   - options: Matching, repeats and the usage log; default `DXCassetteBackendOptions.init(ignoredBodyFields:allowRepeats:usageLogPath:secrets:recordMode:)`.
   ///   - logger: Where misses are logged; default a logger labelled `dx-mock-server.replay`.
-  /// - Throws: ``DXMockServerError/invalidConfiguration(_:)`` when the cassette cannot be opened (missing,
+  /// - Throws: `DXMockServerError.invalidConfiguration(_:)` when the cassette cannot be opened (missing,
   ///   not a cassette, a newer schema, damaged).
   public init(
     cassettePath: String, options: DXCassetteBackendOptions = .init(),

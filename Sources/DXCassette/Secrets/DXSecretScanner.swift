@@ -3,7 +3,8 @@ import Foundation
 
 /// Redacts credentials from interactions and finds any secret left behind.
 ///
-/// Recording runs every interaction through ``redact(_:)`` and then ``scan(_:)`` before it is
+/// Recording runs every interaction through ``redact(_:)-(DXCassetteInteraction)`` and then
+/// ``scan(_:)-(DXCassetteInteraction)`` before it is
 /// written; if the scan finds anything, the write is refused with the path of each field.
 ///
 /// Redaction replaces, with ``placeholder``:
@@ -99,7 +100,8 @@ public struct DXSecretScanner: Sendable, Hashable {
     return result
   }
 
-  /// Returns `interaction` with its credentials and every secret ``scan(_:)`` finds replaced.
+  /// Returns `interaction` with its credentials and every secret ``scan(_:)-(DXCassetteInteraction)`` finds
+  /// replaced.
   ///
   /// For cleaning an existing cassette (`dxcassette redact`); recording refuses such secrets instead.
   public func redactDetected(_ interaction: DXCassetteInteraction) -> DXCassetteInteraction {

@@ -4,7 +4,7 @@ import Foundation
 /// One recorded exchange: the request as sent and what came back — a response or a failure.
 ///
 /// Faults are interactions like any other: a 503 with `Retry-After`, a body cut short
-/// (``DXTransportResponse/BodyEnd/truncated(declared:received:)``), a close-delimited body, or a
+/// (`DXTransportResponse.BodyEnd.truncated(declared:received:)`), a close-delimited body, or a
 /// connection error (reset, refused, no response, timeout) replay exactly as they were seen.
 public struct DXCassetteInteraction: Sendable, Hashable {
   /// What came back for the request.
@@ -37,7 +37,7 @@ public struct DXCassetteInteraction: Sendable, Hashable {
   /// Defaults to none.
   public var tags: [String]
   /// How long after ``recordedAt`` this interaction stays fresh, overriding the cassette's
-  /// ``DXCassette/expiresAfter``; `nil` uses the cassette's (see ``DXCassetteExpiry``).
+  /// `expiresAfter`; `nil` uses the cassette's (see `DXCassetteExpiry`).
   public var expiresAfter: Duration?
 
   /// Creates an interaction.
@@ -83,7 +83,7 @@ public struct DXCassetteInteraction: Sendable, Hashable {
   public var path: String { DXCassetteURL.path(of: request.url) }
 
   /// What replaying this interaction gives: the response, or the recorded error thrown.
-  /// - Throws: The recorded ``DXTransportError`` for a failure.
+  /// - Throws: The recorded `DXTransportError` for a failure.
   public func replay() throws(DXTransportError) -> DXTransportResponse {
     switch outcome {
     case .response(let response): return response

@@ -18,7 +18,7 @@ extension DXCassetteTool {
   ///   - path: The cassette (read only).
   ///   - base: The server, e.g. `http://127.0.0.1:8124` or `https://api.dnanexus.com`.
   ///   - options: What to send and ignore.
-  ///   - transport: The transport to send with; default a new ``DXLiveTransport``, shut down after.
+  ///   - transport: The transport to send with; default a new `DXLiveTransport`, shut down after.
   /// - Throws: ``DXCassetteToolError`` for an unreadable cassette or a base that is not an http(s) URL.
   public static func verify(
     _ path: String, against base: String, options: DXCassetteDriftCheck.Options = .init(),

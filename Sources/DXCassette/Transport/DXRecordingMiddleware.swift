@@ -5,7 +5,7 @@ import Foundation
 /// according to its ``DXCassetteRecordMode``.
 ///
 /// It calls `next`, and stores what happened: a response (any status, a body cut short included) or
-/// a thrown ``DXTransportError`` (stored, then rethrown), with the attempt's position among identical
+/// a thrown `DXTransportError` (stored, then rethrown), with the attempt's position among identical
 /// requests, its duration and the time. Every interaction is redacted, scanned, and committed on its
 /// own before the result is handed back; if a secret remains after redaction the write is refused and
 /// ``DXCassetteError`` (`secretDetected`) is thrown instead of the result. A request that itself

@@ -6,7 +6,7 @@ import DXCore
 /// identical requests get their recorded interactions in recording order, each once (or the last
 /// again, with `allowPlaybackRepeats`). A recorded response replays exactly — status, headers, body
 /// and how the body ended (complete, truncated, close-delimited); a recorded failure (reset, refused,
-/// no response, timeout…) is thrown again as the same ``DXTransportError``.
+/// no response, timeout…) is thrown again as the same `DXTransportError`.
 ///
 /// An unmatched request throws ``DXCassetteError``: `noMatch` with the nearest recorded candidate and
 /// a field-level diff, or `alreadyPlayed` when every matching interaction was used.
@@ -50,7 +50,7 @@ public struct DXReplayTransport: DXTransport {
 
   /// Replays the interaction recorded for `request`, after its recorded latency when
   /// ``DXCassetteSessionOptions/timing`` asks for it.
-  /// - Throws: The recorded ``DXTransportError``, or ``DXCassetteError`` for an unmatched request
+  /// - Throws: The recorded `DXTransportError`, or ``DXCassetteError`` for an unmatched request
   ///   (`noMatch`, `alreadyPlayed`), a stale one (`expired`) or a dropped one (`dropped`).
   public func send(_ request: DXTransportRequest) async throws -> DXTransportResponse {
     try await playback.replay(request)

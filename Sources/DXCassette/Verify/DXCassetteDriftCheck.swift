@@ -4,7 +4,7 @@ import Foundation
 /// A drift check (Hoverfly's diff mode, for this API): sends a cassette's read-only requests to a live
 /// server and compares each answer with the recording (`dxcassette verify FILE --against URL`).
 ///
-/// - **Which requests.** Only the platform routes of the route table (``DXAPIRoute/all``) that read:
+/// - **Which requests.** Only the platform routes of the route table (`DXAPIRoute.all`) that read:
 ///   `describe*`, `find*`, `list*`, `whoami`, `getDetails` and `resolveDataObjects`. A create, update or
 ///   remove is never sent, unless ``Options/replayWrites`` asks for it (for a disposable server such as
 ///   `dx-mock-server`, so that it builds the objects the recording created). Requests that are not

@@ -8,7 +8,7 @@ import Foundation
 /// configuration reads it at every request, so the setters on ``updateShared(_:)`` take effect at once.
 ///
 /// Fields follow dxpy's quirks on purpose: the port is a string, and ``apiServer`` is recomputed only
-/// by ``setAPIServerInfo(host:port:protocol:)``, without a port when the port argument was absent or
+/// by ``setAPIServerInfo(host:port:protocol:)-(_,String?,_)``, without a port when the port argument was absent or
 /// empty (so a configuration without `DX_APISERVER_PORT` gives `https://api.dnanexus.com`).
 public struct DXConfiguration: Sendable, Hashable {
   /// `https`.
@@ -50,8 +50,8 @@ public struct DXConfiguration: Sendable, Hashable {
   public var caCertificate: CACertificate?
   /// The proxy from `http_proxy`/`HTTP_PROXY`/`https_proxy`/`HTTPS_PROXY`, or `nil`.
   public var proxy: DXProxy?
-  /// `DX_AUTHSERVER_HOST`, used by ``authServerName(hostOverride:portOverride:protocol:)`` for local
-  /// API servers.
+  /// `DX_AUTHSERVER_HOST`, used by ``authServerName(hostOverride:portOverride:protocol:)-(String?,_,_)``
+  /// for local API servers.
   public var authServerHost: String?
   /// `DX_AUTHSERVER_PORT`.
   public var authServerPort: String?
@@ -120,7 +120,10 @@ public struct DXConfiguration: Sendable, Hashable {
   ///   `https://auth.cn.dnanexus.com:8001`.
   /// - `localhost`, `127.0.0.1` and `apiserver` need `DX_AUTHSERVER_HOST` and `DX_AUTHSERVER_PORT`,
   ///   and give `host:port` with no scheme, exactly as dxpy does.
-  /// - Parameter protocol: The scheme for the overrides. Defaults to `https`.
+  /// - Parameters:
+  ///   - hostOverride: The auth server's host, or `nil` (the default) to derive it.
+  ///   - portOverride: The auth server's port, or `nil` (the default) to derive it.
+  ///   - protocol: The scheme for the overrides. Defaults to `https`.
   /// - Throws: ``DXError`` with dxpy's message when the name cannot be determined.
   public func authServerName(
     hostOverride: String? = nil, portOverride: String? = nil, protocol: String = "https"

@@ -15,12 +15,12 @@ import NIOSSL
 ///
 /// - No redirects are followed and nothing is decompressed (``DXClient`` decides what to do with a 3xx).
 /// - A body that stops short of its `Content-Length` is returned with
-///   ``DXTransportResponse/BodyEnd/truncated(declared:received:)`` and the bytes that arrived; a body
+///   `DXTransportResponse.BodyEnd.truncated(declared:received:)` and the bytes that arrived; a body
 ///   with neither `Content-Length` nor chunked encoding is returned as
-///   ``DXTransportResponse/BodyEnd/closeDelimited``.
+///   `DXTransportResponse.BodyEnd.closeDelimited`.
 /// - No reply throws ``DXTransportError`` with the kind that happened: refused, reset, closed without a
 ///   reply, connect or read timeout, name resolution, unreachable network, TLS.
-/// - The request's ``DXTransportRequest/timeout`` applies to connecting and to every wait for data, as
+/// - The request's `DXTransportRequest.timeout` applies to connecting and to every wait for data, as
 ///   dxpy's single `timeout` does.
 /// - The proxy (with Basic credentials) and `DX_CA_CERT` come from ``Configuration``.
 ///

@@ -7,11 +7,11 @@ import Foundation
 /// a transport (``DXTransportMiddleware``).
 ///
 /// A transport never throws for an HTTP status: every response that arrived, even one whose body
-/// was cut short, is returned as a ``DXTransportResponse`` whose ``DXTransportResponse/bodyEnd``
+/// was cut short, is returned as a `DXTransportResponse` whose `DXTransportResponse.bodyEnd`
 /// says how the body ended. It throws ``DXTransportError`` only when no response arrived.
 public protocol DXTransport: Sendable {
   /// Sends `request` once.
-  /// - Returns: The response, possibly with a body cut short (see ``DXTransportResponse/BodyEnd``).
+  /// - Returns: The response, possibly with a body cut short (see `DXTransportResponse.BodyEnd`).
   /// - Throws: ``DXTransportError`` when no response arrived (refused, reset, closed, timed out…).
   func send(_ request: DXTransportRequest) async throws -> DXTransportResponse
 }

@@ -4,7 +4,7 @@ import DXMockServer
 import Foundation
 
 extension DXCassette {
-  /// A ready ``DXCore/DXClient`` that records into the cassette at `path` or replays from it, as Ruby
+  /// A ready `DXClient` that records into the cassette at `path` or replays from it, as Ruby
   /// VCR's `use_cassette` does, for one piece of code.
   ///
   /// ```swift
@@ -13,7 +13,7 @@ extension DXCassette {
   /// }
   /// ```
   ///
-  /// With `mode` ``DXCassette/DXCassetteRecordMode/once`` (the default) a cassette that holds
+  /// With `mode` `DXCassetteRecordMode.once` (the default) a cassette that holds
   /// interactions replays, and a missing or empty one is recorded through `upstream`. A replaying
   /// session opens a private read-only copy of the file (so the committed file and its folder stay
   /// untouched, and tests may replay one cassette in parallel) and never touches the network; its client
@@ -21,7 +21,7 @@ extension DXCassette {
   /// redacting the upstream's token. The mode is first passed through
   /// ``DXCassette/DXCassetteRecordMode/effective(in:)``, so `CI=true` replays only.
   ///
-  /// A request that matches nothing fails with ``DXCassette/DXCassetteError`` (`noMatch`, with the
+  /// A request that matches nothing fails with `DXCassetteError` (`noMatch`, with the
   /// nearest recorded candidate and a field-level diff, or `alreadyPlayed`); `onMiss` sees each such
   /// error first, even when the code under test catches it.
   ///
@@ -29,7 +29,7 @@ extension DXCassette {
   ///   - path: The `.dxcassette` file.
   ///   - mode: When to record and when to replay; default `.once`.
   ///   - upstream: Where recorded requests go; default ``DXCassetteUpstream/automatic``.
-  ///   - matching: How requests are matched; default ``DXCassette/DXCassetteMatching/default``.
+  ///   - matching: How requests are matched; default `DXCassetteMatching.default`.
   ///   - allowPlaybackRepeats: Replay the last matching interaction again once all were played;
   ///     default `false`.
   ///   - clock: The client's clock; default a new ``DXTestClock``.
@@ -40,7 +40,7 @@ extension DXCassette {
   ///   - body: The code under test, with the open cassette and the client.
   /// - Returns: What `body` returns.
   /// - Throws: What `body` throws; ``DXKitTestingError`` when the cassette is missing and the mode may
-  ///   not record; ``DXCassette/DXCassetteError`` when the file cannot be opened.
+  ///   not record; `DXCassetteError` when the file cannot be opened.
   public static func withClient<T: Sendable>(
     path: String, mode: DXCassetteRecordMode = .once, upstream: DXCassetteUpstream = .automatic,
     matching: DXCassetteMatching = .default, allowPlaybackRepeats: Bool = false,
@@ -116,10 +116,10 @@ extension DXCassette {
   /// file in parallel.
   /// - Parameters:
   ///   - path: The cassette file.
-  ///   - matching: How requests are matched; default ``DXCassette/DXCassetteMatching/default``.
+  ///   - matching: How requests are matched; default `DXCassetteMatching.default`.
   ///   - body: The code that reads the cassette.
   /// - Returns: What `body` returns.
-  /// - Throws: What `body` throws; ``DXCassette/DXCassetteError`` (`notFound`, `corrupt`…) when the
+  /// - Throws: What `body` throws; `DXCassetteError` (`notFound`, `corrupt`…) when the
   ///   copy cannot be opened; a file error when it cannot be made.
   public static func withReadOnlyCopy<T>(
     of path: String, matching: DXCassetteMatching = .default, _ body: (DXCassette) async throws -> T

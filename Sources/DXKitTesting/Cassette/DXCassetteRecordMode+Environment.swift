@@ -8,7 +8,7 @@ extension DXCassetteRecordMode {
   /// The mode a cassette session uses when the test asks for `self`.
   ///
   /// ``environmentVariable``, when set, wins; otherwise, when `CI` is set to `true`, `yes` or `1` (as
-  /// CI services set it), the mode is ``DXCassette/DXCassetteRecordMode/none``: CI replays and never
+  /// CI services set it), the mode is `DXCassetteRecordMode.none`: CI replays and never
   /// records, as Ruby VCR's `record: :none` is used there. Elsewhere, `self`.
   /// - Parameter environment: The process environment.
   /// - Throws: ``DXKitTestingError`` when the variable holds no mode name.

@@ -5,7 +5,7 @@ import Foundation
 import Testing
 
 /// A Swift Testing trait that records the test's API calls into a cassette on the first run and replays
-/// them after, as Ruby VCR's `use_cassette` does; the test calls through ``DXTestScope/client``.
+/// them after, as Ruby VCR's `use_cassette` does; the test calls through ``DXTestScope/client-swift.type.property``.
 ///
 /// ```swift
 /// @Test(.cassette("whoami"))
@@ -20,7 +20,7 @@ import Testing
 /// folder). Exclude the folder from the target in `Package.swift` (`exclude: ["cassettes"]`) and
 /// commit the files.
 ///
-/// **When.** See ``DXCassette/withClient(path:mode:upstream:matching:allowPlaybackRepeats:clock:random:environment:onMiss:_:)``:
+/// **When.** See `withClient(path:mode:upstream:matching:allowPlaybackRepeats:clock:random:environment:onMiss:_:)`:
 /// mode `.once` records a missing cassette and replays an existing one offline; in CI (`CI=true`) or
 /// with `DXKIT_CASSETTE_RECORD_MODE=none` every cassette replays and a missing one fails the test.
 /// Listed after `.dxMockServer(…)` on the same test, the cassette records against that mock server.
@@ -119,7 +119,7 @@ extension Trait where Self == DXCassetteTrait {
   ///   - directory: The cassette's folder, absolute or relative to the test target's folder; default
   ///     `nil`, the target's `cassettes` folder.
   ///   - upstream: Where recorded requests go; default ``DXCassetteUpstream/automatic``.
-  ///   - matching: How requests are matched; default ``DXCassette/DXCassetteMatching/default``.
+  ///   - matching: How requests are matched; default `DXCassetteMatching.default`.
   ///   - allowPlaybackRepeats: Replay the last matching interaction again once all were played;
   ///     default `false`.
   public static func cassette(

@@ -2,7 +2,7 @@ import DXCore
 import DXWire
 import Foundation
 
-/// A ``DXCore/DXClock`` for tests: every sleep returns at once, is recorded, and moves the clock's
+/// A `DXClock` for tests: every sleep returns at once, is recorded, and moves the clock's
 /// virtual time forward by the duration asked.
 ///
 /// A retry schedule is then asserted exactly and instantly, without waiting for it:

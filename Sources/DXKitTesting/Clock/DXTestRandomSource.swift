@@ -1,7 +1,7 @@
 import DXCore
 import DXWire
 
-/// A ``DXCore/DXRandomSource`` for tests: seeded, or scripted to pick the lowest or highest value or
+/// A `DXRandomSource` for tests: seeded, or scripted to pick the lowest or highest value or
 /// a list of picks, so backoff jitter and nonces are the same in every run.
 ///
 /// ```swift

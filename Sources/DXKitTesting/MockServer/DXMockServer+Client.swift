@@ -3,7 +3,7 @@ import DXMockServer
 import Logging
 
 extension DXMockServer {
-  /// A server on a free loopback port and a ready ``DXCore/DXClient`` pointed at it, for one piece of
+  /// A server on a free loopback port and a ready `DXClient` pointed at it, for one piece of
   /// code; both are always stopped, also when `body` throws.
   ///
   /// ```swift
@@ -13,23 +13,23 @@ extension DXMockServer {
   /// }
   /// ```
   ///
-  /// The client has the server's URL and its first token (``platform``), a ``DXCore/DXLiveTransport``,
+  /// The client has the server's URL and its first token (``platform``), a `DXLiveTransport`,
   /// and by default a ``DXTestClock`` (so retries never wait) and a ``DXTestRandomSource`` seeded with
   /// the server's seed (or 0).
   ///
   /// - Parameters:
   ///   - configuration: The server's configuration; default a loopback server on port 0 with
-  ///     ``DXMockServer/Configuration/defaultToken``.
+  ///     `Configuration.defaultToken`.
   ///   - faults: Fault rules added to the configuration's (they stay through a reset).
   ///   - clientConfiguration: The client's retries and timeout; default
-  ///     ``DXCore/DXClient/Configuration/default``.
+  ///     `DXClient.Configuration.default`.
   ///   - clock: The client's clock; default a new ``DXTestClock``.
   ///   - random: The client's randomness; default a ``DXTestRandomSource`` seeded as the server.
   ///   - logger: The client's logger; default one that discards everything.
   ///   - body: The code under test.
   /// - Returns: What `body` returns.
-  /// - Throws: What `body` throws; ``DXMockServer/DXFaultRule/ParseError`` for an invalid fault;
-  ///   ``DXMockServer/DXMockServerError`` when the server cannot start.
+  /// - Throws: What `body` throws; `DXFaultRule.ParseError` for an invalid fault;
+  ///   `DXMockServerError` when the server cannot start.
   public static func withClient<T: Sendable>(
     _ configuration: Configuration = .init(), faults: [DXTestFault] = [],
     clientConfiguration: DXClient.Configuration = .default, clock: any DXClock = DXTestClock(),
@@ -51,10 +51,10 @@ extension DXMockServer {
   }
 
   /// Platform settings that point a client at this server with its first token: the default user's
-  /// first token, else the first extra user's (``DXMockServer/Configuration/defaultToken`` with the
+  /// first token, else the first extra user's (`Configuration.defaultToken` with the
   /// default configuration).
   ///
-  /// Read it after ``DXMockServer/DXMockServer/start()``: the port is part of it.
+  /// Read it after `DXMockServer.start()`: the port is part of it.
   public var platform: DXConfiguration {
     var platform = DXConfiguration()
     var host = configuration.host == "localhost" ? "127.0.0.1" : configuration.host

@@ -17,7 +17,7 @@ import Testing
 ///
 /// On a suite (`@Suite(.dxMockServer())`) every test in it, and every case of a parameterized test,
 /// gets a server of its own. The server binds 127.0.0.1 on a free port, so tests run in parallel.
-/// The scope is built by ``DXMockServer/withClient(_:faults:clientConfiguration:clock:random:logger:_:)``.
+/// The scope is built by `withClient(_:faults:clientConfiguration:clock:random:logger:_:)`.
 public struct DXMockServerTrait: TestTrait, SuiteTrait, TestScoping {
   /// The server's configuration.
   public var configuration: DXMockServer.Configuration
@@ -65,7 +65,7 @@ extension Trait where Self == DXMockServerTrait {
   ///     `nil` makes the server's IDs random.
   ///   - faults: Fault rules the server starts with, e.g. `[.status(503).times(2)]`.
   ///   - clientConfiguration: The client's retries and timeout; default
-  ///     ``DXCore/DXClient/Configuration/default`` (dxpy's 6 retries; the test clock makes them
+  ///     `DXClient.Configuration.default` (dxpy's 6 retries; the test clock makes them
   ///     instant).
   ///   - random: How the client's randomness picks (``DXTestRandomSource/Mode/lowest`` gives dxpy's
   ///     shortest backoff schedule exactly); default `nil`, seeded with `seed`.

@@ -1,7 +1,7 @@
 import DXMockServer
 
 /// A fault rule written as a typed value, for ``DXMockServerTrait`` and
-/// ``DXMockServer/withClient(_:faults:clientConfiguration:clock:random:logger:_:)``: no fault spec
+/// `withClient(_:faults:clientConfiguration:clock:random:logger:_:)`: no fault spec
 /// strings and no `try` in a trait's arguments.
 ///
 /// Start from the fault, then say where and when it applies:
@@ -15,8 +15,8 @@ import DXMockServer
 /// ```
 ///
 /// The values are checked when the server starts (``rule()``): a bad one fails the test there with
-/// the field named, as ``DXMockServer/DXFaultRule/ParseError`` does for the other forms. Any
-/// ``DXMockServer/DXFault`` fits through ``fault(_:)``.
+/// the field named, as `DXFaultRule.ParseError` does for the other forms. Any
+/// `DXFault` fits through ``fault(_:)``.
 public struct DXTestFault: Sendable, Hashable {
   /// The fault put on the wire.
   public var fault: DXFault
@@ -40,7 +40,7 @@ public struct DXTestFault: Sendable, Hashable {
 
   // MARK: - Faults
 
-  /// Any ``DXMockServer/DXFault``.
+  /// Any `DXFault`.
   public static func fault(_ fault: DXFault) -> DXTestFault { DXTestFault(fault) }
 
   /// HTTP `code` with the platform's error body.
@@ -104,7 +104,7 @@ public struct DXTestFault: Sendable, Hashable {
     with { $0.probability = value }
   }
 
-  /// Names the rule (for ``DXMockServer/DXMockServer/removeFault(id:)``).
+  /// Names the rule (for `DXMockServer.removeFault(id:)`).
   public func id(_ name: String) -> DXTestFault {
     with { $0.id = name }
   }
@@ -119,7 +119,7 @@ public struct DXTestFault: Sendable, Hashable {
   // MARK: - The rule
 
   /// The mock server's rule for this value.
-  /// - Throws: ``DXMockServer/DXFaultRule/ParseError`` naming the first invalid field.
+  /// - Throws: `DXFaultRule.ParseError` naming the first invalid field.
   public func rule() throws(DXFaultRule.ParseError) -> DXFaultRule {
     try DXFaultRule(
       id: id, method: method, path: path, fault: fault, times: times, skip: skip, every: every,
@@ -129,7 +129,7 @@ public struct DXTestFault: Sendable, Hashable {
 
 extension DXMockServer {
   /// Adds the fault rule `fault` describes and returns its ID.
-  /// - Throws: ``DXFaultRule/ParseError`` naming the first invalid field.
+  /// - Throws: `DXFaultRule.ParseError` naming the first invalid field.
   @discardableResult
   public func addFault(_ fault: DXTestFault) throws(DXFaultRule.ParseError) -> String {
     addFault(try fault.rule())

@@ -27,7 +27,7 @@ import XCTest
 extension XCTestCase {
   /// Runs `body` with a mock server on a free loopback port and a ready client pointed at it; both are
   /// always stopped. See
-  /// ``DXMockServer/withClient(_:faults:clientConfiguration:clock:random:logger:_:)``.
+  /// `withClient(_:faults:clientConfiguration:clock:random:logger:_:)`.
   /// - Parameters:
   ///   - configuration: The server's configuration; default a loopback server on port 0 with seed 0.
   ///   - faults: Fault rules the server starts with.
@@ -54,7 +54,7 @@ extension XCTestCase {
   ///   - directory: The cassette's folder, absolute or relative to the test target's folder; default
   ///     the target's `cassettes` folder.
   ///   - upstream: Where recorded requests go; default ``DXCassetteUpstream/automatic``.
-  ///   - matching: How requests are matched; default ``DXCassette/DXCassetteMatching/default``.
+  ///   - matching: How requests are matched; default `DXCassetteMatching.default`.
   ///   - clock: The client's clock; default a new ``DXTestClock``.
   ///   - file: The test's file (it locates the `cassettes` folder); default the caller's.
   ///   - line: The line failures are reported at; default the caller's.

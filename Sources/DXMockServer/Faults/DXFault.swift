@@ -17,7 +17,7 @@ import DXWire
 /// The JSON form (admin API, `--faults` files) is `{"type":"status","status":503,"retryAfter":2,
 /// "errorType":"ServiceUnavailable","message":"…"}`, `{"type":"truncate","sendBytes":10}`,
 /// `{"type":"noContentLength"}`, `{"type":"reset"}`, `{"type":"empty"}`, `{"type":"delay","ms":200}`
-/// (see ``init(json:)`` and ``json``).
+/// (see ``init(json:field:)`` and ``json``).
 public enum DXFault: Sendable, Hashable {
   /// Answer with HTTP `code` and the platform's error body.
   ///
