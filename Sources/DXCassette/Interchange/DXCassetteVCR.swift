@@ -136,7 +136,9 @@ public enum DXCassetteVCR {
     }
     let root: Node
     do {
-      guard let node = try Yams.compose(yaml: text) else {
+      // The basic resolver leaves plain scalars as strings: the few that mean something else here
+      // (null, integers) are read by hand, which spares a regular expression per scalar.
+      guard let node = try Yams.compose(yaml: text, .basic) else {
         throw DXCassetteToolError.invalidFile("VCR.py", "the document", "empty")
       }
       root = node
@@ -146,14 +148,14 @@ public enum DXCassetteVCR {
       let reason = "\(error)".split(whereSeparator: \.isNewline).joined(separator: " ")
       throw .invalidFile("VCR.py", "the document", "invalid YAML: \(reason)")
     }
-    guard root.mapping != nil else { throw .invalidFile("VCR.py", "the document", "not a mapping") }
-    guard let fileVersion = root["version"]?.int else {
+    guard let top = fields(root) else { throw .invalidFile("VCR.py", "the document", "not a mapping") }
+    guard let fileVersion = integer(top["version"]) else {
       throw .invalidFile("VCR.py", "version", "missing (VCR.py 4+ cassettes say version: 1)")
     }
     guard fileVersion == version else {
       throw .invalidFile("VCR.py", "version", "version \(fileVersion) is not \(version)")
     }
-    guard let list = root["interactions"]?.sequence else {
+    guard let list = top["interactions"]?.sequence else {
       throw .invalidFile("VCR.py", "interactions", "missing or not a list")
     }
     // Rounded to the millisecond, as a cassette keeps it, so that a second import is identical.
@@ -173,25 +175,27 @@ public enum DXCassetteVCR {
   static func interaction(_ node: Node, at location: String, recordedAt: Date, notes: inout [String])
     throws(DXCassetteToolError) -> DXCassetteInteraction
   {
-    guard let request = node["request"], request.mapping != nil else {
+    guard let item = fields(node), let request = item["request"].flatMap(fields) else {
       throw .invalidFile("VCR.py", location + ".request", "missing or not a mapping")
     }
-    guard let response = node["response"], response.mapping != nil else {
+    guard let response = item["response"].flatMap(fields) else {
       throw .invalidFile("VCR.py", location + ".response", "missing or not a mapping")
     }
-    guard let method = request["method"]?.string, !method.isEmpty else {
+    guard let method = request["method"]?.scalar?.string, !method.isEmpty else {
       throw .invalidFile("VCR.py", location + ".request.method", "missing")
     }
-    guard let uri = request["uri"]?.string ?? request["url"]?.string, !uri.isEmpty else {
+    guard let uri = (request["uri"] ?? request["url"])?.scalar?.string, !uri.isEmpty else {
       throw .invalidFile("VCR.py", location + ".request.uri", "missing")
     }
     let requestBody = try bytes(request["body"], at: location + ".request.body")
     let requestHeaders = try headers(request["headers"], at: location + ".request.headers")
-    let statusNode = response["status"]
-    guard let status = statusNode?["code"]?.int ?? statusNode?.int, (100...999).contains(status) else {
+    let statusFields = response["status"].flatMap(fields)
+    guard let status = integer(statusFields?["code"]) ?? integer(response["status"]),
+      (100...999).contains(status)
+    else {
       throw .invalidFile("VCR.py", location + ".response.status.code", "expected an HTTP status")
     }
-    if let message = statusNode?["message"]?.string, !message.isEmpty,
+    if let message = statusFields?["message"]?.scalar?.string, !message.isEmpty,
       message != DXHTTPReason.phrase(for: status)
     {
       notes.append(
@@ -205,36 +209,53 @@ public enum DXCassetteVCR {
       recordedAt: recordedAt)
   }
 
+  /// A mapping's entries by key (string keys only), or `nil` for anything else.
+  static func fields(_ node: Node) -> [String: Node]? {
+    guard let mapping = node.mapping else { return nil }
+    var result: [String: Node] = [:]
+    result.reserveCapacity(mapping.count)
+    for (key, value) in mapping {
+      if let name = key.scalar?.string { result[name] = value }
+    }
+    return result
+  }
+
+  /// Whether `node` is YAML's null: an empty or `null`/`~` plain scalar, or an explicit `!!null`.
+  static func isNull(_ node: Node) -> Bool {
+    guard let scalar = node.scalar else { return false }
+    if scalar.tag.rawValue == Tag.Name.null.rawValue { return true }
+    return scalar.style == .plain && ["", "~", "null", "Null", "NULL"].contains(scalar.string)
+  }
+
+  /// A plain decimal integer scalar's value.
+  static func integer(_ node: Node?) -> Int? {
+    guard let scalar = node?.scalar, scalar.style == .plain else { return nil }
+    return Int(scalar.string)
+  }
+
   /// A body: `null`, a string (UTF-8), `!!binary` base64, or a mapping holding one under `string`.
   static func bytes(_ node: Node?, at location: String) throws(DXCassetteToolError) -> Data {
-    guard let node else { return Data() }
-    if node.mapping != nil { return try bytes(node["string"], at: location + ".string") }
+    guard let node, !isNull(node) else { return Data() }
+    if let body = fields(node) { return try bytes(body["string"], at: location + ".string") }
     guard let scalar = node.scalar else {
       throw .invalidFile("VCR.py", location, "expected a string, !!binary or null")
     }
-    // `Node.tag` is the resolved tag (`scalar.tag` is the one written, often none).
-    switch node.tag.rawValue {
-    case Tag.Name.null.rawValue:
-      return Data()
-    case Tag.Name.binary.rawValue:
-      guard let data = Data(base64Encoded: scalar.string, options: .ignoreUnknownCharacters) else {
-        throw .invalidFile("VCR.py", location, "!!binary value is not base64")
-      }
-      return data
-    default:
-      return Data(scalar.string.utf8)
+    guard scalar.tag.rawValue == Tag.Name.binary.rawValue else { return Data(scalar.string.utf8) }
+    guard let data = Data(base64Encoded: scalar.string, options: .ignoreUnknownCharacters) else {
+      throw .invalidFile("VCR.py", location, "!!binary value is not base64")
     }
+    return data
   }
 
   /// Headers: a mapping of names to a list of values (or one value).
   static func headers(_ node: Node?, at location: String) throws(DXCassetteToolError) -> DXHTTPHeaders {
-    guard let node, node.tag.rawValue != Tag.Name.null.rawValue else { return DXHTTPHeaders() }
+    guard let node, !isNull(node) else { return DXHTTPHeaders() }
     guard let mapping = node.mapping else {
       throw .invalidFile("VCR.py", location, "expected a mapping of names to lists of values")
     }
     var result = DXHTTPHeaders()
     for (key, value) in mapping {
-      guard let name = key.string, !name.isEmpty else {
+      guard let name = key.scalar?.string, !name.isEmpty else {
         throw .invalidFile("VCR.py", location, "a header name is not a string")
       }
       let values = value.sequence.map { Array($0) } ?? [value]

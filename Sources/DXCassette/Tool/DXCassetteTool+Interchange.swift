@@ -58,16 +58,22 @@ extension DXCassetteTool {
     }
     if FileManager.default.fileExists(atPath: path) && !replace { throw .fileExists(path) }
     let scanner = DXSecretScanner(tokens: secrets)
-    let location = format == .har ? "entries" : "interactions"
-    for (index, interaction) in converted.value.enumerated() {
-      let findings = scanner.scan(scanner.redact(interaction))
-      guard findings.isEmpty else {
-        var error = DXCassetteError.secretDetected(findings, path: path)
-        error.message = "\(location)[\(index)]: " + error.message
-        throw .cassette(error)
+    do {
+      try rewrite(path, secrets: scanner, with: converted.value, keepSequences: format == .json)
+    } catch  where error.underlying?.kind == .secretDetected {
+      // The store refused the batch; name the first interaction that holds a secret (the scan runs
+      // again only on this path, so an import pays for one scan).
+      let location = format == .har ? "entries" : "interactions"
+      for (index, interaction) in converted.value.enumerated() {
+        let findings = scanner.scan(scanner.redact(interaction))
+        guard findings.isEmpty else {
+          var refusal = DXCassetteError.secretDetected(findings, path: path)
+          refusal.message = "\(location)[\(index)]: " + refusal.message
+          throw .cassette(refusal)
+        }
       }
+      throw error
     }
-    try rewrite(path, secrets: scanner, with: converted.value, keepSequences: format == .json)
     let notes = converted.notes.map(\.description)
     var text = "imported \(converted.value.count) interactions into \(path)"
     if !notes.isEmpty { text += " (\(notes.count) notes)" }
