@@ -1,0 +1,46 @@
+extension DXClient {
+  /// The default data container for new objects and handles without a project: the job's workspace
+  /// inside a job, else the project context (dxpy's `WORKSPACE_ID`); `nil` when neither is set or the
+  /// shared configuration failed to load.
+  public var defaultProject: String? { (try? currentPlatform())?.workspaceID }
+
+  /// Whether the configuration says this code runs inside a job (`DX_JOB_ID` is set).
+  var isInsideJob: Bool { (try? currentPlatform())?.jobID != nil }
+
+  /// One bindings call: a POST of `input` to `path` with dxpy's retry flag and nonce, decoded as JSON.
+  func call(
+    _ path: String, _ input: DXJSON = [:], alwaysRetry: Bool = true, nonce: Bool = false,
+    options: DXRequestOptions = .init()
+  ) async throws -> DXJSON {
+    try await callAPI(path, input: input, alwaysRetry: alwaysRetry, nonce: nonce, options: options)
+      .decodedJSON()
+  }
+}
+
+extension DXJSON {
+  /// The string member `key` of this reply.
+  /// - Throws: ``DXBindingError/malformedReply(_:)`` when it is missing or not a string.
+  func requiredString(_ key: String) throws(DXBindingError) -> String {
+    guard let value = self[key]?.stringValue else {
+      throw .malformedReply(
+        "the reply has no string '\(key)': \(serializedString(sortedKeys: true).prefix(200))")
+    }
+    return value
+  }
+
+  /// A JSON array of strings.
+  static func strings(_ values: [String]) -> DXJSON { .array(values.map(DXJSON.string)) }
+
+  /// A JSON object of strings, with `nil` values as `null` (a property to remove).
+  static func properties(_ values: [String: String?]) -> DXJSON {
+    .object(values.mapValues { $0.map(DXJSON.string) ?? .null })
+  }
+
+  /// The strings of an array member, or `[]`.
+  func stringArray(_ key: String) -> [String] { self[key]?.arrayValue?.compactMap(\.stringValue) ?? [] }
+
+  /// The string-valued members of an object member, or `nil`.
+  func stringDictionary(_ key: String) -> [String: String]? {
+    self[key]?.objectValue?.compactMapValues(\.stringValue)
+  }
+}
