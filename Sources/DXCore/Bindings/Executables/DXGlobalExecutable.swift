@@ -9,9 +9,23 @@ public protocol DXGlobalExecutable: DXHandle {
   var name: String? { get }
   /// The version or tag, when the handle was made from a name (default `"default"`).
   var alias: String? { get }
+  /// A handle from its parts: a hash ID, or a name and an alias.
+  init(hashID: String?, name: String?, alias: String?, client: DXClient)
 }
 
 extension DXGlobalExecutable {
+  /// A handle from `<class>-xxxx` or `<class>-<name>[/<alias>]` (dxpy's `get_handler`).
+  /// - Throws: ``DXBindingError/invalidID(_:classes:)`` when it is neither.
+  public init(_ idOrName: String, client: DXClient) throws(DXBindingError) {
+    let (hashID, name, alias) = try Self.parse(idOrName)
+    self.init(hashID: hashID, name: name, alias: alias, client: client)
+  }
+
+  /// A handle from a name and alias (default `"default"`).
+  public init(name: String, alias: String? = nil, client: DXClient) {
+    self.init(hashID: nil, name: name, alias: alias ?? "default", client: client)
+  }
+
   /// The ID, or `<class>-<name>/<alias>` for a handle made from a name (dxpy's `get_id`).
   public var id: String { hashID ?? "\(Self.idClass)-\(name ?? "")/\(alias ?? "default")" }
 

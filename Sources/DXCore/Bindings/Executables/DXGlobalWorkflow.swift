@@ -11,18 +11,11 @@ public struct DXGlobalWorkflow: DXGlobalExecutable {
   /// The client calls go through.
   public let client: DXClient
 
-  /// A handle from `globalworkflow-xxxx` or `globalworkflow-<name>[/<alias>]`.
-  /// - Throws: ``DXBindingError/invalidID(_:classes:)`` when it is neither.
-  public init(_ idOrName: String, client: DXClient) throws(DXBindingError) {
-    (hashID, name, alias) = try Self.parse(idOrName)
-    self.client = client
-  }
-
-  /// A handle from a name and alias (default `"default"`).
-  public init(name: String, alias: String? = nil, client: DXClient) {
-    hashID = nil
+  /// A handle from its parts (see ``DXGlobalExecutable/init(_:client:)`` for IDs and names).
+  public init(hashID: String?, name: String?, alias: String?, client: DXClient) {
+    self.hashID = hashID
     self.name = name
-    self.alias = alias ?? "default"
+    self.alias = alias
     self.client = client
   }
 

@@ -4,6 +4,19 @@ extension DXClient {
   /// shared configuration failed to load.
   public var defaultProject: String? { (try? currentPlatform())?.workspaceID }
 
+  /// This client with `project` as its project context and workspace, so that new objects, handles
+  /// and searches default to it (dxpy's `set_project_context` and `set_workspace_id`); `nil` clears
+  /// both.
+  /// - Throws: ``DXConfigurationError`` when the shared configuration failed to load.
+  public func withProjectContext(_ project: String?) throws(DXConfigurationError) -> DXClient {
+    var copy = self
+    var platform = try currentPlatform()
+    platform.setProjectContext(project)
+    platform.setWorkspaceID(project)
+    copy.platform = platform
+    return copy
+  }
+
   /// Whether the configuration says this code runs inside a job (`DX_JOB_ID` is set).
   var isInsideJob: Bool { (try? currentPlatform())?.jobID != nil }
 

@@ -1,4 +1,12 @@
 extension DXClient {
+  private func search<Description: DXDescription>(
+    _ route: String, _ query: [String: DXJSON], limit: Int? = nil, firstPageSize: Int = 100,
+    options: DXRequestOptions
+  ) -> DXSearchResults<Description> {
+    DXSearchResults(
+      client: self, route: route, query: query, limit: limit, firstPageSize: firstPageSize, options: options)
+  }
+
   /// Finds data objects (dxpy's `find_data_objects`), paging lazily.
   /// - Parameters:
   ///   - query: What to match.
@@ -10,9 +18,9 @@ extension DXClient {
     _ query: DXDataObjectQuery = .init(), limit: Int? = nil, firstPageSize: Int = 100,
     options: DXRequestOptions = .init()
   ) throws(DXBindingError) -> DXSearchResults<DXDataObjectDescription> {
-    DXSearchResults(
-      client: self, route: "/system/findDataObjects", query: try query.json(defaultProject: defaultProject),
-      limit: limit, firstPageSize: firstPageSize, options: options)
+    search(
+      "/system/findDataObjects", try query.json(defaultProject: defaultProject), limit: limit,
+      firstPageSize: firstPageSize, options: options)
   }
 
   /// Finds jobs and analyses (dxpy's `find_executions`), paging lazily.
@@ -20,10 +28,7 @@ extension DXClient {
     _ query: DXExecutionQuery = .init(), limit: Int? = nil, firstPageSize: Int = 100,
     options: DXRequestOptions = .init()
   ) -> DXSearchResults<DXExecutionDescription> {
-    DXSearchResults(
-      client: self, route: "/system/findExecutions", query: query.json, limit: limit,
-      firstPageSize: firstPageSize,
-      options: options)
+    search("/system/findExecutions", query.json, limit: limit, firstPageSize: firstPageSize, options: options)
   }
 
   /// Finds jobs (dxpy's `find_jobs`: `find_executions` with class `job`).
@@ -51,10 +56,7 @@ extension DXClient {
     _ query: DXProjectQuery = .init(), limit: Int? = nil, firstPageSize: Int = 100,
     options: DXRequestOptions = .init()
   ) -> DXSearchResults<DXContainerDescription> {
-    DXSearchResults(
-      client: self, route: "/system/findProjects", query: query.json, limit: limit,
-      firstPageSize: firstPageSize,
-      options: options)
+    search("/system/findProjects", query.json, limit: limit, firstPageSize: firstPageSize, options: options)
   }
 
   /// Finds apps (dxpy's `find_apps`), paging lazily.
@@ -62,9 +64,7 @@ extension DXClient {
     _ query: DXGlobalExecutableQuery = .init(), limit: Int? = nil, firstPageSize: Int = 100,
     options: DXRequestOptions = .init()
   ) -> DXSearchResults<DXRawDescription> {
-    DXSearchResults(
-      client: self, route: "/system/findApps", query: query.json, limit: limit, firstPageSize: firstPageSize,
-      options: options)
+    search("/system/findApps", query.json, limit: limit, firstPageSize: firstPageSize, options: options)
   }
 
   /// Finds global workflows (dxpy's `find_global_workflows`), paging lazily.
@@ -72,9 +72,8 @@ extension DXClient {
     _ query: DXGlobalExecutableQuery = .init(), limit: Int? = nil, firstPageSize: Int = 100,
     options: DXRequestOptions = .init()
   ) -> DXSearchResults<DXRawDescription> {
-    DXSearchResults(
-      client: self, route: "/system/findGlobalWorkflows", query: query.json, limit: limit,
-      firstPageSize: firstPageSize, options: options)
+    search(
+      "/system/findGlobalWorkflows", query.json, limit: limit, firstPageSize: firstPageSize, options: options)
   }
 
   /// Finds orgs (dxpy's `find_orgs`): `query` in the API's form; first page 10.
@@ -83,9 +82,7 @@ extension DXClient {
   )
     -> DXSearchResults<DXRawDescription>
   {
-    DXSearchResults(
-      client: self, route: "/system/findOrgs", query: query, limit: nil, firstPageSize: firstPageSize,
-      options: options)
+    search("/system/findOrgs", query, firstPageSize: firstPageSize, options: options)
   }
 
   /// The members of an org (dxpy's `org_find_members`).
@@ -94,9 +91,7 @@ extension DXClient {
   ) -> DXSearchResults<DXRawDescription> {
     var query: [String: DXJSON] = ["describe": describe]
     if let level { query["level"] = .string(level) }
-    return DXSearchResults(
-      client: self, route: "/\(org)/findMembers", query: query, limit: nil, firstPageSize: 100,
-      options: options)
+    return search("/\(org)/findMembers", query, options: options)
   }
 
   /// The projects billed to an org (dxpy's `org_find_projects`); `query` in the API's form.
@@ -107,18 +102,14 @@ extension DXClient {
   {
     var query = query
     if query["describe"] == nil { query["describe"] = false }
-    return DXSearchResults(
-      client: self, route: "/\(org)/findProjects", query: query, limit: nil, firstPageSize: 100,
-      options: options)
+    return search("/\(org)/findProjects", query, options: options)
   }
 
   /// The apps an org can see (dxpy's `org_find_apps`).
   public func findOrgApps(
     _ org: String, _ query: DXGlobalExecutableQuery = .init(), options: DXRequestOptions = .init()
   ) -> DXSearchResults<DXRawDescription> {
-    DXSearchResults(
-      client: self, route: "/\(org)/findApps", query: query.json, limit: nil, firstPageSize: 100,
-      options: options)
+    search("/\(org)/findApps", query.json, options: options)
   }
 
   /// Resolves object names to IDs in batches (dxpy's `resolve_data_objects`): one
