@@ -15,7 +15,7 @@ export DXCASSETTE := $(CURDIR)/$(DEBUG_BIN)/dxcassette
 DOC_TARGETS := DXWire DXCore DXCassette DXMockServer DXMockServerCassettes DXKitTesting
 
 .PHONY: run build test test-swift test-interop lint format docs check-generated bench bench-server \
-	bench-client bench-platform bench-cassette bench-faults bench-cassette-import fixtures setup clean
+	bench-client bench-platform bench-cassette bench-faults bench-cassette-import bench-bindings fixtures setup clean
 
 run:
 	@scripts/setup.sh
@@ -64,7 +64,7 @@ fixtures:
 	$(SWIFT) build
 	@scripts/record-fixtures.sh
 
-bench: bench-server bench-client bench-platform bench-cassette bench-faults bench-cassette-import
+bench: bench-server bench-client bench-platform bench-cassette bench-faults bench-cassette-import bench-bindings
 
 bench-server:
 	@scripts/setup.sh --bench
@@ -89,6 +89,10 @@ bench-faults:
 bench-cassette-import:
 	@scripts/setup.sh --test
 	@scripts/bench-cassette-import.sh
+
+bench-bindings:
+	@scripts/setup.sh --bench
+	@scripts/bench-bindings.sh
 
 clean:
 	rm -rf .build .build-* .venv

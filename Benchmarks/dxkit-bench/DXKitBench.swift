@@ -1,6 +1,7 @@
 import ArgumentParser
 
-/// Benchmarks that print figures: `dxkit-bench client …` and `dxkit-bench cassette …`.
+/// Benchmarks that print figures: `dxkit-bench client …`, `dxkit-bench cassette …` and
+/// `dxkit-bench bindings …`.
 @main
 struct DXKitBench: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
@@ -8,7 +9,7 @@ struct DXKitBench: AsyncParsableCommand {
     abstract: "Print DXKit's performance figures.",
     subcommands: [
       ClientBenchmark.self, CassetteBenchmark.self, CassetteImportBenchmark.self,
-      CassetteTimingBenchmark.self,
+      CassetteTimingBenchmark.self, BindingsBenchmark.self,
     ]
   )
 }
