@@ -233,19 +233,46 @@ extension DXClient {
         throw DXError.invalidHeader("the value of header '\(field.name)' is not ASCII")
       }
     }
-    let body: Data
+    var body = Data()
+    var streamed: DXStreamedBody?
     switch call.body {
     case .bytes(let data): body = data
     case .stream(let stream, _):
       do {
-        body = try stream.readToEnd()
+        if transport.acceptsStreamedBodies, let length = try stream.remainingLength() {
+          streamed = Self.streamedBody(stream, length: length)
+        } else {
+          body = try stream.readToEnd()
+        }
       } catch {
         throw DXError.bodyStream("cannot read the request body: \(error)")
       }
     }
     let request = DXTransportRequest(
-      method: call.method, url: url, headers: headers, body: body, timeout: call.timeout)
+      method: call.method, url: url, headers: headers, body: body, timeout: call.timeout,
+      streamedBody: streamed)
     return (request, call.headers["Range"])
+  }
+
+  /// The size of the chunks a streamed body is read in.
+  static let streamChunkSize = 1 << 20
+
+  /// `length` bytes of `stream` from its current position, read a chunk at a time as the transport
+  /// sends them; a short stream fails the pass with ``DXError/bodyStream(_:)``.
+  static func streamedBody(_ stream: any DXRequestBodyStream, length: UInt64) -> DXStreamedBody {
+    DXStreamedBody(length: Int(clamping: length)) {
+      let left = DXLock(length)
+      return AsyncThrowingStream {
+        let wanted = left.withLock { min($0, UInt64(streamChunkSize)) }
+        guard wanted > 0 else { return nil }
+        let chunk = try stream.read(upToCount: Int(clamping: wanted))
+        guard !chunk.isEmpty else {
+          throw DXError.bodyStream("the request body ended \(left.withLock { $0 }) bytes early")
+        }
+        left.withLock { $0 -= min($0, UInt64(chunk.count)) }
+        return chunk
+      }
+    }
   }
 
   private func followRedirect(
@@ -264,7 +291,15 @@ extension DXClient {
     var next = call
     next.resource = .route(location)
     next.url = location
-    next.body = .bytes(request.body)
+    if case .stream(let stream, let start) = call.body {
+      do {
+        try stream.seek(to: start)
+      } catch {
+        throw DXError.bodyStream("cannot rewind the request body for a redirect: \(error)")
+      }
+    } else {
+      next.body = .bytes(request.body)
+    }
     return try await perform(
       next, wantFullResponse: wantFullResponse, decodeResponseBody: decodeResponseBody,
       maxRetries: maxRetries,

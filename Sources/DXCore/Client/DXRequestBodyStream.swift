@@ -3,8 +3,10 @@ import Foundation
 /// A re-readable request body: a file-like object with `tell`/`seek`, as dxpy rewinds one before each
 /// retry.
 ///
-/// ``DXClient`` records ``position()`` before the first attempt, reads to the end for every attempt
-/// and seeks back to the recorded position before each retry.
+/// ``DXClient`` records ``position()`` before the first attempt and seeks back to it before each
+/// retry. For each attempt it streams the body chunk by chunk (``read(upToCount:)``) when the stream
+/// knows its ``remainingLength()`` and the transport accepts streamed bodies; otherwise it reads to the
+/// end.
 public protocol DXRequestBodyStream: Sendable {
   /// The current read position.
   func position() throws -> UInt64
@@ -12,6 +14,19 @@ public protocol DXRequestBodyStream: Sendable {
   func seek(to offset: UInt64) throws
   /// Reads from the current position to the end.
   func readToEnd() throws -> Data
+  /// Reads at most `count` bytes from the current position (empty at the end). Default: ``readToEnd()``.
+  func read(upToCount count: Int) throws -> Data
+  /// The bytes from the current position to the end, or `nil` when unknown (the body is then read
+  /// whole). Default `nil`.
+  func remainingLength() throws -> UInt64?
+}
+
+extension DXRequestBodyStream {
+  /// Reads to the end (a stream that does not know better).
+  public func read(upToCount count: Int) throws -> Data { try readToEnd() }
+
+  /// Unknown.
+  public func remainingLength() throws -> UInt64? { nil }
 }
 
 /// An in-memory ``DXRequestBodyStream``.
@@ -38,13 +53,20 @@ public final class DXDataBodyStream: DXRequestBodyStream {
   }
 
   /// Reads the rest and moves the position to the end.
-  public func readToEnd() throws -> Data {
+  public func readToEnd() throws -> Data { try read(upToCount: Int.max) }
+
+  /// Reads at most `count` bytes.
+  public func read(upToCount count: Int) throws -> Data {
     state.withLock { value in
-      let rest = value.data.subdata(in: value.data.startIndex + value.offset..<value.data.endIndex)
-      value.offset = value.data.count
-      return rest
+      let end = value.offset + min(max(0, count), value.data.count - value.offset)
+      let chunk = value.data.subdata(in: value.data.startIndex + value.offset..<value.data.startIndex + end)
+      value.offset = end
+      return chunk
     }
   }
+
+  /// The bytes after the read position.
+  public func remainingLength() throws -> UInt64? { state.withLock { UInt64($0.data.count - $0.offset) } }
 }
 
 /// A file as a ``DXRequestBodyStream``.
@@ -68,6 +90,21 @@ public final class DXFileBodyStream: DXRequestBodyStream {
 
   /// Reads the rest of the file.
   public func readToEnd() throws -> Data { try handle.withLock { try $0.readToEnd() ?? Data() } }
+
+  /// Reads at most `count` bytes.
+  public func read(upToCount count: Int) throws -> Data {
+    try handle.withLock { try $0.read(upToCount: count) ?? Data() }
+  }
+
+  /// The bytes after the read position (the file's size now, less the position).
+  public func remainingLength() throws -> UInt64? {
+    try handle.withLock { handle in
+      let position = try handle.offset()
+      let end = try handle.seekToEnd()
+      try handle.seek(toOffset: position)
+      return end >= position ? end - position : 0
+    }
+  }
 
   deinit { handle.withLock { try? $0.close() } }
 }

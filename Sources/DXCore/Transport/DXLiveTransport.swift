@@ -177,6 +177,9 @@ public final class DXLiveTransport: DXTransport {
 
   // MARK: - Sending
 
+  /// `true`: a streamed body is written as it is produced, by either engine.
+  public var acceptsStreamedBodies: Bool { true }
+
   /// Sends the request once and reports what came back.
   public func send(_ request: DXTransportRequest) async throws -> DXTransportResponse {
     if let problem = Self.headerProblem(request.headers) {
@@ -199,7 +202,11 @@ public final class DXLiveTransport: DXTransport {
     do {
       var prepared = try template(url: request.url, method: request.method)
       prepared.headers = headers
-      prepared.body = .bytes(request.body)
+      if let streamed = request.streamedBody {
+        prepared.body = Self.streamingBody(streamed, eventLoop: eventLoop)
+      } else {
+        prepared.body = .bytes(request.body)
+      }
       httpRequest = prepared
     } catch {
       throw DXTransportError(.invalidRequest, message: "\(request.method) \(request.url): \(error)")
@@ -223,6 +230,20 @@ public final class DXLiveTransport: DXTransport {
     } catch {
       try Task.checkCancellation()
       return try collector.outcome(after: error, url: request.url)
+    }
+  }
+
+  /// async-http-client's streamed body for `streamed`: each chunk is written once the previous one
+  /// was, so a single chunk is in memory; what the producer throws fails the request.
+  static func streamingBody(_ streamed: DXStreamedBody, eventLoop: any EventLoop) -> HTTPClient.Body {
+    .stream(contentLength: Int64(streamed.length)) { writer in
+      let done = eventLoop.makePromise(of: Void.self)
+      done.completeWithTask {
+        for try await chunk in streamed.chunks() {
+          try await writer.write(.byteBuffer(ByteBuffer(bytes: chunk))).get()
+        }
+      }
+      return done.futureResult
     }
   }
 

@@ -14,6 +14,16 @@ public protocol DXTransport: Sendable {
   /// - Returns: The response, possibly with a body cut short (see `DXTransportResponse.BodyEnd`).
   /// - Throws: ``DXTransportError`` when no response arrived (refused, reset, closed, timed out…).
   func send(_ request: DXTransportRequest) async throws -> DXTransportResponse
+
+  /// Whether ``send(_:)`` takes a request whose body is a ``DXStreamedBody`` (sent as it is produced).
+  /// ``DXClient`` streams a ``DXRequestBodyStream`` body only to a transport that does; to any other it
+  /// sends the bytes in ``DXTransportRequest/body``. Default `false`.
+  var acceptsStreamedBodies: Bool { get }
+}
+
+extension DXTransport {
+  /// `false`: the transport reads ``DXTransportRequest/body``.
+  public var acceptsStreamedBodies: Bool { false }
 }
 
 /// Composes cross-cutting behaviour (recording, logging, fault injection) around a transport.
@@ -26,6 +36,14 @@ public protocol DXTransportMiddleware: Sendable {
     _ request: DXTransportRequest,
     next: @Sendable (DXTransportRequest) async throws -> DXTransportResponse
   ) async throws -> DXTransportResponse
+
+  /// Whether ``intercept(_:next:)`` takes a request whose body is streamed. Default `false`.
+  var acceptsStreamedBodies: Bool { get }
+}
+
+extension DXTransportMiddleware {
+  /// `false`: the middleware reads ``DXTransportRequest/body``.
+  public var acceptsStreamedBodies: Bool { false }
 }
 
 /// A transport made of middleware around another transport.
@@ -41,6 +59,11 @@ public struct DXMiddlewareTransport: DXTransport {
   public init(base: any DXTransport, middleware: [any DXTransportMiddleware]) {
     self.base = base
     self.middleware = middleware
+  }
+
+  /// Whether the base transport and every middleware accept streamed bodies.
+  public var acceptsStreamedBodies: Bool {
+    base.acceptsStreamedBodies && middleware.allSatisfy(\.acceptsStreamedBodies)
   }
 
   /// Sends `request` through every middleware, then the base transport.

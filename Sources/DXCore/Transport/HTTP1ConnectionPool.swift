@@ -81,7 +81,8 @@ final class HTTP1ConnectionPool {
       version: .http1_1, method: HTTPMethod(rawValue: request.method), uri: target.requestTarget,
       headers: headers)
     head.headers.replaceOrAdd(name: "Host", value: target.hostHeader)
-    head.headers.replaceOrAdd(name: "Content-Length", value: String(request.body.count))
+    let length = request.streamedBody?.length ?? request.body.count
+    head.headers.replaceOrAdd(name: "Content-Length", value: String(length))
     let body = ByteBuffer(bytes: request.body)
     // An idle connection the server closed a moment ago can still look open; when it turns out
     // closed before anything was written, the request goes on a new connection instead.
@@ -89,7 +90,8 @@ final class HTTP1ConnectionPool {
     while true {
       do {
         return try await exchange(
-          head, body: body, url: request.url, timeout: amount, on: channel, key: target.key)
+          head, body: body, streamed: request.streamedBody, url: request.url, timeout: amount, on: channel,
+          key: target.key)
       } catch is HTTP1ConnectionUnusable where reused {
         channel = try await connect(target, timeout: amount)
         reused = false
@@ -101,13 +103,14 @@ final class HTTP1ConnectionPool {
 
   /// Sends one request on `channel` and returns the channel to the pool when it can carry another.
   private func exchange(
-    _ head: HTTPRequestHead, body: ByteBuffer, url: String, timeout: TimeAmount, on channel: any Channel,
-    key: Key
+    _ head: HTTPRequestHead, body: ByteBuffer, streamed: DXStreamedBody?, url: String, timeout: TimeAmount,
+    on channel: any Channel, key: Key
   ) async throws -> DXTransportResponse {
     let promise = channel.eventLoop.makePromise(of: HTTP1Outcome.self)
-    let exchange = HTTP1Exchange(
+    var exchange = HTTP1Exchange(
       head: head, url: url, body: body, readTimeout: timeout, promise: promise,
       probe: DXTransportTimingProbe.current)
+    exchange.streamsBody = streamed != nil
     // A channel that closed after it was leased drops the write before any handler sees it; the
     // exchange would then never complete. Nothing was sent, so another connection may carry it.
     let written = channel.eventLoop.makePromise(of: Void.self)
@@ -116,14 +119,19 @@ final class HTTP1ConnectionPool {
         promise.fail(HTTP1ConnectionUnusable())
       }
     }
-    channel.writeAndFlush(exchange, promise: written)
+    channel.writeAndFlush(HTTP1Write.exchange(exchange), promise: written)
+    var bodySent = true
+    if let streamed {
+      bodySent = try await writeBody(streamed, after: written.futureResult, on: channel)
+    }
     do {
       let outcome = try await withTaskCancellationHandler {
         try await promise.futureResult.get()
       } onCancel: {
         channel.close(promise: nil)
       }
-      if outcome.reusable {
+      // A reply that came before the whole body was written leaves the server mid-request.
+      if outcome.reusable, bodySent {
         release(channel, to: key)
       } else {
         channel.close(promise: nil)
@@ -137,6 +145,40 @@ final class HTTP1ConnectionPool {
       try Task.checkCancellation()
       if let transportError = error as? DXTransportError { throw transportError }
       throw DXLiveErrorMapper.map(error, connected: true)
+    }
+  }
+
+  /// Writes a streamed body once its head is on the wire, one chunk at a time (each write awaited,
+  /// so a single chunk is in memory), then the end. Returns whether all of it was written; a failed
+  /// write stops it (the exchange's outcome says what happened). What the body's producer throws is
+  /// rethrown after the connection is closed.
+  private func writeBody(
+    _ streamed: DXStreamedBody, after head: EventLoopFuture<Void>, on channel: any Channel
+  ) async throws -> Bool {
+    do {
+      try await head.get()
+    } catch {
+      return false
+    }
+    var chunks = streamed.chunks().makeAsyncIterator()
+    while true {
+      let chunk: Data?
+      do {
+        try Task.checkCancellation()
+        chunk = try await chunks.next()
+      } catch {
+        channel.close(promise: nil)
+        throw error
+      }
+      do {
+        guard let chunk else {
+          try await channel.writeAndFlush(HTTP1Write.end).get()
+          return true
+        }
+        try await channel.writeAndFlush(HTTP1Write.body(channel.allocator.buffer(bytes: chunk))).get()
+      } catch {
+        return false
+      }
     }
   }
 

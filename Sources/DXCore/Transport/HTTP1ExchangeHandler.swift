@@ -10,12 +10,25 @@ struct HTTP1Exchange: Sendable {
   var url: String
   /// The body bytes (may be empty).
   var body: ByteBuffer
+  /// Whether the body follows as ``HTTP1Write/body(_:)`` writes and an ``HTTP1Write/end`` (a streamed
+  /// body) instead of ``body``.
+  var streamsBody = false
   /// The time allowed without any bytes arriving before the exchange fails with a read timeout.
   var readTimeout: TimeAmount
   /// Completed with the response and whether the connection may carry another request.
   var promise: EventLoopPromise<HTTP1Outcome>
   /// Marked when the response head arrives, if the caller asked (``DXTransportTimingProbe``).
   var probe: DXTransportTimingProbe? = nil
+}
+
+/// What the pool writes to a connection: an exchange, then, for a streamed body, its chunks and end.
+enum HTTP1Write: Sendable {
+  /// A new request (and its whole body, unless it streams one).
+  case exchange(HTTP1Exchange)
+  /// The next chunk of a streamed body.
+  case body(ByteBuffer)
+  /// The end of a streamed body.
+  case end
 }
 
 /// The connection was closed (or busy) before any byte of the request was written, so the request can
@@ -30,12 +43,13 @@ struct HTTP1Outcome: Sendable {
 }
 
 /// The last handler of a pooled HTTP/1.1 connection: writes one exchange at a time (head, body and
-/// end in one flush, so a small request is one segment on the wire), collects the response and
-/// reports what happened on the wire — a complete body, a body cut short of its `Content-Length`, a
-/// body ended by the close, no reply at all, a reset, or a read timeout.
+/// end in one flush, so a small request is one segment on the wire; a streamed body chunk by chunk
+/// as the pool writes them), collects the response and reports what happened on the wire — a complete
+/// body, a body cut short of its `Content-Length`, a body ended by the close, no reply at all, a reset,
+/// or a read timeout. The read timeout counts from the last byte written or read.
 final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler {
   typealias InboundIn = HTTPClientResponsePart
-  typealias OutboundIn = HTTP1Exchange
+  typealias OutboundIn = HTTP1Write
   typealias OutboundOut = HTTPClientRequestPart
 
   private struct Pending {
@@ -51,7 +65,29 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler 
   private var error: (any Error)?
 
   func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
-    let exchange = unwrapOutboundIn(data)
+    switch unwrapOutboundIn(data) {
+    case .exchange(let exchange):
+      start(exchange, context: context, promise: promise)
+    case .body(let buffer):
+      guard pending != nil else {
+        promise?.fail(ChannelError.ioOnClosedChannel)
+        return
+      }
+      pending?.lastActivity = .now()
+      context.writeAndFlush(wrapOutboundOut(.body(.byteBuffer(buffer))), promise: tracked(promise, context))
+    case .end:
+      guard pending != nil else {
+        promise?.fail(ChannelError.ioOnClosedChannel)
+        return
+      }
+      pending?.lastActivity = .now()
+      context.writeAndFlush(wrapOutboundOut(.end(nil)), promise: tracked(promise, context))
+    }
+  }
+
+  private func start(
+    _ exchange: HTTP1Exchange, context: ChannelHandlerContext, promise: EventLoopPromise<Void>?
+  ) {
     guard pending == nil, context.channel.isActive else {
       // Nothing was written: the pool may safely try again on a new connection.
       exchange.promise.fail(HTTP1ConnectionUnusable())
@@ -59,19 +95,32 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler 
       return
     }
     pending = Pending(exchange: exchange)
+    if exchange.streamsBody {
+      // The head alone; the pool writes the body chunks and the end as the body is produced.
+      context.writeAndFlush(wrapOutboundOut(.head(exchange.head)), promise: tracked(promise, context))
+      armTimer(context: context, after: exchange.readTimeout)
+      return
+    }
     context.write(wrapOutboundOut(.head(exchange.head)), promise: nil)
     if exchange.body.readableBytes > 0 {
       context.write(wrapOutboundOut(.body(.byteBuffer(exchange.body))), promise: nil)
     }
-    // A failed write (the peer reset or closed the connection) is the error to report.
+    context.write(wrapOutboundOut(.end(nil)), promise: tracked(promise, context))
+    armTimer(context: context, after: exchange.readTimeout)
+  }
+
+  /// A write promise that also keeps the first write error (the peer reset or closed the connection)
+  /// as the error to report, and completes `promise`.
+  private func tracked(_ promise: EventLoopPromise<Void>?, _ context: ChannelHandlerContext)
+    -> EventLoopPromise<Void>
+  {
     let written = context.eventLoop.makePromise(of: Void.self)
     let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
     written.futureResult.whenFailure { error in
       if loopBound.value.error == nil { loopBound.value.error = error }
     }
     promise.map { written.futureResult.cascade(to: $0) }
-    context.write(wrapOutboundOut(.end(nil)), promise: written)
-    armTimer(context: context, after: exchange.readTimeout)
+    return written
   }
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
