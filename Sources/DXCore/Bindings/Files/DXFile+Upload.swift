@@ -24,15 +24,10 @@ extension DXFile {
   public static func upload(contentsOf url: URL, _ options: DXUploadOptions = .init(), client: DXClient)
     async throws -> DXFile
   {
-    guard let handle = try? FileHandle(forReadingFrom: url) else {
-      throw DXBindingError.file("cannot open \(url.path) for reading")
-    }
-    defer { try? handle.close() }
-    let size = (try? handle.seekToEnd()).map { Int($0) } ?? 0
-    try handle.seek(toOffset: 0)
+    let size = try Self.localSize(url)
     var options = options
     if options.new.name == nil { options.new.name = url.lastPathComponent }
-    var source = DXFilePartSource(handle: handle)
+    var source = DXFilePartSource(path: url.path, size: size)
     return try await upload(from: &source, expectedSize: size, alignment: 4096, options, client: client)
   }
 
@@ -81,13 +76,8 @@ extension DXFile {
   /// ``DXUploadOptions/keepOpen`` (dxpy's `upload_local_file(use_existing_dxfile=…)`).
   public func upload(contentsOf url: URL, _ options: DXUploadOptions = .init()) async throws {
     defer { options.progress?.finish() }
-    guard let handle = try? FileHandle(forReadingFrom: url) else {
-      throw DXBindingError.file("cannot open \(url.path) for reading")
-    }
-    defer { try? handle.close() }
-    let size = (try? handle.seekToEnd()).map { Int($0) } ?? 0
-    try handle.seek(toOffset: 0)
-    var source = DXFilePartSource(handle: handle)
+    let size = try Self.localSize(url)
+    var source = DXFilePartSource(path: url.path, size: size)
     try await uploadParts(
       from: &source, expectedSize: size, alignment: 4096, options, close: !options.keepOpen)
   }
@@ -126,7 +116,7 @@ extension DXFile {
         }
         let partIndex = index
         group.addTask {
-          try await self.uploadPart(part, index: partIndex, options: options.requestOptions)
+          try await self.uploadPart(body: part, index: partIndex, options: options.requestOptions)
           return part.count
         }
         inFlight += 1
@@ -161,9 +151,37 @@ extension DXFile {
   ///   - index: The part number, 1 to 10,000.
   ///   - options: Headers, timeout and retries for the `file-xxxx/upload` calls.
   public func uploadPart(_ data: Data, index: Int, options: DXRequestOptions = .init()) async throws {
-    let input: DXJSON = [
-      "index": .integer(index), "md5": .string(Self.md5Hex(data)), "size": .integer(data.count),
-    ]
+    try await uploadPart(body: .data(data), index: index, options: options)
+  }
+
+  /// Uploads `length` bytes of a local file from `offset` as one part: hashed, then streamed from disk
+  /// on every attempt (the part is never held in memory). Otherwise as ``uploadPart(_:index:options:)``.
+  /// - Throws: ``DXBindingError/file(_:)`` when the file cannot be read.
+  public func uploadPart(
+    contentsOf url: URL, offset: Int, length: Int, index: Int, options: DXRequestOptions = .init()
+  ) async throws {
+    try await uploadPart(
+      body: .fileRegion(path: url.path, offset: offset, length: length), index: index, options: options)
+  }
+
+  func uploadPart(body: DXPartBody, index: Int, options: DXRequestOptions) async throws {
+    let data: DXRequestData
+    let md5: String
+    switch body {
+    case .data(let bytes):
+      md5 = Self.md5Hex(bytes)
+      data = .stream(DXDataBodyStream(bytes))
+    case .fileRegion(let path, let offset, let length):
+      do {
+        let region = try DXFileRegionBodyStream(path: path, offset: UInt64(offset), length: UInt64(length))
+        md5 = try Self.md5Hex(of: region)
+        try region.seek(to: 0)
+        data = .stream(region)
+      } catch {
+        throw DXBindingError.file("cannot read \(length) bytes of \(path) from \(offset): \(error)")
+      }
+    }
+    let input: DXJSON = ["index": .integer(index), "md5": .string(md5), "size": .integer(body.count)]
     let retries = DXLock<Int?>(nil)
     let path = "/\(id)/upload"
     let client = self.client
@@ -180,9 +198,28 @@ extension DXFile {
       return (try reply.requiredString("url"), try Self.headers(reply["headers"]))
     }
     try await client.request(
-      .perAttempt(target), data: .stream(DXDataBodyStream(data)), method: "PUT", auth: .none,
-      timeout: Self.partUploadTimeout,
+      .perAttempt(target), data: data, method: "PUT", auth: .none, timeout: Self.partUploadTimeout,
       jsonifyData: false, prependServer: false, alwaysRetry: true)
+  }
+
+  /// The MD5 of what `stream` holds from its position, read in dxpy's 4 MiB chunks.
+  static func md5Hex(of stream: DXFileRegionBodyStream) throws -> String {
+    var hasher = Insecure.MD5()
+    while true {
+      let chunk = try stream.read(upToCount: 4 << 20)
+      if chunk.isEmpty { break }
+      hasher.update(data: chunk)
+    }
+    return hex(hasher.finalize())
+  }
+
+  /// The size of a local file.
+  /// - Throws: ``DXBindingError/file(_:)`` when it cannot be read.
+  static func localSize(_ url: URL) throws(DXBindingError) -> Int {
+    guard FileManager.default.isReadableFile(atPath: url.path),
+      let size = (try? FileManager.default.attributesOfItem(atPath: url.path))?[.size] as? Int
+    else { throw .file("cannot open \(url.path) for reading") }
+    return size
   }
 
   /// Waits until every uploaded part is `complete` (dxpy's `wait_until_parts_uploaded`): describes the
