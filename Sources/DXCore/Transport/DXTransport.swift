@@ -15,14 +15,14 @@ public protocol DXTransport: Sendable {
   /// - Throws: ``DXTransportError`` when no response arrived (refused, reset, closed, timed out…).
   func send(_ request: DXTransportRequest) async throws -> DXTransportResponse
 
-  /// Whether ``send(_:)`` takes a request whose body is a ``DXStreamedBody`` (sent as it is produced).
+  /// Whether ``send(_:)`` takes a request whose body is a `DXStreamedBody` (sent as it is produced).
   /// ``DXClient`` streams a ``DXRequestBodyStream`` body only to a transport that does; to any other it
-  /// sends the bytes in ``DXTransportRequest/body``. Default `false`.
+  /// sends the bytes in `DXTransportRequest.body`. Default `false`.
   var acceptsStreamedBodies: Bool { get }
 }
 
 extension DXTransport {
-  /// `false`: the transport reads ``DXTransportRequest/body``.
+  /// `false`: the transport reads `DXTransportRequest.body`.
   public var acceptsStreamedBodies: Bool { false }
 }
 
@@ -42,7 +42,7 @@ public protocol DXTransportMiddleware: Sendable {
 }
 
 extension DXTransportMiddleware {
-  /// `false`: the middleware reads ``DXTransportRequest/body``.
+  /// `false`: the middleware reads `DXTransportRequest.body`.
   public var acceptsStreamedBodies: Bool { false }
 }
 

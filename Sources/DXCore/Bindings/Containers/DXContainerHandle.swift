@@ -34,6 +34,7 @@ extension DXContainerHandle {
   ///   - describe: `false`, `true` or describe options for each object. Default `false`.
   ///   - only: `"all"`, `"objects"` or `"folders"`. Default `"all"`.
   ///   - includeHidden: Include hidden objects. Default `false`.
+  ///   - options: Headers, timeout, retries.
   public func listFolder(
     _ folder: String = "/", describe: DXJSON = false, only: String = "all", includeHidden: Bool = false,
     options: DXRequestOptions = .init()
@@ -77,7 +78,12 @@ extension DXContainerHandle {
   /// Removes `folder`, asking with `partial: true` and repeating until the platform says `completed`
   /// (dxpy's `remove_folder`; retried after failures only when `force`, as dxpy passes
   /// `always_retry=force`).
-  /// - Parameter maximumRounds: A bound on the repetitions. Default 100,000.
+  /// - Parameters:
+  ///   - folder: The folder to remove.
+  ///   - recurse: Remove what it holds too. Default `false`.
+  ///   - force: Do not fail for objects that are missing; also allows retries. Default `false`.
+  ///   - maximumRounds: A bound on the repetitions. Default 100,000.
+  ///   - options: Headers, timeout, retries.
   /// - Throws: ``DXBindingError/malformedReply(_:)`` when a reply has no `completed` ("Error removing
   ///   folder"); ``DXBindingError/timeout(_:)`` past `maximumRounds`.
   public func removeFolder(

@@ -19,7 +19,12 @@ public struct DXProject: DXContainerHandle {
   /// Creates a project (dxpy's `DXProject.new`; `project/new` is not retried after failures).
   /// - Parameters:
   ///   - name: The name.
-  ///   - summary, description, region, tags, properties, billTo: Sent when given.
+  ///   - summary: Sent when given.
+  ///   - description: Sent when given.
+  ///   - region: Sent when given.
+  ///   - tags: Sent when given.
+  ///   - properties: Sent when given.
+  ///   - billTo: Sent when given.
   ///   - settings: Any other `project/new` fields, in the API's names (`protected`, `restricted`,
   ///     `downloadRestricted`, `containsPHI`, `databaseUIViewOnly`, …).
   ///   - client: The client.

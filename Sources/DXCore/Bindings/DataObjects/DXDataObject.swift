@@ -193,7 +193,9 @@ extension DXEditableDataObject {
 
   /// Waits until the object is `closed`, describing its state with a backoff of 1, 2, 4… up to 128
   /// seconds between polls on the client's clock (dxpy's `_wait_on_close`).
-  /// - Parameter timeout: How long to wait in all. Default one day (dxpy's default).
+  /// - Parameters:
+  ///   - timeout: How long to wait in all. Default one day (dxpy's default).
+  ///   - options: Headers, timeout, retries for each describe.
   /// - Throws: ``DXBindingError/unexpectedState(_:)`` when the state is neither `closing` nor `closed`;
   ///   ``DXBindingError/timeout(_:)`` past `timeout`.
   public func waitUntilClosed(timeout: Duration = .seconds(86_400), options: DXRequestOptions = .init())

@@ -22,7 +22,12 @@ public struct DXApplet: DXDataObject {
   /// - Parameters:
   ///   - runSpec: The run specification (required).
   ///   - dxapi: The API version, e.g. `"1.0.0"` (required).
-  ///   - inputSpec, outputSpec, access, title, summary, description: Sent when given.
+  ///   - inputSpec: Sent when given.
+  ///   - outputSpec: Sent when given.
+  ///   - access: Sent when given.
+  ///   - title: Sent when given.
+  ///   - summary: Sent when given.
+  ///   - description: Sent when given.
   ///   - options: The common creation fields.
   ///   - client: The client.
   ///   - requestOptions: Headers, timeout, retries.

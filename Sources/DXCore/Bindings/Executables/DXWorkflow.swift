@@ -21,9 +21,13 @@ public struct DXWorkflow: DXEditableDataObject {
 
   /// Creates a workflow (dxpy's `new_dxworkflow`): `workflow/new` with a nonce.
   /// - Parameters:
-  ///   - title, summary, description, outputFolder: Sent when given.
+  ///   - title: Sent when given.
+  ///   - summary: Sent when given.
+  ///   - description: Sent when given.
+  ///   - outputFolder: Sent when given.
   ///   - stages: Initial stages, in the API's form.
-  ///   - inputs, outputs: Workflow-level inputs and outputs (a locked workflow).
+  ///   - inputs: Workflow-level inputs (a locked workflow).
+  ///   - outputs: Workflow-level outputs.
   ///   - initializeFrom: A workflow (its project is sent too) or an analysis ID to copy from.
   ///   - options: The common creation fields.
   ///   - client: The client.

@@ -69,6 +69,7 @@ extension DXExecution {
   /// - Parameters:
   ///   - interval: Between polls. Default 2 s.
   ///   - timeout: In all. Default 7 days.
+  ///   - options: Headers, timeout, retries for each describe.
   /// - Throws: ``DXBindingError/jobFailure(_:execution:)`` when it failed (with `failureReason` and
   ///   `failureMessage`), was terminated, or the wait timed out.
   public func waitUntilDone(

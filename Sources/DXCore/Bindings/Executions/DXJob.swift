@@ -45,7 +45,10 @@ public struct DXJob: DXExecution {
   /// - Parameters:
   ///   - function: The entry point.
   ///   - input: Its input.
-  ///   - name, tags, properties, details: Sent when given.
+  ///   - name: Sent when given.
+  ///   - tags: Sent when given.
+  ///   - properties: Sent when given.
+  ///   - details: Sent when given.
   ///   - instanceType: Sent as `systemRequirements` `{"<function>": {"instanceType": …}}`.
   ///   - dependsOn: IDs of jobs or data objects to wait for.
   ///   - client: The client (its configuration must say it runs inside a job).

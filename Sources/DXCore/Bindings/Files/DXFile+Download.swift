@@ -9,6 +9,7 @@ extension DXFile {
   ///   - preauthenticated: A URL that works without the token. Default `false`.
   ///   - filename: The name the URL serves the file under.
   ///   - project: The project to bill; `nil` sends none.
+  ///   - options: Headers and retries (the timeout defaults to 60 s).
   /// - Returns: The URL, its headers, and when it expires (seconds since 1970; `nil` for a URL that is
   ///   not preauthenticated, which dxpy treats as never expiring).
   public func downloadURL(

@@ -224,7 +224,9 @@ extension DXFile {
 
   /// Waits until every uploaded part is `complete` (dxpy's `wait_until_parts_uploaded`): describes the
   /// parts with a backoff of 1, 2, 4… seconds on the client's clock.
-  /// - Parameter timeout: Default 255 s (dxpy's).
+  /// - Parameters:
+  ///   - timeout: Default 255 s (dxpy's).
+  ///   - options: Headers, timeout, retries for each describe.
   /// - Throws: ``DXBindingError/timeout(_:)`` past `timeout`.
   public func waitUntilPartsUploaded(timeout: Duration = .seconds(255), options: DXRequestOptions = .init())
     async throws

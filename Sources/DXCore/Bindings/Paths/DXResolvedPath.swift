@@ -46,6 +46,7 @@ extension DXClient {
   ///   - allowMultiple: Accept several matches for a name (dxpy asks the user to pick one). Default
   ///     `false`.
   ///   - visibility: `visible`, `hidden` or `either` (default).
+  ///   - options: Headers, timeout, retries.
   /// - Throws: ``DXBindingError/resolution(_:)`` when it resolves to nothing or, without
   ///   `allowMultiple`, to several objects.
   public func resolveExistingPath(

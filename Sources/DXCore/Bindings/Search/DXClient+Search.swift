@@ -117,8 +117,10 @@ extension DXClient {
   /// `objects`, each the list of matches.
   /// - Parameters:
   ///   - objects: The API's object entries (`{"name": …, "folder": …, "project": …}`).
-  ///   - project, folder: Defaults for every entry.
+  ///   - project: The default project of every entry.
+  ///   - folder: The default folder of every entry.
   ///   - batchSize: 1 to 1000. Default 1000.
+  ///   - options: Headers, timeout, retries for every batch.
   /// - Throws: ``DXBindingError/invalidArgument(_:)`` for a bad batch size.
   public func resolveDataObjects(
     _ objects: [DXJSON], project: String? = nil, folder: String? = nil, batchSize: Int = 1000,
