@@ -135,22 +135,22 @@ struct ServerWireFaultTests {
       $0.shutdownGracePeriod = 0.2
     }) { server in
       // A delay far longer than any scheduling hiccup of a loaded machine; the server's stop ends it.
-      try server.addFault(spec: "POST /system/whoami delay ms=60000")
-      async let delayed = server.rawExchange(path: "/system/whoami")
+      try server.addFault(spec: "POST /system/whoami delay ms=300000")
+      async let delayed = server.rawExchange(path: "/system/whoami", timeout: 120)
       // The delayed request is in the journal while it waits.
       let pending = try await server.waitForPendingRequest(path: "/system/whoami")
       #expect(pending?.isPending == true)
-      #expect(pending?.delayMs == 60000)
+      #expect(pending?.delayMs == 300_000)
       // Served on the single libmicrohttpd thread while the delayed request is still waiting.
       let quick = try await server.rawExchange(path: "/system/greet")
       #expect(quick.status == 200)
       #expect(server.journal().first { $0.path == "/system/whoami" }?.isPending == true)
-      // Stopping answers the parked request with the shutdown 503 instead of waiting a minute.
+      // Stopping answers the parked request with the shutdown 503 instead of waiting five minutes.
       await server.stop()
       let slow = try await delayed
       #expect(slow.status == 503)
       let entry = try #require(server.journal().first { $0.path == "/system/whoami" })
-      #expect(entry.delayMs == 60000)
+      #expect(entry.delayMs == 300_000)
       #expect(entry.status == 503)
     }
   }
@@ -200,10 +200,10 @@ struct ServerWireFaultTests {
     configuration.shutdownGracePeriod = 0.2
     let server = try DXMockServer(configuration: configuration)
     try server.start()
-    try server.addFault(spec: "POST /system/whoami delay ms=30000")
-    async let inFlight = server.rawExchange(path: "/system/whoami")
+    try server.addFault(spec: "POST /system/whoami delay ms=300000")
+    async let inFlight = server.rawExchange(path: "/system/whoami", timeout: 120)
     #expect(try await server.waitForPendingRequest(path: "/system/whoami") != nil)
-    // Past the grace period the 30 s delay is cut short with the shutdown answer (the suite's time
+    // Past the grace period the 5-minute delay is cut short with the shutdown answer (the suite's time
     // limit would catch a stop that waited it out).
     await server.stop()
     let response = try await inFlight

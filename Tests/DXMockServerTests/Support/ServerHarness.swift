@@ -32,11 +32,11 @@ extension DXMockServer {
     }
   }
 
-  /// Waits (bounded: 10 s and 2,000 polls; a loaded machine may take a while to send the request)
-  /// until the journal has a pending entry for `path`, and returns it.
+  /// Waits (bounded: 60 s and 12,000 polls; on a machine with a load average of 20 a request can take
+  /// over 10 s to be sent) until the journal has a pending entry for `path`, and returns it.
   func waitForPendingRequest(path: String) async throws -> DXJournalEntry? {
-    let deadline = ContinuousClock.now + .seconds(10)
-    for _ in 0..<2000 where ContinuousClock.now < deadline {
+    let deadline = ContinuousClock.now + .seconds(60)
+    for _ in 0..<12_000 where ContinuousClock.now < deadline {
       if let entry = journal().first(where: { $0.path == path && $0.isPending }) { return entry }
       try await Task.sleep(for: .milliseconds(5))
     }
