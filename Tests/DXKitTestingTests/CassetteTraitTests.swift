@@ -121,7 +121,7 @@ struct CassetteTraitTests {
     }
   }
 
-  @Test("the environment decides the mode: DXKIT_CASSETTE_RECORD_MODE first, then CI")
+  @Test("the environment decides the mode: none stays none, then DXKIT_CASSETTE_RECORD_MODE, then CI")
   func effectiveMode() throws {
     #expect(try DXCassetteRecordMode.once.effective(in: [:]) == .once)
     #expect(try DXCassetteRecordMode.all.effective(in: ["CI": "false"]) == .all)
@@ -136,6 +136,10 @@ struct CassetteTraitTests {
     #expect(throws: DXKitTestingError.self) {
       try DXCassetteRecordMode.once.effective(in: ["DXKIT_CASSETTE_RECORD_MODE": "sometimes"])
     }
+    // A replay-only cassette is never recorded by a test, whatever the environment says.
+    #expect(
+      try DXCassetteRecordMode.none.effective(in: ["DXKIT_CASSETTE_RECORD_MODE": "all"])
+        == DXCassetteRecordMode.none)
   }
 
   @Test("the file lives in the test target's cassettes folder unless a directory is given")

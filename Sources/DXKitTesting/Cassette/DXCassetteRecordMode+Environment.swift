@@ -7,12 +7,15 @@ extension DXCassetteRecordMode {
 
   /// The mode a cassette session uses when the test asks for `self`.
   ///
-  /// ``environmentVariable``, when set, wins; otherwise, when `CI` is set to `true`, `yes` or `1` (as
-  /// CI services set it), the mode is `DXCassetteRecordMode.none`: CI replays and never
-  /// records, as Ruby VCR's `record: :none` is used there. Elsewhere, `self`.
+  /// A test that asks for `none` always gets `none`: a cassette declared replay-only (a fixture
+  /// recorded by a script, say) is never recorded by a test. Otherwise ``environmentVariable``, when
+  /// set, wins (`all` re-records every cassette); otherwise, when `CI` is set to `true`, `yes` or `1`
+  /// (as CI services set it), the mode is `none`: CI replays and never records, as Ruby VCR's
+  /// `record: :none` is used there. Elsewhere, `self`.
   /// - Parameter environment: The process environment.
   /// - Throws: ``DXKitTestingError`` when the variable holds no mode name.
   public func effective(in environment: [String: String]) throws(DXKitTestingError) -> DXCassetteRecordMode {
+    if self == .none { return .none }
     if let value = environment[Self.environmentVariable], !value.isEmpty {
       guard let mode = Self.allCases.first(where: { $0.rawValue.lowercased() == value.lowercased() }) else {
         let names = Self.allCases.map(\.rawValue).joined(separator: ", ")

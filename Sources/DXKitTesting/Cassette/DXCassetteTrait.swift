@@ -25,6 +25,10 @@ import Testing
 /// with `DXKIT_CASSETTE_RECORD_MODE=none` every cassette replays and a missing one fails the test.
 /// Listed after `.dxMockServer(…)` on the same test, the cassette records against that mock server.
 ///
+/// **One file per test.** The cases of a parameterized test share the cassette; give cases that send
+/// different requests a test of their own, or open a cassette per case with
+/// `DXCassette.withClient(path:…)` inside the test.
+///
 /// **Misses.** A request that matches no recorded interaction is an issue of the test, with the nearest
 /// recorded candidate and the differing fields in its message, even when the code under test catches
 /// the error.
