@@ -36,8 +36,10 @@ extension DXMockServer {
   /// over 10 s to be sent) until the journal has a pending entry for `path`, and returns it.
   func waitForPendingRequest(path: String) async throws -> DXJournalEntry? {
     let deadline = ContinuousClock.now + .seconds(60)
-    for _ in 0..<12_000 where ContinuousClock.now < deadline {
+    for _ in 0..<12_000 {
       if let entry = journal().first(where: { $0.path == path && $0.isPending }) { return entry }
+      // Checked after looking, not before: a task starved past the deadline still looks once.
+      if ContinuousClock.now >= deadline { break }
       try await Task.sleep(for: .milliseconds(5))
     }
     return nil
