@@ -1,3 +1,4 @@
+import DXSQLite
 import DXWire
 import Foundation
 import Testing
@@ -46,6 +47,45 @@ struct PlatformPersistenceTests {
       #expect(again.error("/\(project)/describe")?.type == "ResourceNotFound")
       let afterReset = try PlatformHarness(statePath: path)
       #expect(afterReset.error("/\(project)/describe")?.type == "ResourceNotFound")
+    }
+  }
+
+  @Test func aVersion2FileWithFolderPathListsIsRead() throws {
+    try withTemporaryDirectory { dir in
+      let path = dir + "/state.sqlite"
+      var project = ""
+      do {
+        let h = try PlatformHarness(statePath: path)
+        project = try h.newProject("old")
+        h.platform.close()
+      }
+      // Rewrite the row as schema version 2 stored it: every folder path in full.
+      do {
+        let database = try DXSQLiteDatabase(path: path)
+        let rows = try database.prepare("SELECT json FROM projects").map { $0.string(at: 0) ?? "" }
+        let json = try #require(rows.first)
+        guard case .object(var members) = try DXJSON(parsing: json) else {
+          Issue.record("not an object")
+          return
+        }
+        #expect(members["folders"] == ["names": [], "parents": []])
+        members["folders"] = ["/", "/x", "/x/y", "/z"]
+        try database.execute(
+          "UPDATE projects SET json = ?", [.text(DXJSON.object(members).serializedString())])
+        try database.setUserVersion(2)
+        database.close()
+      }
+      let h = try PlatformHarness(statePath: path)
+      #expect(try h.call("/\(project)/describe", ["folders": true])["folders"] == ["/", "/x", "/x/y", "/z"])
+      try h.call("/\(project)/newFolder", ["folder": "/x/w"])
+      h.platform.close()
+      let again = try PlatformHarness(statePath: path)
+      #expect(
+        try again.call("/\(project)/describe", ["folders": true])["folders"] == [
+          "/", "/x", "/x/w", "/x/y", "/z",
+        ])
+      again.platform.close()
+      #expect(try DXSQLiteDatabase(path: path).userVersion() == StateFile.schemaVersion)
     }
   }
 

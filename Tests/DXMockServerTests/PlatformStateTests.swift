@@ -42,7 +42,6 @@ struct PlatformStateTests {
     #expect(throws: DXPlatformError.self) { try PlatformState.normalizeFolder("/a/../b") }
     #expect(PlatformState.parentFolder("/a/b") == "/a")
     #expect(PlatformState.parentFolder("/a") == "/")
-    #expect(PlatformState.folderChain("/a/b/c") == ["/a", "/a/b", "/a/b/c"])
     #expect(PlatformState.isFolder("/ab", inside: "/a") == false)
     #expect(PlatformState.isFolder("/a/b", inside: "/a"))
   }

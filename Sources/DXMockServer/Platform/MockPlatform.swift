@@ -35,6 +35,11 @@ final class MockPlatform: Sendable {
   private let userByToken: [String: String]
   /// The state.
   let store: PlatformStore
+  /// Signs upload and download URLs.
+  let transferSigner = TransferSigner()
+  /// The port upload and download URLs point at (the storage origin), once the server knows it; `nil`
+  /// means the API request's own `Host`.
+  private let storagePort = DXLock<Int?>(nil)
 
   /// Creates the platform.
   /// - Parameter now: The clock, in milliseconds since the epoch (the system clock by default).
@@ -131,5 +136,24 @@ final class MockPlatform: Sendable {
   /// `Host` of the request as a base URL (`http://127.0.0.1:PORT`).
   static func baseURL(of request: DXMockRequest) -> String {
     "http://" + (request.headers["Host"] ?? "127.0.0.1")
+  }
+
+  /// Makes upload and download URLs point at `port` (the server's storage port: another origin than
+  /// the API's, as the platform's storage is), on the host the client used for the API.
+  func setStoragePort(_ port: Int?) { storagePort.withLock { $0 = port } }
+
+  /// The base of the transfer URLs handed out in answer to `request`: the API request's `Host`, with
+  /// the storage port when there is one.
+  func transferBase(for request: DXMockRequest) -> String {
+    let host = request.headers["Host"] ?? "127.0.0.1"
+    guard let port = storagePort.withLock({ $0 }) else { return "http://" + host }
+    // The host without its port (an IPv6 literal keeps its brackets).
+    var name = Substring(host)
+    if let bracket = name.lastIndex(of: "]") {
+      name = name[...bracket]
+    } else if let colon = name.lastIndex(of: ":") {
+      name = name[..<colon]
+    }
+    return "http://\(name.isEmpty ? "127.0.0.1" : name):\(port)"
   }
 }

@@ -90,6 +90,11 @@ final class SystemRoutes: Sendable {
         throw .invalidInput(
           "waitUntil must be an integer (milliseconds since 1970), got \(waitUntil.typeName)")
       }
+      guard (0...PlatformLimits.maxTimestamp).contains(deadline) else {
+        throw .invalidInput(
+          "waitUntil must be an integer from 0 to \(PlatformLimits.maxTimestamp) (ms since 1970), got \(deadline)"
+        )
+      }
       guard current < deadline else { return [:] }
       let seconds = min(60, max(1, (deadline - current + 999) / 1000))
       throw Self.comeBackLaterError(retryAfter: setRetryAfter ? seconds : nil)

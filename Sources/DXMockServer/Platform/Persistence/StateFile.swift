@@ -24,8 +24,11 @@ final class StateFile {
   static let checkpointThreshold = 4 << 20
 
   /// The schema version in `PRAGMA user_version`. Version 2 added the `apps` and `appFamilies`
-  /// tables; a version 1 file is upgraded by creating them.
-  static let schemaVersion = 2
+  /// tables; a version 1 file is upgraded by creating them. Version 3 stores a project's folders as a
+  /// tree (``FolderTree``: names and parent positions) instead of every path in full; the rows of an
+  /// older file are read as they are and written in the new form when the project next changes. A
+  /// version 3 file is refused by older servers (they could not read its projects).
+  static let schemaVersion = 3
 
   /// Opens (creating if needed) the state file at `path`.
   /// - Throws: InternalError when the file cannot be opened or is not a state file.

@@ -24,7 +24,7 @@ struct DataObjectQuery {
       throw .invalidInput("Expected \"\(field)\" to be a string or an object with \"$and\" or \"$or\"")
     }
 
-    func matches(_ values: [String]) -> Bool {
+    func matches(_ values: OrderedStringSet) -> Bool {
       switch self {
       case .one(let value): return values.contains(value)
       case .all(let parts): return parts.allSatisfy { $0.matches(values) }
@@ -209,7 +209,7 @@ struct DataObjectQuery {
         sets.append(index.byFolder[folder] ?? [])
       } else if folder != "/" {
         var union: Set<String> = []
-        for path in project.folders where PlatformState.isFolder(path, inside: folder) {
+        for path in project.folders.subtree(of: folder) {
           union.formUnion(index.byFolder[path] ?? [])
         }
         sets.append(union)

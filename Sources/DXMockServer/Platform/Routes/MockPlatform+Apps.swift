@@ -6,7 +6,8 @@ import Foundation
 extension MockPlatform {
   func registerAppRoutes(into router: inout PlatformRouter) {
     router.register("/system/findApps") { call throws(DXPlatformError) in
-      let query = try AppQuery(Self.input(call), route: "findApps")
+      var query = try AppQuery(Self.input(call), route: "findApps")
+      query.name = try self.resolveNames(query.name) { state in Set(state.appFamilies.keys) }
       return try self.store.read { (state: PlatformState) throws(DXPlatformError) in
         query.run(on: state, for: call.caller)
       }

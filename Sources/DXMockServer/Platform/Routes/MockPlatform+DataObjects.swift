@@ -37,20 +37,23 @@ extension MockPlatform {
         }
       }
       add("setDetails", acceptsAnyJSON: true) { call throws(DXPlatformError) in
-        try self.modifyOpenObject(call, what: "set its details") { object, _ throws(DXPlatformError) in
+        try PlatformLimits.checkDetails(call.input, field: "input")
+        return try self.modifyOpenObject(call, what: "set its details") { object, _ throws(DXPlatformError) in
           object.details = call.input
         }
       }
       add("addTypes") { call throws(DXPlatformError) in
         let types = try Self.requiredList(call, "types")
+        try PlatformLimits.checkTags(types, field: "types")
         return try self.modifyOpenObject(call, what: "add types") { object, _ throws(DXPlatformError) in
-          Self.add(types, to: &object.types)
+          object.types.add(types)
+          try PlatformLimits.checkTotal(object.types.count, of: "types", maximum: PlatformLimits.maxTypes)
         }
       }
       add("removeTypes") { call throws(DXPlatformError) in
         let types = try Self.requiredList(call, "types")
         return try self.modifyOpenObject(call, what: "remove types") { object, _ throws(DXPlatformError) in
-          object.types.removeAll { types.contains($0) }
+          object.types.remove(types)
         }
       }
       add("setVisibility") { call throws(DXPlatformError) in
@@ -66,16 +69,20 @@ extension MockPlatform {
       add("rename") { call throws(DXPlatformError) in
         let name = try Self.input(call).requiredString("name")
         guard !name.isEmpty else { throw .invalidInput("The name must not be empty") }
+        try PlatformLimits.checkName(name, field: "name")
         return try self.modifyCopy(call) { copy throws(DXPlatformError) in copy.name = name }
       }
       add("addTags") { call throws(DXPlatformError) in
         let tags = try Self.requiredTags(Self.input(call))
-        return try self.modifyCopy(call) { copy throws(DXPlatformError) in Self.add(tags, to: &copy.tags) }
+        return try self.modifyCopy(call) { copy throws(DXPlatformError) in
+          copy.tags.add(tags)
+          try PlatformLimits.checkTotal(copy.tags.count, of: "tags", maximum: PlatformLimits.maxTags)
+        }
       }
       add("removeTags") { call throws(DXPlatformError) in
         let tags = try Self.requiredTags(Self.input(call))
         return try self.modifyCopy(call) { copy throws(DXPlatformError) in
-          copy.tags.removeAll { tags.contains($0) }
+          copy.tags.remove(tags)
         }
       }
       add("setProperties") { call throws(DXPlatformError) in
@@ -84,6 +91,8 @@ extension MockPlatform {
         }
         return try self.modifyCopy(call) { copy throws(DXPlatformError) in
           Self.apply(properties, to: &copy.properties)
+          try PlatformLimits.checkTotal(
+            copy.properties.count, of: "properties", maximum: PlatformLimits.maxProperties)
         }
       }
       add("listProjects") { call throws(DXPlatformError) in
@@ -174,13 +183,17 @@ extension MockPlatform {
     init(_ input: PlatformInput) throws(DXPlatformError) {
       project = try input.requiredString("project")
       name = try input.string("name")
+      if let name { try PlatformLimits.checkName(name, field: "name") }
       folder = try PlatformState.normalizeFolder(try input.string("folder") ?? "/")
       parents = try input.bool("parents") ?? false
       tags = try input.strings("tags")
+      if let tags { try PlatformLimits.checkTags(tags, field: "tags") }
       types = try input.strings("types")
+      if let types { try PlatformLimits.checkTags(types, field: "types") }
       hidden = try input.bool("hidden")
       properties = try input.properties("properties")?.compactMapValues { $0 }
       details = input.fields["details"]
+      if let details { try PlatformLimits.checkDetails(details) }
       close = try input.bool("close") ?? false
       if let source = try input.object("initializeFrom") {
         let from = try PlatformInput(.object(source))
@@ -212,19 +225,18 @@ extension MockPlatform {
     let now = store.now()
     let id = state.newID(klass)
     var object = DataObjectState(id: id, klass: klass, created: now, modified: now, createdBy: caller)
-    object.types = input.types ?? source?.types ?? []
+    object.types = input.types.map(OrderedStringSet.init) ?? source?.types ?? []
     object.hidden = input.hidden ?? source?.hidden ?? false
     object.details = input.details ?? source?.details ?? .object([:])
     var copy = ObjectCopy(name: input.name ?? sourceCopy?.name ?? id, folder: input.folder, added: now)
-    copy.tags = []
-    Self.add(input.tags ?? sourceCopy?.tags ?? [], to: &copy.tags)
+    copy.tags = input.tags.map(OrderedStringSet.init) ?? sourceCopy?.tags ?? []
     copy.properties = input.properties ?? sourceCopy?.properties ?? [:]
     object.copies[input.project] = copy
     try customize(&object, source)
     if input.close { object.state = "closed" }
     if !project.folders.contains(input.folder) {
       try state.updateProject(input.project) { (project: inout ProjectState) throws(DXPlatformError) in
-        project.folders.formUnion(PlatformState.folderChain(input.folder))
+        project.folders.insert(input.folder)
       }
     }
     state.insertObject(object)

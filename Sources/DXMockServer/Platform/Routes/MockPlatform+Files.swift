@@ -56,16 +56,19 @@ extension MockPlatform {
         throw .invalidState("\(call.target) is not in the open state, so no part can be uploaded")
       }
     }
-    let key = Self.randomHex(32)
     let expires = now + Self.transferLifetime
-    store.addTicket(
-      key, TransferTicket(file: call.target, index: index, size: size, md5: md5, expires: expires))
+    let sizeField = size.map(String.init) ?? "-"
+    let md5Field = md5 ?? "-"
+    let signature = transferSigner.signature(
+      ["upload", call.target, String(index), String(expires), sizeField, md5Field])
     var headers: [String: DXJSON] = [:]
     if let size { headers["content-length"] = .string(String(size)) }
     if let md5, let raw = Self.bytes(hex: md5) {
       headers["content-md5"] = .string(Data(raw).base64EncodedString())
     }
-    let url = Self.baseURL(of: call.request) + Self.transferPrefix + "upload/\(call.target)/\(index)/\(key)"
+    let url =
+      transferBase(for: call.request) + Self.transferPrefix
+      + "upload/\(call.target)/\(index)/\(expires)/\(sizeField)/\(md5Field)/\(signature)"
     return ["url": .string(url), "expires": .integer(expires), "headers": .object(headers)]
   }
 
@@ -99,10 +102,8 @@ extension MockPlatform {
   private func fileDownload(_ call: APICall) throws(DXPlatformError) -> DXJSON {
     let input = try Self.input(call)
     let preauthenticated = try input.bool("preauthenticated") ?? false
-    let duration = try input.int("duration")
-    if let duration, duration <= 0 {
-      throw .invalidInput("\"duration\" must be a positive number of seconds")
-    }
+    // Bounded before the arithmetic below (seconds to ms, added to now).
+    let duration = try input.int("duration", in: 1...PlatformLimits.maxDownloadDuration)
     let filename = try input.string("filename")
     let projectHint = try input.string("project")
     let now = store.now()
@@ -126,33 +127,55 @@ extension MockPlatform {
     let expires = now + (duration.map { $0 * 1000 } ?? Self.transferLifetime)
     let encoded =
       name.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? "file"
-    var key = "-"
-    if preauthenticated {
-      key = Self.randomHex(32)
-      store.addTicket(key, TransferTicket(file: call.target, expires: expires))
-    }
+    // Every download URL carries its own expiry and signature (the mock does not tell preauthenticated
+    // URLs apart: both work without a token, until they expire).
+    _ = preauthenticated
+    let signature = transferSigner.signature(["download", call.target, String(expires)])
     let url =
-      Self.baseURL(of: call.request) + Self.transferPrefix + "download/\(call.target)/\(key)/\(encoded)"
+      transferBase(for: call.request) + Self.transferPrefix
+      + "download/\(call.target)/\(expires)/\(signature)/\(encoded)"
     return ["url": .string(url), "headers": [:], "expires": .integer(expires)]
   }
 
   // MARK: - Transfer URLs (no API token)
 
-  /// Serves `PUT /F/upload/<file>/<index>/<key>` and `GET|HEAD /F/download/<file>/<key>/<name>`.
+  /// Serves `PUT /F/upload/<file>/<index>/<expires>/<size>/<md5>/<signature>` and
+  /// `GET|HEAD /F/download/<file>/<expires>/<signature>/<name>` (``TransferSigner``).
   func serveTransfer(_ request: DXMockRequest) -> DXMockResponse {
     let parts = request.path.dropFirst(Self.transferPrefix.count).split(separator: "/").map(String.init)
     do throws(DXPlatformError) {
-      if parts.count == 4, parts[0] == "upload" {
+      if parts.count == 7, parts[0] == "upload" {
         guard request.method == "PUT" || request.method == "POST" else {
           return Self.methodNotAllowed("PUT")
         }
-        return try receivePart(request, file: parts[1], index: parts[2], key: parts[3])
+        guard transferSigner.verify(parts[6], Array(parts[0..<6])) else {
+          throw DXPlatformError(type: "PermissionDenied", message: "The upload URL is not valid", status: 403)
+        }
+        guard let index = Int(parts[2]), let expires = Int(parts[3]) else {
+          throw DXPlatformError(type: "PermissionDenied", message: "The upload URL is not valid", status: 403)
+        }
+        guard expires > store.now() else {
+          throw DXPlatformError(type: "PermissionDenied", message: "The upload URL has expired", status: 403)
+        }
+        return try receivePart(
+          request, file: parts[1], index: index, size: Int(parts[4]), md5: parts[5] == "-" ? nil : parts[5])
       }
-      if parts.count >= 3, parts[0] == "download" {
+      if parts.count >= 5, parts[0] == "download" {
         guard request.method == "GET" || request.method == "HEAD" else {
           return Self.methodNotAllowed("GET, HEAD")
         }
-        return try sendFile(request, file: parts[1], key: parts[2])
+        guard transferSigner.verify(parts[3], Array(parts[0..<3])), let expires = Int(parts[2]) else {
+          throw DXPlatformError(
+            type: "PermissionDenied", message: "The download URL is not valid", status: 403)
+        }
+        guard expires > store.now() else {
+          throw DXPlatformError(
+            type: "PermissionDenied", message: "The download URL has expired", status: 403)
+        }
+        return try sendFile(request, file: parts[1])
+      }
+      if parts.first == "upload" || parts.first == "download" {
+        throw DXPlatformError(type: "PermissionDenied", message: "The transfer URL is not valid", status: 403)
       }
       throw .resourceNotFound("No file transfer at \(request.path)")
     } catch {
@@ -167,26 +190,19 @@ extension MockPlatform {
     return response
   }
 
-  private func receivePart(_ request: DXMockRequest, file: String, index text: String, key: String)
+  private func receivePart(_ request: DXMockRequest, file: String, index: Int, size: Int?, md5: String?)
     throws(DXPlatformError) -> DXMockResponse
   {
     let now = store.now()
-    guard let index = Int(text), let ticket = store.ticket(key), ticket.file == file, ticket.index == index
-    else {
-      throw DXPlatformError(type: "PermissionDenied", message: "The upload URL is not valid", status: 403)
-    }
-    guard ticket.expires > now else {
-      throw DXPlatformError(type: "PermissionDenied", message: "The upload URL has expired", status: 403)
-    }
     let body = request.body
-    if let size = ticket.size, size != body.count {
+    if let size, size != body.count {
       throw DXPlatformError(
         type: "InvalidInput", message: "Part \(index) has \(body.count) bytes but \(size) were declared",
         status: 400)
     }
     // Usually computed while the body arrived (``RequestBody``); hashed here otherwise.
     let digest = request.bodyMD5 ?? BodyDigest.hex(Insecure.MD5.hash(data: body))
-    if let md5 = ticket.md5, md5 != digest {
+    if let md5, md5 != digest {
       throw DXPlatformError(
         type: "InvalidInput", message: "Part \(index) has MD5 \(digest) but \(md5) was declared", status: 400)
     }
@@ -204,17 +220,7 @@ extension MockPlatform {
     return DXMockResponse(status: 200, headers: ["ETag": "\"\(digest)\""])
   }
 
-  private func sendFile(_ request: DXMockRequest, file: String, key: String) throws(DXPlatformError)
-    -> DXMockResponse
-  {
-    if key != "-" {
-      guard let ticket = store.ticket(key), ticket.file == file, ticket.index == nil else {
-        throw DXPlatformError(type: "PermissionDenied", message: "The download URL is not valid", status: 403)
-      }
-      guard ticket.expires > store.now() else {
-        throw DXPlatformError(type: "PermissionDenied", message: "The download URL has expired", status: 403)
-      }
-    }
+  private func sendFile(_ request: DXMockRequest, file: String) throws(DXPlatformError) -> DXMockResponse {
     let (chunks, total) = try store.read { (state: PlatformState) throws(DXPlatformError) -> ([Data], Int) in
       let object = try state.object(file, klass: "file")
       guard object.state == "closed" else {
@@ -276,13 +282,6 @@ extension MockPlatform {
     if last.isEmpty { return (start, total - 1) }
     guard let end = Int(last), end >= start else { return nil }
     return (start, min(end, total - 1))
-  }
-
-  /// `count` random lower-case hex digits.
-  static func randomHex(_ count: Int) -> String {
-    var generator = SystemRandomNumberGenerator()
-    let digits = Array("0123456789abcdef")
-    return String((0..<count).map { _ in digits[Int(generator.next() & 15)] })
   }
 
   /// The bytes of a hex string.

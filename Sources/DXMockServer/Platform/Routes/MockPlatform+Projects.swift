@@ -54,6 +54,8 @@ extension MockPlatform {
         let now = self.store.now()
         try state.updateProject(call.target) { (project: inout ProjectState) throws(DXPlatformError) in
           Self.apply(properties, to: &project.properties)
+          try PlatformLimits.checkTotal(
+            project.properties.count, of: "properties", maximum: PlatformLimits.maxProperties)
           project.modified = now
         }
         return ["id": .string(call.target)]
@@ -96,6 +98,7 @@ extension MockPlatform {
     guard let tags = try input.strings("tags") else {
       throw .invalidInput("Expected input to have the field \"tags\"")
     }
+    try PlatformLimits.checkTags(tags, field: "tags")
     return tags
   }
 
@@ -105,6 +108,10 @@ extension MockPlatform {
     guard let value = input.fields[key], !value.isNull else { return [] }
     guard let elements = value.arrayValue else {
       throw .invalidInput("Expected \"\(key)\" to be an array of object IDs, but got \(value.typeName)")
+    }
+    guard elements.count <= PlatformLimits.maxListLength else {
+      throw .invalidInput(
+        "\"\(key)\" must have at most \(PlatformLimits.maxListLength) elements, not \(elements.count)")
     }
     var ids: [String] = []
     for element in elements {
@@ -125,9 +132,11 @@ extension MockPlatform {
     let input = try Self.input(call)
     let name = try input.requiredString("name")
     guard !name.isEmpty else { throw .invalidInput("The project name must not be empty") }
+    try PlatformLimits.checkName(name, field: "name")
     let summary = try input.string("summary") ?? ""
     let description = try input.string("description") ?? ""
     let tags = try input.strings("tags") ?? []
+    try PlatformLimits.checkTags(tags, field: "tags")
     let properties = try input.properties("properties") ?? [:]
     let billTo = try input.string("billTo") ?? call.caller
     guard billTo.hasPrefix("user-") || billTo.hasPrefix("org-") else {
@@ -155,8 +164,7 @@ extension MockPlatform {
         billTo: billTo)
       project.summary = summary
       project.description = description
-      project.tags = []
-      Self.add(tags, to: &project.tags)
+      project.tags = OrderedStringSet(tags)
       project.properties = properties.compactMapValues { $0 }
       project.region = region
       project.flags = flags
@@ -171,6 +179,7 @@ extension MockPlatform {
     let input = try Self.input(call)
     let name = try input.string("name")
     if name?.isEmpty == true { throw .invalidInput("The project name must not be empty") }
+    if let name { try PlatformLimits.checkName(name, field: "name") }
     let summary = try input.string("summary")
     let description = try input.string("description")
     var flags: [String: Bool] = [:]
@@ -220,9 +229,10 @@ extension MockPlatform {
       let now = store.now()
       try state.updateProject(call.target) { (project: inout ProjectState) throws(DXPlatformError) in
         if add {
-          Self.add(tags, to: &project.tags)
+          project.tags.add(tags)
+          try PlatformLimits.checkTotal(project.tags.count, of: "tags", maximum: PlatformLimits.maxTags)
         } else {
-          project.tags.removeAll { tags.contains($0) }
+          project.tags.remove(tags)
         }
         project.modified = now
       }
@@ -303,7 +313,7 @@ extension MockPlatform {
         throw .resourceNotFound("The folder \(parent) could not be found in \(call.target)")
       }
       try state.updateProject(call.target) { (project: inout ProjectState) throws(DXPlatformError) in
-        project.folders.formUnion(PlatformState.folderChain(folder))
+        project.folders.insert(folder)
       }
       return ["id": .string(call.target)]
     }
@@ -340,8 +350,7 @@ extension MockPlatform {
         result["objects"] = .array(entries.map(\.2))
       }
       if only != "objects" {
-        let children = project.folders.filter { $0 != "/" && PlatformState.parentFolder($0) == folder }
-        result["folders"] = .array(children.sorted().map(DXJSON.string))
+        result["folders"] = .array(project.folders.children(of: folder).map(DXJSON.string))
       }
       return .object(result)
     }
@@ -359,7 +368,7 @@ extension MockPlatform {
       guard project.folders.contains(folder) else {
         throw .resourceNotFound("The folder \(folder) could not be found in \(call.target)")
       }
-      let subtree = project.folders.filter { PlatformState.isFolder($0, inside: folder) }
+      let subtree = project.folders.subtree(of: folder)
       let index = state.index[call.target] ?? ProjectIndex()
       var contained: [String] = []
       for path in subtree { contained.append(contentsOf: index.byFolder[path] ?? []) }
@@ -368,7 +377,7 @@ extension MockPlatform {
       }
       for id in contained { state.removeCopy(id, from: call.target) }
       try state.updateProject(call.target) { (project: inout ProjectState) throws(DXPlatformError) in
-        project.folders.subtract(subtree)
+        project.folders.remove(folder)
         project.modified = store.now()
       }
       return ["id": .string(call.target), "completed": true]
@@ -380,8 +389,9 @@ extension MockPlatform {
     _ from: String, to: String, in projectID: String, state: inout PlatformState
   ) throws(DXPlatformError) {
     guard let project = state.projects[projectID] else { return }
-    let subtree = project.folders.filter { PlatformState.isFolder($0, inside: from) }
+    let subtree = project.folders.subtree(of: from)
     func rewrite(_ path: String) -> String { to + path.dropFirst(from.count) }
+    for path in subtree { try PlatformState.checkFolderBounds(rewrite(path), field: "destination") }
     let index = state.index[projectID] ?? ProjectIndex()
     for path in subtree {
       for id in index.byFolder[path] ?? [] {
@@ -392,9 +402,7 @@ extension MockPlatform {
       }
     }
     try state.updateProject(projectID) { (project: inout ProjectState) throws(DXPlatformError) in
-      project.folders.subtract(subtree)
-      project.folders.formUnion(subtree.map(rewrite))
-      project.folders.formUnion(PlatformState.folderChain(to))
+      project.folders.move(from, to: to)
     }
   }
 
@@ -405,6 +413,7 @@ extension MockPlatform {
     guard !name.isEmpty, !name.contains("/"), name != ".", name != ".." else {
       throw .invalidInput("The new folder name must be non-empty and must not contain \"/\": \"\(name)\"")
     }
+    try PlatformLimits.checkName(name, field: "name")
     return try store.write { (state: inout PlatformState) throws(DXPlatformError) in
       let project = try state.project(call.target, for: call.caller, atLeast: .contribute)
       guard folder != "/" else { throw .invalidInput("The root folder cannot be renamed") }
@@ -491,7 +500,8 @@ extension MockPlatform {
       }
       // (object ID, folder in the destination)
       var plan: [(String, String)] = []
-      var newFolders: Set<String> = Set(PlatformState.folderChain(destination))
+      var newFolders = FolderTree()
+      newFolders.insert(destination)
       for id in objects {
         guard state.objects[id]?.copies[call.target] != nil else {
           throw .resourceNotFound("The entity \(id) could not be found in \(call.target)")
@@ -504,10 +514,13 @@ extension MockPlatform {
           throw .resourceNotFound("The folder \(folder) could not be found in \(call.target)")
         }
         let parent = PlatformState.parentFolder(folder)
-        for path in source.folders where PlatformState.isFolder(path, inside: folder) {
+        let relativeRoot = parent == "/" ? folder : String(folder.dropFirst(parent.count))
+        let copied = destination == "/" ? relativeRoot : destination + relativeRoot
+        newFolders.graft(FolderTree(subtreeOf: folder, in: source.folders), at: copied)
+        for path in source.folders.subtree(of: folder) {
           let relative = parent == "/" ? path : String(path.dropFirst(parent.count))
           let target = destination == "/" ? relative : destination + relative
-          newFolders.formUnion(PlatformState.folderChain(target))
+          try PlatformState.checkFolderBounds(target, field: "destination")
           for id in index.byFolder[path] ?? [] { plan.append((id, target)) }
         }
       }
@@ -532,7 +545,7 @@ extension MockPlatform {
         }
       }
       try state.updateProject(destProject) { (project: inout ProjectState) throws(DXPlatformError) in
-        project.folders.formUnion(newFolders)
+        project.folders.graft(newFolders, at: "/")
         project.modified = now
       }
       return ["id": .string(call.target), "project": .string(destProject), "exists": .array(exists)]

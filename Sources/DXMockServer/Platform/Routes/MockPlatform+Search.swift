@@ -5,7 +5,15 @@ import DXWire
 extension MockPlatform {
   func registerSearchRoutes(into router: inout PlatformRouter) {
     router.register("/system/findDataObjects") { call throws(DXPlatformError) in
-      let query = try DataObjectQuery(Self.input(call))
+      var query = try DataObjectQuery(Self.input(call))
+      query.name = try self.resolveNames(query.name) { state in
+        var names: Set<String> = []
+        for (id, project) in state.projects where project.members[call.caller] != nil {
+          if let wanted = query.project, wanted != id { continue }
+          if let byName = state.index[id]?.byName { names.formUnion(byName.keys) }
+        }
+        return names
+      }
       return try self.store.read { (state: PlatformState) throws(DXPlatformError) in
         try Self.findDataObjects(query, caller: call.caller, state: state)
       }
@@ -21,6 +29,18 @@ extension MockPlatform {
       try self.describeProjects(call)
     }
     router.register("/system/findUsers") { call throws(DXPlatformError) in try self.findUsers(call) }
+  }
+
+  /// `matcher` ready for use under the state lock: a glob or regular expression is matched, outside
+  /// the lock, against the candidate names `collect` gathers under it (``NameMatcher``).
+  /// - Throws: InvalidInput when matching takes too long.
+  func resolveNames(_ matcher: NameMatcher?, collect: (PlatformState) -> Set<String>) throws(DXPlatformError)
+    -> NameMatcher?
+  {
+    guard var matcher, matcher.needsResolution else { return matcher }
+    let names = try store.read { (state: PlatformState) throws(DXPlatformError) in collect(state) }
+    try matcher.resolve(against: names)
+    return matcher
   }
 
   /// Runs a `findDataObjects` query for `caller`.
@@ -70,9 +90,11 @@ extension MockPlatform {
 
   private func findProjects(_ call: APICall) throws(DXPlatformError) -> DXJSON {
     let input = try Self.input(call)
-    let name = try input.fields["name"].flatMap { (value) throws(DXPlatformError) -> NameMatcher? in
-      value.isNull ? nil : try NameMatcher(value)
-    }
+    let name = try resolveNames(
+      input.fields["name"].flatMap { (value) throws(DXPlatformError) -> NameMatcher? in
+        value.isNull ? nil : try NameMatcher(value)
+      }
+    ) { state in Set(state.projects.values.lazy.filter { $0.members[call.caller] != nil }.map(\.name)) }
     var minimum = AccessLevel.view
     if let levelName = try input.string("level") {
       guard let level = AccessLevel(name: levelName) else {
@@ -256,9 +278,11 @@ extension MockPlatform {
 
   private func findUsers(_ call: APICall) throws(DXPlatformError) -> DXJSON {
     let input = try Self.input(call)
-    let name = try input.fields["name"].flatMap { (value) throws(DXPlatformError) -> NameMatcher? in
-      value.isNull ? nil : try NameMatcher(value)
-    }
+    let name = try resolveNames(
+      input.fields["name"].flatMap { (value) throws(DXPlatformError) -> NameMatcher? in
+        value.isNull ? nil : try NameMatcher(value)
+      }
+    ) { state in Set(state.users.map { String($0.dropFirst("user-".count)) }) }
     var handle = try input.string("handle")
     if handle == nil { handle = try input.string("username") }
     let describe = input.wantsDescribe

@@ -2,14 +2,76 @@ import DXWire
 import Foundation
 
 /// A `name` search filter: an exact string, `{"glob": …}` or `{"regexp": …, "flags"?: "i"}`.
+///
+/// Regular expressions are ICU's (Foundation's `NSRegularExpression`, a backtracking engine): a
+/// pattern such as `(a*)*b` can take exponential time. So a glob or a regular expression is never
+/// run under the state lock: the route collects the distinct candidate names under the lock,
+/// ``resolve(against:)`` matches them outside it, within ``evaluationBudget`` for the whole request
+/// (ICU's progress callback stops a match that runs over), and the query then runs with the set of
+/// matching names. A pattern is at most ``maximumPatternLength`` characters.
 struct NameMatcher {
   private enum Kind {
     case exact(String)
     case glob([Character])
     case regexp(NSRegularExpression)
+    /// A glob or regular expression already matched against every candidate name.
+    case resolved(Set<String>)
   }
 
-  private let kind: Kind
+  private var kind: Kind
+  private let field: String
+
+  /// The longest glob or regular expression accepted.
+  static let maximumPatternLength = 1000
+  /// How long matching one request's candidate names may take, in seconds.
+  static let evaluationBudget = 1.0
+
+  /// Whether the filter must be resolved (``resolve(against:)``) before use under the lock.
+  var needsResolution: Bool {
+    switch kind {
+    case .glob, .regexp: return true
+    case .exact, .resolved: return false
+    }
+  }
+
+  /// Matches every name of `candidates` now (outside the state lock), so that ``matches(_:)`` is a
+  /// set lookup.
+  /// - Throws: InvalidInput when matching takes longer than ``evaluationBudget``.
+  mutating func resolve(against candidates: some Sequence<String>) throws(DXPlatformError) {
+    guard needsResolution else { return }
+    let deadline = Date(timeIntervalSinceNow: Self.evaluationBudget)
+    var matching: Set<String> = []
+    for name in candidates {
+      switch kind {
+      case .glob(let pattern):
+        if Self.glob(pattern[...], Array(name)[...]) { matching.insert(name) }
+      case .regexp(let regex):
+        var matched = false
+        var overran = false
+        regex.enumerateMatches(
+          in: name, options: [.reportProgress], range: NSRange(name.startIndex..., in: name)
+        ) {
+          result, _, stop in
+          if result != nil {
+            matched = true
+            stop.pointee = true
+          } else if Date() > deadline {
+            overran = true
+            stop.pointee = true
+          }
+        }
+        if overran || Date() > deadline {
+          throw .invalidInput(
+            "The regular expression in \"\(field).regexp\" took longer than \(Int(Self.evaluationBudget * 1000)) ms "
+              + "to match the candidate names; simplify it")
+        }
+        if matched { matching.insert(name) }
+      case .exact, .resolved:
+        return
+      }
+    }
+    kind = .resolved(matching)
+  }
 
   /// The exact name, when the filter is exact (usable as an index key).
   var exactName: String? {
@@ -20,12 +82,19 @@ struct NameMatcher {
   /// Parses the filter.
   /// - Throws: InvalidInput for another shape or an invalid regular expression.
   init(_ json: DXJSON, field: String = "name") throws(DXPlatformError) {
+    self.field = field
     if let name = json.stringValue {
       kind = .exact(name)
       return
     }
     guard let members = json.objectValue else {
       throw .invalidInput("Expected \"\(field)\" to be a string or an object with \"glob\" or \"regexp\"")
+    }
+    for key in ["glob", "regexp"] {
+      if let pattern = members[key]?.stringValue, pattern.count > Self.maximumPatternLength {
+        throw .invalidInput(
+          "\"\(field).\(key)\" must be at most \(Self.maximumPatternLength) characters, not \(pattern.count)")
+      }
     }
     if let glob = members["glob"]?.stringValue {
       kind = .glob(Array(glob))
@@ -43,13 +112,13 @@ struct NameMatcher {
     }
   }
 
-  /// Whether `name` matches.
+  /// Whether `name` matches. A glob or regular expression that was not resolved first matches
+  /// nothing (routes resolve them outside the state lock).
   func matches(_ name: String) -> Bool {
     switch kind {
     case .exact(let expected): return name == expected
-    case .glob(let pattern): return Self.glob(pattern[...], Array(name)[...])
-    case .regexp(let regex):
-      return regex.firstMatch(in: name, range: NSRange(name.startIndex..., in: name)) != nil
+    case .resolved(let names): return names.contains(name)
+    case .glob, .regexp: return false
     }
   }
 

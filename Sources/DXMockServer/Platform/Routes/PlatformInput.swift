@@ -53,6 +53,19 @@ struct PlatformInput: Sendable {
     return number
   }
 
+  /// The integer at `key`, which must lie in `range`; `nil` when absent.
+  /// - Throws: InvalidInput naming the field and the bounds (checked before any arithmetic).
+  func int(_ key: String, in range: ClosedRange<Int>) throws(DXPlatformError) -> Int? {
+    guard let value = fields[key], !value.isNull else { return nil }
+    guard let number = value.intValue, range.contains(number) else {
+      let shown = value.intValue.map(String.init) ?? (value.doubleValue.map { "\($0)" } ?? value.typeName)
+      throw .invalidInput(
+        "Expected input field \"\(key)\" to be an integer from \(range.lowerBound) to \(range.upperBound), "
+          + "but got \(shown)")
+    }
+    return number
+  }
+
   /// The page size `limit`: a positive integer, at most 1000 (the platform's cap); `nil` when absent.
   func pageLimit() throws(DXPlatformError) -> Int? {
     guard let limit = try int("limit") else { return nil }
@@ -77,6 +90,10 @@ struct PlatformInput: Sendable {
   func strings(_ key: String) throws(DXPlatformError) -> [String]? {
     guard let value = fields[key], !value.isNull else { return nil }
     guard let elements = value.arrayValue else { throw Self.wrongType(key, "an array of strings", value) }
+    guard elements.count <= PlatformLimits.maxListLength else {
+      throw .invalidInput(
+        "\"\(key)\" must have at most \(PlatformLimits.maxListLength) elements, not \(elements.count)")
+    }
     var result: [String] = []
     for element in elements {
       guard let text = element.stringValue else {
@@ -92,6 +109,10 @@ struct PlatformInput: Sendable {
   /// - Parameter allowNull: Whether values may be null (meaning "remove").
   func properties(_ key: String, allowNull: Bool = false) throws(DXPlatformError) -> [String: String?]? {
     guard let members = try object(key) else { return nil }
+    guard members.count <= PlatformLimits.maxProperties else {
+      throw .invalidInput(
+        "\"\(key)\" must have at most \(PlatformLimits.maxProperties) properties, not \(members.count)")
+    }
     var result: [String: String?] = [:]
     for (name, value) in members {
       if value.isNull, allowNull {
@@ -102,6 +123,13 @@ struct PlatformInput: Sendable {
         throw .invalidInput("Expected the value of property \"\(name)\" in \"\(key)\" to be a string")
       }
       guard !name.isEmpty else { throw .invalidInput("Property names in \"\(key)\" must not be empty") }
+      guard name.utf8.count <= PlatformLimits.maxPropertyKeyLength,
+        text.utf8.count <= PlatformLimits.maxPropertyValueLength
+      else {
+        throw .invalidInput(
+          "Property names in \"\(key)\" must be at most \(PlatformLimits.maxPropertyKeyLength) bytes and values at "
+            + "most \(PlatformLimits.maxPropertyValueLength)")
+      }
       result[name] = .some(text)
     }
     return result

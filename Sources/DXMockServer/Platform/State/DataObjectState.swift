@@ -13,7 +13,7 @@ struct DataObjectState: Sendable, Codable, Equatable {
   /// `"open"`, `"closing"` or `"closed"`.
   var state: String = "open"
   var hidden: Bool = false
-  var types: [String] = []
+  var types: OrderedStringSet = []
   var details: DXJSON = .object([:])
   /// File: the media type.
   var media: String?
@@ -60,7 +60,7 @@ struct DataObjectState: Sendable, Codable, Equatable {
 struct ObjectCopy: Sendable, Codable, Equatable {
   var name: String
   var folder: String
-  var tags: [String] = []
+  var tags: OrderedStringSet = []
   var properties: [String: String] = [:]
   /// When the object was added to this project (used for ordering).
   var added: Int

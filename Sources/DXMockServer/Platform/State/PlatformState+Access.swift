@@ -82,11 +82,36 @@ extension PlatformState {
     guard path.hasPrefix("/") else {
       throw .invalidInput("The folder path in \"\(field)\" must start with \"/\": \"\(path)\"")
     }
+    // Bounded before splitting: a path of many thousand segments is refused without the work.
+    try checkFolderBounds(path, field: field)
     let segments = path.split(separator: "/", omittingEmptySubsequences: true)
     for segment in segments where segment == "." || segment == ".." {
       throw .invalidInput("The folder path in \"\(field)\" must not contain \".\" or \"..\": \"\(path)\"")
     }
     return segments.isEmpty ? "/" : "/" + segments.joined(separator: "/")
+  }
+
+  /// Checks a folder path against ``PlatformLimits/maxFolderPathLength`` and
+  /// ``PlatformLimits/maxFolderDepth``.
+  /// - Throws: InvalidInput naming `field` and the bound.
+  static func checkFolderBounds(_ path: String, field: String) throws(DXPlatformError) {
+    let length = path.utf8.count
+    guard length <= PlatformLimits.maxFolderPathLength else {
+      throw .invalidInput(
+        "The folder path in \"\(field)\" must be at most \(PlatformLimits.maxFolderPathLength) bytes long, "
+          + "not \(length)")
+    }
+    var depth = 0
+    var previous: UInt8 = UInt8(ascii: "/")
+    for byte in path.utf8 {
+      if previous == UInt8(ascii: "/"), byte != UInt8(ascii: "/") { depth += 1 }
+      previous = byte
+    }
+    guard depth <= PlatformLimits.maxFolderDepth else {
+      throw .invalidInput(
+        "The folder path in \"\(field)\" must be at most \(PlatformLimits.maxFolderDepth) folders deep, "
+          + "not \(depth)")
+    }
   }
 
   /// The parent of a normalised folder (`"/"` for top-level folders and for `"/"`).
@@ -99,16 +124,5 @@ extension PlatformState {
   /// Whether `folder` is `ancestor` or inside it.
   static func isFolder(_ folder: String, inside ancestor: String) -> Bool {
     ancestor == "/" || folder == ancestor || folder.hasPrefix(ancestor + "/")
-  }
-
-  /// The folder and all its ancestors, outermost first (excluding `"/"`).
-  static func folderChain(_ folder: String) -> [String] {
-    var chain: [String] = []
-    var current = folder
-    while current != "/" {
-      chain.append(current)
-      current = parentFolder(current)
-    }
-    return chain.reversed()
   }
 }

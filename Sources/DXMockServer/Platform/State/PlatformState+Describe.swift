@@ -170,7 +170,7 @@ extension PlatformState {
     var permissions: [String: DXJSON] = [:]
     for (member, level) in project.members { permissions[member] = .string(level.name) }
     let extras: [String: DXJSON] = [
-      "folders": .array(project.folders.sorted().map(DXJSON.string)),
+      "folders": .array(project.folders.paths.map(DXJSON.string)),
       "properties": .object(project.properties.mapValues(DXJSON.string)),
       "permissions": .object(permissions),
       "fileUploadParameters": Self.fileUploadParameters,

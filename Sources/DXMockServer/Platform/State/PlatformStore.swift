@@ -7,8 +7,6 @@ final class PlatformStore {
   /// Everything behind the store's lock.
   private struct Guarded {
     var state: PlatformState
-    /// Upload and preauthenticated-download tickets: not persisted (they expire like real URLs).
-    var tickets: [String: TransferTicket] = [:]
     /// Whether a checkpoint is queued and has not started.
     var checkpointQueued = false
   }
@@ -104,18 +102,6 @@ final class PlatformStore {
     }
   }
 
-  // MARK: - Transfer tickets
-
-  /// Remembers `ticket` under `key`.
-  func addTicket(_ key: String, _ ticket: TransferTicket) {
-    guarded.withLock { $0.tickets[key] = ticket }
-  }
-
-  /// The ticket stored under `key`.
-  func ticket(_ key: String) -> TransferTicket? {
-    guarded.withLock { $0.tickets[key] }
-  }
-
   // MARK: - Lifecycle
 
   /// Restores the initial state and wipes the state file.
@@ -123,7 +109,6 @@ final class PlatformStore {
     try guarded.withLock { (guarded) throws(DXPlatformError) in
       try file?.wipe()
       guarded.state = PlatformState(users: initialUsers, seed: seed)
-      guarded.tickets = [:]
     }
   }
 
@@ -136,16 +121,3 @@ final class PlatformStore {
 // The mutable state is behind `guarded`'s lock; the state file (not thread-safe itself) is only used
 // while that lock is held; `checkpoints` is a thread-safe queue.
 extension PlatformStore: @unchecked Sendable {}
-
-/// What an upload or preauthenticated download URL is allowed to do.
-struct TransferTicket: Sendable {
-  /// The file.
-  var file: String
-  /// The part index for an upload; `nil` for a download.
-  var index: Int?
-  /// The declared size and md5 for an upload.
-  var size: Int?
-  var md5: String?
-  /// When the URL stops working (ms).
-  var expires: Int
-}

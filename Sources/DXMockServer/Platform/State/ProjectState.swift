@@ -9,7 +9,7 @@ struct ProjectState: Sendable, Codable, Equatable {
   var name: String
   var summary: String = ""
   var description: String = ""
-  var tags: [String] = []
+  var tags: OrderedStringSet = []
   var properties: [String: String] = [:]
   var created: Int
   var modified: Int
@@ -20,8 +20,8 @@ struct ProjectState: Sendable, Codable, Equatable {
   var flags: [String: Bool] = [:]
   /// `databaseResultsRestricted`, `allowedExecutables` and other settings kept as given (or null).
   var settings: [String: DXJSON] = [:]
-  /// Every folder path, including `"/"`.
-  var folders: Set<String> = ["/"]
+  /// The folders, `"/"` included.
+  var folders = FolderTree()
   /// The members and their levels.
   var members: [String: AccessLevel] = [:]
 
