@@ -12,25 +12,23 @@
 
 // MHD_start_daemon is variadic (options as a va_list). DXKit always passes the same option set:
 // an explicit bind address (MHD_OPTION_SOCK_ADDR; a bare port would bind every interface), the
-// thread pool, the request-completed callback, memory and timeout limits.
+// thread pool, the request-completed, connection-notification and URI-log callbacks, the connection
+// limit, memory and timeout limits.
 static inline struct MHD_Daemon *dx_mhd_start_daemon(
     unsigned int flags, const struct sockaddr *address, unsigned int thread_pool_size,
     MHD_AccessHandlerCallback handler, void *handler_cls, MHD_RequestCompletedCallback completed,
-    void *completed_cls, size_t connection_memory_limit, unsigned int connection_timeout,
+    void *completed_cls, MHD_NotifyConnectionCallback notify, void *notify_cls,
+    void *(*uri_log)(void *cls, const char *uri, struct MHD_Connection *connection), void *uri_log_cls,
+    unsigned int connection_limit, size_t connection_memory_limit, unsigned int connection_timeout,
     unsigned int listen_backlog) {
-  if (thread_pool_size > 1) {
-    return MHD_start_daemon(flags, 0, NULL, NULL, handler, handler_cls,
-                            MHD_OPTION_SOCK_ADDR, address,
-                            MHD_OPTION_THREAD_POOL_SIZE, thread_pool_size,
-                            MHD_OPTION_NOTIFY_COMPLETED, completed, completed_cls,
-                            MHD_OPTION_CONNECTION_MEMORY_LIMIT, connection_memory_limit,
-                            MHD_OPTION_CONNECTION_TIMEOUT, connection_timeout,
-                            MHD_OPTION_LISTEN_BACKLOG_SIZE, listen_backlog,
-                            MHD_OPTION_END);
-  }
+  // A pool of one thread is passed as 0: libmicrohttpd rejects a pool size of 1.
   return MHD_start_daemon(flags, 0, NULL, NULL, handler, handler_cls,
                           MHD_OPTION_SOCK_ADDR, address,
+                          MHD_OPTION_THREAD_POOL_SIZE, thread_pool_size > 1 ? thread_pool_size : 0,
                           MHD_OPTION_NOTIFY_COMPLETED, completed, completed_cls,
+                          MHD_OPTION_NOTIFY_CONNECTION, notify, notify_cls,
+                          MHD_OPTION_URI_LOG_CALLBACK, uri_log, uri_log_cls,
+                          MHD_OPTION_CONNECTION_LIMIT, connection_limit,
                           MHD_OPTION_CONNECTION_MEMORY_LIMIT, connection_memory_limit,
                           MHD_OPTION_CONNECTION_TIMEOUT, connection_timeout,
                           MHD_OPTION_LISTEN_BACKLOG_SIZE, listen_backlog,

@@ -22,6 +22,9 @@ extension DXMockServer {
       "export DX_APISERVER_PROTOCOL=http DX_APISERVER_HOST=\(clientHost) DX_APISERVER_PORT=\(port)",
       "export DX_SECURITY_CONTEXT='{\"auth_token_type\":\"Bearer\",\"auth_token\":\"\(token)\"}'",
     ]
+    if storagePort != 0 {
+      lines.insert("  upload and download URLs: port \(storagePort) (the storage origin)", at: 3)
+    }
     if configuration.backend != nil {
       lines.insert("  serving from a backend (cassette), not the platform", at: 3)
     }

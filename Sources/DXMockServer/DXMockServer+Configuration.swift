@@ -39,8 +39,25 @@ extension DXMockServer {
     public var statePath: String?
     /// libmicrohttpd's thread pool size; default the number of active processors (at least 2).
     public var threads = max(2, ProcessInfo.processInfo.activeProcessorCount)
-    /// Seconds an idle keep-alive connection stays open; default 120.
+    /// Seconds a connection may go without any traffic, in any state (libmicrohttpd's inactivity
+    /// timeout: it also ends a response to a client that stopped reading); default 120.
     public var connectionTimeout = 120
+    /// The most open connections; default 1024. When the limit is near, the connection that has waited
+    /// longest for a request is closed to make room, so idle sockets cannot lock new clients out.
+    public var connectionLimit = 1024
+    /// Seconds a connection may take to send a complete request head, counted from its opening or from
+    /// the end of its previous response (an idle keep-alive connection is waiting for a head too);
+    /// default 30.
+    public var headerTimeout: Double = 30
+    /// Seconds a request body may go without new bytes; default 60.
+    public var bodyTimeout: Double = 60
+    /// The most query-string arguments a request may carry (more get 400); default 100.
+    public var maxQueryArguments = 100
+    /// The port of the storage origin that upload and download URLs point at, bound on ``host``;
+    /// default 0, a free port (read it back from ``DXMockServer/storagePort``). `nil` serves them on
+    /// the API's own origin. Either way the API port also serves transfer URLs, and the storage port
+    /// nothing else (404); both journal and inject faults. Ignored with a ``backend``.
+    public var storagePort: Int? = 0
     /// Seconds ``DXMockServer/stop()`` waits for in-flight requests before answering the suspended ones
     /// with 503 and closing; default 10.
     public var shutdownGracePeriod: Double = 10
@@ -66,8 +83,24 @@ extension DXMockServer {
       guard (1...256).contains(threads) else {
         throw .invalidConfiguration("the thread count must be from 1 to 256, got \(threads)")
       }
-      guard connectionTimeout >= 0 else {
-        throw .invalidConfiguration("the connection timeout must not be negative, got \(connectionTimeout)")
+      guard (0...86_400).contains(connectionTimeout) else {
+        throw .invalidConfiguration(
+          "the connection timeout must be from 0 to 86400 seconds, got \(connectionTimeout)")
+      }
+      guard (16...1_000_000).contains(connectionLimit) else {
+        throw .invalidConfiguration("the connection limit must be from 16 to 1000000, got \(connectionLimit)")
+      }
+      for (name, value) in [("header", headerTimeout), ("body", bodyTimeout)] {
+        guard value.isFinite, value > 0, value <= 86_400 else {
+          throw .invalidConfiguration("the \(name) timeout must be more than 0 and at most 86400 seconds")
+        }
+      }
+      if let storagePort, !(0...65535).contains(storagePort) {
+        throw .invalidConfiguration("the storage port must be from 0 to 65535, got \(storagePort)")
+      }
+      guard (1...10_000).contains(maxQueryArguments) else {
+        throw .invalidConfiguration(
+          "the query-argument limit must be from 1 to 10000, got \(maxQueryArguments)")
       }
       guard shutdownGracePeriod >= 0, shutdownGracePeriod.isFinite else {
         throw .invalidConfiguration("the shutdown grace period must be a non-negative number of seconds")

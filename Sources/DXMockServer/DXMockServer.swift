@@ -21,6 +21,8 @@ import Logging
 public final class DXMockServer {
   private struct State {
     var daemon: HTTPDaemon?
+    /// The storage origin's daemon (upload and download URLs), when it has its own port.
+    var storage: HTTPDaemon?
     var stopped = false
   }
 
@@ -103,7 +105,25 @@ public final class DXMockServer {
       options.port = configuration.port
       options.threads = configuration.threads
       options.connectionTimeout = configuration.connectionTimeout
-      state.daemon = try HTTPDaemon(options: options, handler: pipeline)
+      options.limits = ConnectionGuard.Limits(
+        connectionLimit: configuration.connectionLimit, headerTimeout: configuration.headerTimeout,
+        bodyTimeout: configuration.bodyTimeout)
+      options.maxQueryArguments = configuration.maxQueryArguments
+      let daemon = try HTTPDaemon(options: options, handler: pipeline)
+      state.daemon = daemon
+      // The platform's storage is another origin than its API; a backend (cassettes) has its own URLs.
+      if let storagePort = configuration.storagePort, configuration.backend == nil {
+        options.port = storagePort
+        do {
+          let storage = try HTTPDaemon(options: options, handler: pipeline.storagePipeline())
+          state.storage = storage
+          platform.setStoragePort(storage.port)
+        } catch {
+          daemon.stop()
+          state.daemon = nil
+          throw error
+        }
+      }
     }
     if let portFile = configuration.portFile {
       do {
@@ -119,9 +139,16 @@ public final class DXMockServer {
   /// The bound port (0 before ``start()``).
   public var port: Int { state.withLock { $0.daemon?.port ?? 0 } }
 
+  /// The storage origin's port, which upload and download URLs point at (0 before ``start()``, and
+  /// when transfers use the API's port: ``Configuration/storagePort`` `nil`, or a backend).
+  public var storagePort: Int { state.withLock { $0.storage?.port ?? 0 } }
+
   /// The server's base URL, e.g. `"http://127.0.0.1:8123"` (IPv6 hosts in brackets).
-  public var baseURL: String {
-    let host = configuration.host == "localhost" ? "127.0.0.1" : configuration.host
+  public var baseURL: String { Self.origin(host: configuration.host, port: port) }
+
+  /// `http://host:port` for a bound address (IPv6 hosts in brackets, `localhost` as 127.0.0.1).
+  private static func origin(host: String, port: Int) -> String {
+    let host = host == "localhost" ? "127.0.0.1" : host
     let shown = host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host
     return "http://\(shown):\(port)"
   }
@@ -134,9 +161,9 @@ public final class DXMockServer {
   /// suspends, and the final teardown (libmicrohttpd joining its threads, closing the state file) runs
   /// on a dispatch queue.
   public func stop() async {
-    guard let daemon = beginStopping() else { return }
-    if let daemon {
-      daemon.quiesce()
+    guard let daemons = beginStopping() else { return }
+    for daemon in daemons { daemon.quiesce() }
+    for daemon in daemons {
       if await !daemon.drain(timeout: configuration.shutdownGracePeriod) {
         logger.warning("stopping with requests still in flight", metadata: ["inFlight": "\(daemon.inFlight)"])
       }
@@ -145,10 +172,8 @@ public final class DXMockServer {
     let logger = self.logger
     await withCheckedContinuation { (done: CheckedContinuation<Void, Never>) in
       DispatchQueue.global().async {
-        if let daemon {
-          daemon.stop()
-          logger.debug("stopped")
-        }
+        for daemon in daemons { daemon.stop() }
+        if !daemons.isEmpty { logger.debug("stopped") }
         platform.close()
         done.resume()
       }
@@ -158,25 +183,23 @@ public final class DXMockServer {
   /// ``stop()`` for synchronous callers (the command's signal handler, `deinit`): blocks the calling
   /// thread until the server has stopped.
   func stopSynchronously() {
-    guard let daemon = beginStopping() else { return }
-    if let daemon {
-      daemon.quiesce()
-      if !daemon.drainBlocking(timeout: configuration.shutdownGracePeriod) {
-        logger.warning("stopping with requests still in flight", metadata: ["inFlight": "\(daemon.inFlight)"])
-      }
-      daemon.stop()
-      logger.debug("stopped")
+    guard let daemons = beginStopping() else { return }
+    for daemon in daemons { daemon.quiesce() }
+    for daemon in daemons where !daemon.drainBlocking(timeout: configuration.shutdownGracePeriod) {
+      logger.warning("stopping with requests still in flight", metadata: ["inFlight": "\(daemon.inFlight)"])
     }
+    for daemon in daemons { daemon.stop() }
+    if !daemons.isEmpty { logger.debug("stopped") }
     platform.close()
   }
 
-  /// Marks the server stopped: `nil` when it already was, else `.some(daemon)` (the daemon is `nil`
-  /// when the server never started).
-  private func beginStopping() -> HTTPDaemon?? {
-    state.withLock { state -> HTTPDaemon?? in
+  /// Marks the server stopped: `nil` when it already was, else the daemons to stop (none when the
+  /// server never started).
+  private func beginStopping() -> [HTTPDaemon]? {
+    state.withLock { state -> [HTTPDaemon]? in
       if state.stopped { return nil }
       state.stopped = true
-      return .some(state.daemon)
+      return [state.daemon, state.storage].compactMap { $0 }
     }
   }
 

@@ -63,6 +63,39 @@ struct DXMockServerCommand: ParsableCommand {
   @Option(help: "libmicrohttpd's thread pool size.")
   var threads: Int?
 
+  @Option(
+    name: .customLong("connection-limit"),
+    help: "The most open connections (default 1024); near it, the longest-idle connection is closed.")
+  var connectionLimit: Int?
+
+  @Option(
+    name: .customLong("header-timeout"),
+    help: "Seconds to receive a complete request head, also between keep-alive requests (default 30).")
+  var headerTimeout: Double?
+
+  @Option(name: .customLong("body-timeout"), help: "Seconds a request body may stall (default 60).")
+  var bodyTimeout: Double?
+
+  @Option(
+    name: .customLong("idle-timeout"),
+    help: "Seconds a connection may go without any traffic in any state (default 120).")
+  var idleTimeout: Int?
+
+  @Option(
+    name: .customLong("storage-port"),
+    help: "The port upload and download URLs point at (default 0, a free one: another origin than the API).")
+  var storagePort: Int?
+
+  @Flag(
+    name: .customLong("same-origin-transfers"),
+    help: "Hand out upload and download URLs on the API's own port.")
+  var sameOriginTransfers = false
+
+  @Option(
+    name: .customLong("max-query-arguments"),
+    help: "The most query-string arguments a request may carry (default 100).")
+  var maxQueryArguments: Int?
+
   @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
   var logLevel = "info"
 
@@ -163,6 +196,13 @@ struct DXMockServerCommand: ParsableCommand {
     configuration.faults = rules
     configuration.statePath = statePath
     if let threads { configuration.threads = threads }
+    if let connectionLimit { configuration.connectionLimit = connectionLimit }
+    if let headerTimeout { configuration.headerTimeout = headerTimeout }
+    if let bodyTimeout { configuration.bodyTimeout = bodyTimeout }
+    if let idleTimeout { configuration.connectionTimeout = idleTimeout }
+    if let maxQueryArguments { configuration.maxQueryArguments = maxQueryArguments }
+    if let storagePort { configuration.storagePort = storagePort }
+    if sameOriginTransfers { configuration.storagePort = nil }
     configuration.backend = try makeCassetteBackend()
     return configuration
   }

@@ -19,8 +19,14 @@ final class HTTPDaemon {
     var port = 0
     /// The size of libmicrohttpd's thread pool (1 = a single epoll thread).
     var threads = 2
-    /// Seconds an idle connection is kept open (0 = forever).
+    /// Seconds a connection may go without any traffic in any state (libmicrohttpd's own timeout;
+    /// 0 = forever).
     var connectionTimeout = 120
+    /// The connection limit and the per-state timeouts (``ConnectionGuard``).
+    var limits = ConnectionGuard.Limits()
+    /// The most query-string arguments a request may carry; more get 400 (libmicrohttpd would run
+    /// out of connection memory storing them, and then not answer at all).
+    var maxQueryArguments = 100
     /// The per-connection memory pool (headers and buffers, not the body). libmicrohttpd's own default:
     /// it zeroes the pool between the requests of a keep-alive connection, so a larger pool costs
     /// every request (64 KiB showed as 4% of a whoami), and bigger read buffers did not speed uploads.
@@ -47,7 +53,9 @@ final class HTTPDaemon {
       throw .invalidConfiguration("the port must be from 0 to 65535, got \(options.port)")
     }
     let address = try SocketAddress(host: options.host, port: options.port)
-    let driver = HTTPDaemonDriver(handler: handler)
+    let driver = HTTPDaemonDriver(
+      handler: handler, guard: ConnectionGuard(limits: options.limits),
+      maxQueryArguments: options.maxQueryArguments)
     let context = Unmanaged.passRetained(driver)
     var flags =
       MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue | MHD_USE_TURBO.rawValue
@@ -57,20 +65,35 @@ final class HTTPDaemon {
     let started: OpaquePointer? = address.withSockaddr { sockaddr in
       dx_mhd_start_daemon(
         flags, sockaddr, UInt32(clamping: max(1, options.threads)),
-        { context, connection, url, method, _, uploadData, uploadSize, slot in
+        { context, connection, url, method, version, uploadData, uploadSize, slot in
           guard let context, let connection else { return .NO }
           let driver = Unmanaged<HTTPDaemonDriver>.fromOpaque(context).takeUnretainedValue()
           return driver.access(
-            HTTPConnection(handle: connection), url: url, method: method, uploadData: uploadData,
-            uploadSize: uploadSize, slot: slot)
+            HTTPConnection(handle: connection), url: url, method: method, version: version,
+            uploadData: uploadData, uploadSize: uploadSize, slot: slot)
         },
         context.toOpaque(),
-        { context, _, slot, termination in
+        { context, connection, slot, termination in
           guard let context else { return }
           let driver = Unmanaged<HTTPDaemonDriver>.fromOpaque(context).takeUnretainedValue()
-          driver.completed(slot: slot, termination: termination)
+          driver.completed(connection.map(HTTPConnection.init(handle:)), slot: slot, termination: termination)
         },
-        context.toOpaque(), options.connectionMemoryLimit,
+        context.toOpaque(),
+        { context, connection, socketContext, code in
+          guard let context, let connection else { return }
+          let driver = Unmanaged<HTTPDaemonDriver>.fromOpaque(context).takeUnretainedValue()
+          driver.connectionNotified(
+            HTTPConnection(handle: connection), started: code == .CONNECTION_NOTIFY_STARTED)
+        },
+        context.toOpaque(),
+        { context, uri, connection in
+          guard let context, let uri, let connection else { return nil }
+          let driver = Unmanaged<HTTPDaemonDriver>.fromOpaque(context).takeUnretainedValue()
+          return driver.requestLine(uri: uri, connection: HTTPConnection(handle: connection))
+        },
+        context.toOpaque(),
+        // libmicrohttpd stops accepting at its limit; the guard keeps room below it.
+        UInt32(clamping: max(1, options.limits.connectionLimit)), options.connectionMemoryLimit,
         UInt32(clamping: max(0, options.connectionTimeout)),
         1024)
     }
@@ -89,6 +112,9 @@ final class HTTPDaemon {
 
   /// The number of requests received and not yet finished.
   var inFlight: Int { driver.inFlight }
+
+  /// The number of open connections.
+  var openConnections: Int { driver.connectionGuard.openConnections }
 
   /// Stops accepting new connections (the listening socket is closed); open connections keep working.
   func quiesce() {
@@ -127,6 +153,7 @@ final class HTTPDaemon {
       lifecycle.handle = nil
       // libmicrohttpd aborts if a connection is still suspended when it stops.
       driver.cancelSuspended()
+      driver.connectionGuard.stop()
       MHD_stop_daemon(handle)
       context.release()
     }

@@ -14,10 +14,55 @@ final class HTTPDaemonDriver {
   }
 
   let handler: any HTTPRequestHandler
+  /// The connection limit and per-state timeouts.
+  let connectionGuard: ConnectionGuard
+  private let maxQueryArguments: Int
   private let counters = DXLock(Counters())
   private let timerQueue = DispatchQueue(label: "dxmockserver.delays", attributes: .concurrent)
 
-  init(handler: any HTTPRequestHandler) { self.handler = handler }
+  /// The request context of a request whose query string was refused (``requestLine(uri:connection:)``);
+  /// never dereferenced.
+  private static var tooManyArguments: UnsafeMutableRawPointer? {
+    UnsafeMutableRawPointer(bitPattern: 0xD0_0001)
+  }
+
+  init(handler: any HTTPRequestHandler, guard connectionGuard: ConnectionGuard, maxQueryArguments: Int) {
+    self.handler = handler
+    self.connectionGuard = connectionGuard
+    self.maxQueryArguments = maxQueryArguments
+  }
+
+  // MARK: - Connections
+
+  /// libmicrohttpd opened (`started`) or is about to close a connection.
+  func connectionNotified(_ connection: HTTPConnection, started: Bool) {
+    if started {
+      connectionGuard.opened(connection.bitPattern, socket: connection.socket)
+    } else {
+      connectionGuard.closed(connection.bitPattern)
+    }
+  }
+
+  /// libmicrohttpd's URI-log callback: called with the request target (path and query) before the
+  /// query is split into arguments; what it returns is the request's initial context.
+  ///
+  /// libmicrohttpd stores every argument in the connection's memory pool; a few hundred of them
+  /// exhaust it, and 0.9.75 then neither answers nor closes (the error response it queues is
+  /// overwritten by the next parsing state). A target with more than the allowed arguments has its
+  /// query cut off here (a NUL after the `?`, in libmicrohttpd's own writable read buffer, before it
+  /// parses the arguments) and is marked, so the access handler answers 400 instead.
+  func requestLine(uri: UnsafePointer<CChar>, connection: HTTPConnection) -> UnsafeMutableRawPointer? {
+    guard let question = strchr(uri, Int32(UInt8(ascii: "?"))) else { return nil }
+    var arguments = 1
+    var cursor = question + 1
+    while cursor.pointee != 0 {
+      if cursor.pointee == CChar(UInt8(ascii: "&")) { arguments += 1 }
+      cursor += 1
+    }
+    guard arguments > maxQueryArguments else { return nil }
+    UnsafeMutablePointer(mutating: question + 1).pointee = 0
+    return Self.tooManyArguments
+  }
 
   /// Requests received and not yet finished.
   var inFlight: Int { counters.withLock { $0.inFlight } }
@@ -28,11 +73,12 @@ final class HTTPDaemonDriver {
   /// data (and once more after each resume).
   func access(
     _ connection: HTTPConnection, url: UnsafePointer<CChar>?, method: UnsafePointer<CChar>?,
-    uploadData: UnsafePointer<CChar>?, uploadSize: UnsafeMutablePointer<Int>?,
+    version: UnsafePointer<CChar>?, uploadData: UnsafePointer<CChar>?, uploadSize: UnsafeMutablePointer<Int>?,
     slot: UnsafeMutablePointer<UnsafeMutableRawPointer?>?
   ) -> MHD_Result {
     guard let slot, let uploadSize else { return .NO }
-    guard let existing = slot.pointee else {
+    let initial = slot.pointee
+    guard let existing = initial, existing != Self.tooManyArguments else {
       let headers = connection.headers()
       let declared = headers["Content-Length"].flatMap(HTTPFieldValue.integer)
       let exchange = HTTPExchange(
@@ -41,7 +87,23 @@ final class HTTPDaemonDriver {
         remoteAddress: connection.peerAddress(), declaredLength: declared)
       slot.pointee = Unmanaged.passRetained(exchange).toOpaque()
       counters.withLock { $0.inFlight += 1 }
-      if let declared, declared > handler.maxBodyBytes {
+      let version = version.map { String(cString: $0) } ?? ""
+      if initial == Self.tooManyArguments {
+        exchange.headProblem = .init(
+          status: 400,
+          message: "The request has more than \(maxQueryArguments) query-string arguments")
+      } else if let problem = HTTPFraming.problem(headers: headers, version: version) {
+        exchange.headProblem = .init(status: 400, message: problem)
+      }
+      if exchange.headProblem != nil {
+        // Answered before the body: libmicrohttpd then discards the body and closes the connection.
+        connectionGuard.answering(connection.bitPattern)
+        return run(exchange, connection)
+      }
+      connectionGuard.headReceived(
+        connection.bitPattern, expectsBody: HTTPFraming.expectsBody(headers: headers))
+      exchange.bodyLimit = handler.bodyLimit(path: exchange.path)
+      if let declared, declared > exchange.bodyLimit {
         exchange.bodyTooLarge = true
         // A client waiting for "100 Continue" gets its answer before sending the body; any other
         // client's body is read and discarded, so it sees the 413 instead of a broken pipe.
@@ -56,9 +118,10 @@ final class HTTPDaemonDriver {
     let exchange = Unmanaged<HTTPExchange>.fromOpaque(existing).takeUnretainedValue()
     let size = uploadSize.pointee
     if size > 0 {
+      connectionGuard.bodyReceived(connection.bitPattern)
       if !exchange.bodyTooLarge, let uploadData {
         // Over the limit, or more than the memory available: read the rest and discard it (413).
-        if exchange.body.count + size > handler.maxBodyBytes
+        if exchange.body.count + size > exchange.bodyLimit
           || !exchange.body.append(UnsafeRawBufferPointer(start: uploadData, count: size))
         {
           exchange.bodyTooLarge = true
@@ -69,15 +132,19 @@ final class HTTPDaemonDriver {
       return .YES
     }
     if exchange.delivered { return .YES }
+    connectionGuard.answering(connection.bitPattern)
     return run(exchange, connection)
   }
 
   /// The request-completed callback: releases the exchange.
   func completed(
-    slot: UnsafeMutablePointer<UnsafeMutableRawPointer?>?, termination: MHD_RequestTerminationCode
+    _ connection: HTTPConnection?, slot: UnsafeMutablePointer<UnsafeMutableRawPointer?>?,
+    termination: MHD_RequestTerminationCode
   ) {
+    if let connection { connectionGuard.finished(connection.bitPattern) }
     guard let slot, let raw = slot.pointee else { return }
     slot.pointee = nil
+    guard raw != Self.tooManyArguments else { return }
     let exchange = Unmanaged<HTTPExchange>.fromOpaque(raw).takeRetainedValue()
     if !exchange.delivered {
       let reason: String

@@ -36,6 +36,11 @@ final class HTTPExchange {
   var body = RequestBody()
   /// Whether the body exceeded the server's limit (the rest is read and discarded).
   var bodyTooLarge = false
+  /// The largest body accepted for this request (``HTTPRequestHandler/bodyLimit(path:)``).
+  var bodyLimit = Int.max
+  /// Why the request head cannot be served (conflicting framing, too many query arguments): the
+  /// handler answers it with this status and closes the connection.
+  var headProblem: HeadProblem?
   /// The request handler's own state for this request (`nil` until the handler sets it).
   var handlerContext: AnyObject?
   /// The request, built once the body is complete.
@@ -44,6 +49,14 @@ final class HTTPExchange {
   var delivered = false
 
   let handoff = DXLock(Handoff())
+
+  /// A request head the server refuses before reading the body.
+  struct HeadProblem: Sendable, Equatable {
+    /// The HTTP status to answer (400).
+    var status: Int
+    /// What is wrong, for the error body.
+    var message: String
+  }
 
   init(
     method: String, path: String, requestID: String, headers: DXHTTPHeaders,

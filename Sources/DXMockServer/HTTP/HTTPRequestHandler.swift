@@ -5,8 +5,9 @@ import Foundation
 /// The daemon calls it on libmicrohttpd's threads, one call at a time per request; ``process(_:)`` is
 /// called again after every suspension it asked for.
 protocol HTTPRequestHandler: AnyObject, Sendable {
-  /// The largest request body accepted; a larger one is read, discarded and answered with 413.
-  var maxBodyBytes: Int { get }
+  /// The largest body accepted for a request to `path`; a larger one is read, discarded and answered
+  /// with 413.
+  func bodyLimit(path: String) -> Int
 
   /// A new `X-Request-ID`, unique within the server.
   func makeRequestID() -> String

@@ -17,14 +17,17 @@ final class RequestPipeline: HTTPRequestHandler {
   private let platform: MockPlatform
   private let backend: (any DXMockBackend)?
   private let logger: Logger
+  /// Whether this pipeline serves the storage origin: file transfer URLs only.
+  private let storageOnly: Bool
   private let requestIDPrefix: String
   private let requestCounter = DXLock<UInt64>(0)
 
   init(
     maxBodyBytes: Int, adminToken: String?, journal: RequestJournal, faults: FaultEngine,
     admin: @escaping @Sendable (DXMockRequest) -> DXMockResponse, api: APIPipeline, platform: MockPlatform,
-    backend: (any DXMockBackend)?, logger: Logger
+    backend: (any DXMockBackend)?, logger: Logger, storageOnly: Bool = false
   ) {
+    self.storageOnly = storageOnly
     self.maxBodyBytes = maxBodyBytes
     self.adminToken = adminToken
     self.journal = journal
@@ -39,6 +42,14 @@ final class RequestPipeline: HTTPRequestHandler {
     self.requestIDPrefix = "mock-" + String(repeating: "0", count: 8 - hex.count) + hex + "-"
   }
 
+  /// The same pipeline for the storage origin (the port upload and download URLs point at): it
+  /// journals and injects faults alike, and answers anything but a transfer URL with 404.
+  func storagePipeline() -> RequestPipeline {
+    RequestPipeline(
+      maxBodyBytes: maxBodyBytes, adminToken: adminToken, journal: journal, faults: faults, admin: admin,
+      api: api, platform: platform, backend: backend, logger: logger, storageOnly: true)
+  }
+
   // MARK: - HTTPRequestHandler
 
   func makeRequestID() -> String {
@@ -47,6 +58,15 @@ final class RequestPipeline: HTTPRequestHandler {
       return counter
     }
     return requestIDPrefix + String(number)
+  }
+
+  /// File transfers, admin calls and every request to a backend: the server's ``maxBodyBytes``; an
+  /// API call to the platform: at most ``PlatformLimits/maxAPIBodyBytes`` (its JSON is parsed whole).
+  func bodyLimit(path: String) -> Int {
+    if backend != nil || path.hasPrefix(MockPlatform.transferPrefix) || AdminAPI.isAdminPath(path) {
+      return maxBodyBytes
+    }
+    return min(maxBodyBytes, PlatformLimits.maxAPIBodyBytes)
   }
 
   func digestsBody(method: String, path: String) -> Bool {
@@ -92,14 +112,24 @@ final class RequestPipeline: HTTPRequestHandler {
   // MARK: - Stages
 
   private func start(_ exchange: HTTPExchange) -> HTTPStep {
-    if AdminAPI.isAdminPath(exchange.path) {
-      if exchange.bodyTooLarge { return .send(.respond(tooLarge())) }
+    if let problem = exchange.headProblem {
+      let request = exchange.completeRequest()
+      let journaled = !AdminAPI.isAdminPath(exchange.path)
+      exchange.handlerContext = PipelineContext(journalID: journaled ? journal.begin(request) : nil)
+      var response = DXMockResponse.error(
+        DXPlatformError(type: "InvalidInput", message: problem.message, status: problem.status))
+      // The body's end is unknown (or the request is refused whole): the connection cannot be reused.
+      response.headers["Connection"] = "close"
+      return .send(.respond(response))
+    }
+    if AdminAPI.isAdminPath(exchange.path), !storageOnly {
+      if exchange.bodyTooLarge { return .send(.respond(tooLarge(exchange.bodyLimit))) }
       return .send(.respond(adminResponse(exchange.completeRequest())))
     }
     let request = exchange.completeRequest()
     let context = PipelineContext(journalID: journal.begin(request))
     exchange.handlerContext = context
-    if exchange.bodyTooLarge { return .send(.respond(tooLarge())) }
+    if exchange.bodyTooLarge { return .send(.respond(tooLarge(exchange.bodyLimit))) }
     let decision = faults.decide(method: exchange.method, path: exchange.path)
     context.decision = decision
     if !decision.isNone, let id = context.journalID {
@@ -139,6 +169,10 @@ final class RequestPipeline: HTTPRequestHandler {
   /// A file transfer, or the platform API.
   private func platformResponse(_ request: DXMockRequest) -> DXMockResponse {
     if let transfer = platform.handleTransfer(request) { return transfer }
+    if storageOnly {
+      return .error(
+        .resourceNotFound("The storage origin serves only upload and download URLs, not \(request.path)"))
+    }
     return api.respond(to: request)
   }
 
@@ -184,12 +218,11 @@ final class RequestPipeline: HTTPRequestHandler {
 
   // MARK: - Canned answers
 
-  private func tooLarge() -> DXMockResponse {
+  private func tooLarge(_ limit: Int) -> DXMockResponse {
     .error(
       DXPlatformError(
         type: "InvalidInput",
-        message:
-          "The request body is larger than the server's limit of \(maxBodyBytes) bytes",
+        message: "The request body is larger than the server's limit of \(limit) bytes for this URL",
         status: 413))
   }
 

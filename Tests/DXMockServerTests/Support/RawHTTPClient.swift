@@ -93,6 +93,14 @@ final class RawHTTPClient {
     }
   }
 
+  /// Closes the sending side (the server reads end-of-file); reading still works.
+  func shutdownWrite() { _ = shutdown(fd, Int32(SHUT_WR)) }
+
+  /// How many response heads (status lines) `raw` holds.
+  static func statusLines(in raw: [UInt8]) -> Int {
+    String(decoding: raw, as: UTF8.self).components(separatedBy: "HTTP/1.1 ").count - 1
+  }
+
   /// Sends a request with the given pieces; `Content-Length` is added for a body unless `chunked`.
   func sendRequest(
     method: String = "POST", path: String, headers: [(String, String)] = [], body: [UInt8] = [],

@@ -1,0 +1,229 @@
+import DXWire
+import Foundation
+import Testing
+
+@testable import DXMockServer
+
+/// The HTTP layer under abuse, on raw sockets: framing errors, stalled and idle sockets, half-closed
+/// clients, connection floods, oversized request targets. Every loop is bounded in count, and every
+/// wait ends at a socket read timeout.
+@Suite("Robustness: the HTTP layer")
+struct RobustnessHTTPTests {
+  /// Sends `head` (and `body`) raw on a fresh connection and reads until the server closes.
+  static func raw(_ port: Int, _ head: String, body: String = "", timeout: Double = 20) throws
+    -> RawHTTPClient.Response
+  {
+    let client = try RawHTTPClient(port: port, timeout: timeout)
+    try client.send(Array((head + body).utf8))
+    return try client.readResponse()
+  }
+
+  @Test(arguments: [
+    ("conflicting lengths", "Content-Length: 2\r\nContent-Length: 5\r\n"),
+    ("length and chunked", "Content-Length: 2\r\nTransfer-Encoding: chunked\r\n"),
+    ("unknown coding", "Transfer-Encoding: gzip\r\n"),
+    ("coding before chunked", "Transfer-Encoding: gzip, chunked\r\n"),
+    ("two hosts", "Host: other\r\nContent-Length: 2\r\n"),
+  ])
+  func conflictingFramingIsACleanJSON400(_ name: String, _ fields: String) async throws {
+    try await withServer { server in
+      let port = server.port
+      let response = try await onDedicatedThread {
+        try Self.raw(
+          port,
+          "POST /system/whoami HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(serverToken)\r\n\(fields)\r\n",
+          body: "{}")
+      }
+      #expect(response.status == 400, "\(name)")
+      #expect(response.errorType == "InvalidInput", "\(name): \(response.bodyText)")
+      expectExactJSON(response)
+      #expect(response.header("Connection")?.lowercased() == "close")
+      #expect(RawHTTPClient.statusLines(in: response.raw) == 1)
+      #expect(response.ending == .complete || response.ending == .eof)
+      // Journaled like any request.
+      #expect(server.journal().last?.status == 400)
+    }
+  }
+
+  @Test func hugeIntegersAreRefusedNotTrapped() async throws {
+    try await withServer { server in
+      // Each of these trapped on arithmetic overflow and killed the process.
+      for (path, body) in [
+        ("/system/comeBackLater", #"{"waitUntil": 9223372036854775807}"#),
+        ("/system/comeBackLater", #"{"waitUntil": -9223372036854775808}"#),
+      ] {
+        let response = try await server.rawExchange(path: path, body: body)
+        #expect(response.status == 422, "\(path) \(body)")
+        #expect(response.errorType == "InvalidInput")
+        #expect(response.bodyText.contains("waitUntil"))
+      }
+      let project = try await server.rawExchange(path: "/project/new", body: #"{"name": "p"}"#)
+      let projectID = (project.json?["id"] as? String) ?? ""
+      let file = try await server.rawExchange(path: "/file/new", body: #"{"project": "\#(projectID)"}"#)
+      let fileID = (file.json?["id"] as? String) ?? ""
+      let download = try await server.rawExchange(
+        path: "/\(fileID)/download", body: #"{"duration": 4611686018427387904}"#)
+      #expect(download.status == 422)
+      #expect(download.bodyText.contains("duration"))
+      #expect(try await server.rawExchange(path: "/system/whoami").status == 200)
+    }
+  }
+
+  @Test func aRequestWithoutHostIsRefused() async throws {
+    try await withServer { server in
+      let port = server.port
+      let response = try await onDedicatedThread {
+        try Self.raw(port, "GET /system/whoami HTTP/1.1\r\nAuthorization: Bearer \(serverToken)\r\n\r\n")
+      }
+      #expect(response.status == 400 && response.errorType == "InvalidInput")
+    }
+  }
+
+  @Test func identicalDuplicateLengthsAreAccepted() async throws {
+    try await withServer { server in
+      let port = server.port
+      let response = try await onDedicatedThread {
+        try Self.raw(
+          port,
+          "POST /system/whoami HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(serverToken)\r\n"
+            + "Content-Length: 2\r\nContent-Length: 02\r\nConnection: close\r\n\r\n",
+          body: "{}")
+      }
+      #expect(response.status == 200, "\(response.bodyText)")
+    }
+  }
+
+  @Test func tooManyQueryArgumentsGetAJSON400() async throws {
+    try await withServer { server in
+      let port = server.port
+      let query = (0..<600).map { "a\($0)=\($0)" }.joined(separator: "&")
+      let response = try await onDedicatedThread {
+        try Self.raw(
+          port,
+          "GET /system/whoami?\(query) HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(serverToken)\r\n\r\n")
+      }
+      #expect(response.status == 400)
+      #expect(response.errorType == "InvalidInput")
+      #expect(response.bodyText.contains("query-string arguments"))
+      expectExactJSON(response)
+      // A request within the limit is served.
+      let fine = try await server.rawExchange(path: "/system/whoami?a=1&b=2")
+      #expect(fine.status == 200)
+    }
+  }
+
+  @Test func aHalfClosedClientGetsItsAnswerAndTheConnectionCloses() async throws {
+    try await withServer({
+      $0.connectionTimeout = 600
+      $0.headerTimeout = 600
+    }) { server in
+      let port = server.port
+      server.addFault(try DXFaultRule(spec: "POST /system/whoami delay=50 times=3"))
+      for _ in 0..<4 {
+        let response = try await onDedicatedThread {
+          let client = try RawHTTPClient(port: port, timeout: 30)
+          try client.send(
+            Array(
+              ("POST /system/whoami HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(serverToken)\r\n"
+                + "Content-Length: 2\r\n\r\n{}").utf8))
+          client.shutdownWrite()
+          let (bytes, ending) = client.readAll()
+          return (RawHTTPClient.parse(bytes), ending)
+        }
+        #expect(response.0?.status == 200)
+        // Closed by the server well before its 600 s timeouts (the read gives up after 30 s).
+        #expect(response.1 == .eof)
+      }
+    }
+  }
+
+  @Test func aStalledHeadIsClosedAfterTheHeaderTimeout() async throws {
+    try await withServer({
+      $0.headerTimeout = 0.5
+      $0.connectionTimeout = 600
+    }) { server in
+      let port = server.port
+      let ending = try await onDedicatedThread {
+        let client = try RawHTTPClient(port: port, timeout: 30)
+        try client.send(Array("GET /system/whoami HTTP/1.1\r\nHo".utf8))
+        return client.readAll().ending
+      }
+      #expect(ending == .eof || ending == .reset)
+    }
+  }
+
+  @Test func aStalledBodyIsClosedAfterTheBodyTimeout() async throws {
+    try await withServer({
+      $0.bodyTimeout = 0.5
+      $0.connectionTimeout = 600
+    }) { server in
+      let port = server.port
+      let ending = try await onDedicatedThread {
+        let client = try RawHTTPClient(port: port, timeout: 30)
+        try client.send(
+          Array(
+            "POST /system/whoami HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{\"a\":".utf8))
+        return client.readAll().ending
+      }
+      #expect(ending == .eof || ending == .reset)
+      #expect(server.journal().isEmpty || server.journal().last?.status == nil)
+    }
+  }
+
+  @Test func idleSocketsCannotLockOutNewClients() async throws {
+    try await withServer({
+      $0.connectionLimit = 32
+      $0.headerTimeout = 600
+      $0.connectionTimeout = 600
+    }) { server in
+      let port = server.port
+      let statuses = try await onDedicatedThread { () -> [Int] in
+        // Three times the limit of sockets that never send a byte.
+        var idle: [RawHTTPClient] = []
+        for _ in 0..<96 { idle.append(try RawHTTPClient(port: port, timeout: 30)) }
+        var statuses: [Int] = []
+        for _ in 0..<5 {
+          let response = try RawHTTPClient.exchange(
+            port: port, path: "/system/whoami", token: serverToken, timeout: 30)
+          statuses.append(response.status)
+        }
+        withExtendedLifetime(idle) {}
+        return statuses
+      }
+      #expect(statuses == [200, 200, 200, 200, 200])
+    }
+  }
+
+  @Test func libmicrohttpdsOwnAnswersLeaveTheServerServing() async throws {
+    // Requests libmicrohttpd answers itself (see docs/hardening.md): a malformed request line, a
+    // malformed header line, a Content-Length that is not a number or does not fit 64 bits, more
+    // header bytes than the connection's memory holds.
+    let heads = [
+      "GARBAGE\r\n\r\n",
+      "GET /system/whoami HTTP/1.1\r\nHost: x\r\nno colon here\r\n\r\n",
+      "POST /system/whoami HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n",
+      "POST /system/whoami HTTP/1.1\r\nHost: x\r\nContent-Length: 2, 3\r\n\r\n{}",
+      "POST /system/whoami HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999999\r\n\r\n",
+      "GET /system/whoami HTTP/1.1\r\nHost: x\r\n"
+        + (0..<2000).map { "X-Filler-\($0): \($0)\r\n" }.joined() + "\r\n",
+      "POST /system/whoami HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
+    ]
+    try await withServer { server in
+      let port = server.port
+      for head in heads {
+        let ending = try await onDedicatedThread { () -> RawHTTPClient.Ending in
+          let client = try RawHTTPClient(port: port, timeout: 20)
+          try client.send(Array(head.utf8))
+          let (bytes, ending) = client.readAll()
+          if let response = RawHTTPClient.parse(bytes) {
+            #expect((400..<500).contains(response.status), "\(head.prefix(60))")
+          }
+          return ending
+        }
+        #expect(ending == .eof || ending == .reset, "\(head.prefix(60))")
+        let after = try await server.rawExchange(path: "/system/whoami")
+        #expect(after.status == 200)
+      }
+    }
+  }
+}
