@@ -1,6 +1,11 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+/// The fuzz targets: `Fuzz/Targets/fuzz-<name>/main.swift`, corpus in `Fuzz/Corpus/<name>/`.
+let fuzzTargets = [
+  "json", "fault-spec", "fault-rules", "config", "live-response", "request-head", "platform",
+]
+
 let package = Package(
   name: "DXKit",
   platforms: [.macOS(.v14)],
@@ -50,6 +55,7 @@ let package = Package(
         .product(name: "NIOCore", package: "swift-nio"),
         .product(name: "NIOPosix", package: "swift-nio"),
         .product(name: "NIOHTTP1", package: "swift-nio"),
+        .product(name: "NIOEmbedded", package: "swift-nio"),
         .product(name: "NIOSSL", package: "swift-nio-ssl"),
         .product(name: "Crypto", package: "swift-crypto"),
       ]
@@ -135,7 +141,7 @@ let package = Package(
     .testTarget(
       name: "DXCassetteTests",
       dependencies: ["DXCassette", "DXCore", "DXMockServer", "DXWire", "DXKitTesting"], exclude: ["Fixtures"]),
-    .testTarget(name: "DXMockServerTests", dependencies: ["DXMockServer", "DXWire"]),
+    .testTarget(name: "DXMockServerTests", dependencies: ["DXMockServer", "DXWire", "DXSQLite"]),
     .testTarget(
       name: "DXMockServerCassettesTests",
       dependencies: ["DXMockServerCassettes", "DXMockServer", "DXCassette", "DXCore", "DXKitTesting"]
@@ -148,3 +154,12 @@ let package = Package(
   ],
   swiftLanguageModes: [.v6]
 )
+
+// MARK: - Fuzzing (docs/fuzzing.md; `make fuzz` builds the targets with -sanitize=fuzzer)
+package.targets += [
+  .target(name: "DXFuzzing", dependencies: ["DXCore", "DXMockServer", "DXWire"], path: "Fuzz/DXFuzzing"),
+  .testTarget(name: "DXFuzzingTests", dependencies: ["DXFuzzing"]),
+]
+package.targets += fuzzTargets.map { name in
+  .executableTarget(name: "fuzz-\(name)", dependencies: ["DXFuzzing"], path: "Fuzz/Targets/fuzz-\(name)")
+}
