@@ -15,7 +15,8 @@ export DXCASSETTE := $(CURDIR)/$(DEBUG_BIN)/dxcassette
 DOC_TARGETS := DXWire DXCore DXCassette DXMockServer DXMockServerCassettes DXKitTesting
 
 .PHONY: run build test test-swift test-interop lint format docs check-generated bench bench-server \
-	bench-client bench-platform bench-cassette bench-faults bench-cassette-import bench-bindings fixtures setup clean
+	bench-client bench-platform bench-cassette bench-faults bench-cassette-import bench-bindings fixtures setup \
+	clean fuzz test-asan test-tsan soak
 
 run:
 	@scripts/setup.sh
@@ -44,11 +45,31 @@ test-interop:
 	$(SWIFT) build
 	@scripts/run-interop.sh
 
+# Long runs, outside `make test` (docs/hardening.md, docs/fuzzing.md).
+fuzz:
+	@scripts/fuzz.sh
+
+# The Swift suite under the address / thread sanitizer, each in its own scratch path.
+test-asan:
+	$(SWIFT) build --build-tests --sanitize=address --scratch-path .build-asan
+	$(SWIFT) test --skip-build --sanitize=address --scratch-path .build-asan --parallel
+
+test-tsan:
+	$(SWIFT) build --build-tests --sanitize=thread --scratch-path .build-tsan
+	TSAN_OPTIONS=halt_on_error=1 $(SWIFT) test --skip-build --sanitize=thread --scratch-path .build-tsan
+
+SOAK_REQUESTS ?= 200000
+SOAK_CONNECTIONS ?= 8
+soak:
+	@scripts/setup.sh
+	$(SWIFT) build --product dx-mock-server
+	scripts/soak.py --requests $(SOAK_REQUESTS) --connections $(SOAK_CONNECTIONS)
+
 lint:
-	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests Benchmarks
+	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests Benchmarks Fuzz
 
 format:
-	$(SWIFT) format format --in-place --recursive Package.swift Sources Tests Benchmarks
+	$(SWIFT) format format --in-place --recursive Package.swift Sources Tests Benchmarks Fuzz
 
 check-generated:
 	@scripts/check-generated.sh
