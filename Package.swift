@@ -157,7 +157,8 @@ let package = Package(
 
 // MARK: - Fuzzing (docs/fuzzing.md; `make fuzz` builds the targets with -sanitize=fuzzer)
 package.targets += [
-  .target(name: "DXFuzzing", dependencies: ["DXCore", "DXMockServer", "DXWire"], path: "Fuzz/DXFuzzing"),
+  .target(
+    name: "DXFuzzing", dependencies: ["DXCassette", "DXCore", "DXMockServer", "DXWire"], path: "Fuzz/DXFuzzing"),
   .testTarget(name: "DXFuzzingTests", dependencies: ["DXFuzzing"]),
 ]
 package.targets += fuzzTargets.map { name in

@@ -12,7 +12,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SECONDS_EACH="${FUZZ_SECONDS:-60}"
-TARGETS="${FUZZ_TARGETS:-json fault-spec fault-rules config live-response request-head platform}"
+TARGETS="${FUZZ_TARGETS:-json fault-spec fault-rules config live-response request-head platform cassette-har cassette-vcr}"
 SCRATCH=.build-fuzz
 FLAGS=(-Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -DFUZZING)
 

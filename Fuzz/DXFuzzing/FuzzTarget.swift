@@ -1,3 +1,4 @@
+import DXCassette
 import DXCore
 import DXMockServer
 import DXWire
@@ -23,6 +24,8 @@ public struct FuzzTarget: Sendable {
     FuzzTarget(name: "live-response", run: { DXCoreFuzzing.liveResponse($0) }),
     FuzzTarget(name: "request-head", run: { DXMockServerFuzzing.requestHead($0) }),
     FuzzTarget(name: "platform", run: { DXMockServerFuzzing.platformCall($0) }),
+    FuzzTarget(name: "cassette-har", run: { DXCassetteFuzzing.harImport($0) }),
+    FuzzTarget(name: "cassette-vcr", run: { DXCassetteFuzzing.vcrImport($0) }),
   ]
 
   /// The target named `name`.
