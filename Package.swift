@@ -3,7 +3,8 @@ import PackageDescription
 
 /// The fuzz targets: `Fuzz/Targets/fuzz-<name>/main.swift`, corpus in `Fuzz/Corpus/<name>/`.
 let fuzzTargets = [
-  "json", "fault-spec", "fault-rules", "config", "live-response", "request-head", "platform",
+  "json", "fault-spec", "fault-rules", "config", "live-response", "request-head", "platform", "cassette-har",
+  "cassette-vcr",
 ]
 
 let package = Package(
@@ -158,7 +159,10 @@ let package = Package(
 // MARK: - Fuzzing (docs/fuzzing.md; `make fuzz` builds the targets with -sanitize=fuzzer)
 package.targets += [
   .target(
-    name: "DXFuzzing", dependencies: ["DXCassette", "DXCore", "DXMockServer", "DXWire"], path: "Fuzz/DXFuzzing"),
+    name: "DXFuzzing",
+    dependencies: ["DXCassette", "DXCore", "DXMockServer", "DXWire"],
+    path: "Fuzz/DXFuzzing"
+  ),
   .testTarget(name: "DXFuzzingTests", dependencies: ["DXFuzzing"]),
 ]
 package.targets += fuzzTargets.map { name in
