@@ -35,7 +35,7 @@ package enum DXCoreFuzzing {
     head.headers.add(name: "Host", value: "127.0.0.1")
     let exchange = HTTP1Exchange(
       head: head, url: "http://127.0.0.1/", body: ByteBuffer(), readTimeout: .seconds(30), promise: promise)
-    channel.write(exchange, promise: nil)
+    channel.write(HTTP1Write.exchange(exchange), promise: nil)
     channel.flush()
     // The reply in two reads, split where the second byte says, as a socket may deliver it.
     let split = bytes.count > 1 ? Int(bytes[1]) % bytes.count : 0
