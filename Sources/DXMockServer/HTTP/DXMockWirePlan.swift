@@ -19,13 +19,17 @@ public enum DXMockWirePlan: Sendable {
   case reset
   /// Close the connection cleanly (FIN) without sending a response.
   case empty
+  /// Send the response in full, with an exact `Content-Length`, but pace its body (trickle, stall,
+  /// bandwidth) without holding a server thread while it waits.
+  case paced(DXMockResponse, DXMockPacing)
 }
 
 extension DXMockWirePlan {
   /// The HTTP status the plan sends, or `nil` when it sends no response.
   public var status: Int? {
     switch self {
-    case .respond(let response), .truncate(let response, _), .closeDelimited(let response):
+    case .respond(let response), .truncate(let response, _), .closeDelimited(let response),
+      .paced(let response, _):
       return response.status
     case .reset, .empty:
       return nil

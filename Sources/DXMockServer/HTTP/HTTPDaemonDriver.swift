@@ -112,6 +112,10 @@ final class HTTPDaemonDriver {
         exchange.body.reserve(
           expected: declared ?? 0,
           computeMD5: handler.digestsBody(method: exchange.method, path: exchange.path))
+        if let limits = handler.receiveLimits(for: exchange) {
+          exchange.receiveLimits = limits
+          if limits.resetAfterBytes == 0 { return cutOff(exchange, connection) }
+        }
       }
       return .YES
     }
@@ -129,11 +133,54 @@ final class HTTPDaemonDriver {
         }
       }
       uploadSize.pointee = 0
+      if let limits = exchange.receiveLimits, !exchange.bodyTooLarge {
+        if let cut = limits.resetAfterBytes, exchange.body.count >= cut {
+          return cutOff(exchange, connection)
+        }
+        if let rate = limits.bytesPerSecond { throttleReceive(exchange, connection, rate: rate) }
+      }
       return .YES
     }
     if exchange.delivered { return .YES }
+    if exchange.receiveLimits?.resetAfterBytes != nil { return cutOff(exchange, connection) }
     connectionGuard.answering(connection.bitPattern)
     return run(exchange, connection)
+  }
+
+  /// Resets the connection of a request whose receive limit was reached.
+  private func cutOff(_ exchange: HTTPExchange, _ connection: HTTPConnection) -> MHD_Result {
+    exchange.delivered = true
+    handler.cutOff(exchange)
+    let armed = connection.armReset()
+    handler.delivered(
+      exchange,
+      HTTPDelivery(status: nil, declaredBytes: nil, sentBytes: nil, outcome: armed ? .reset : .closed))
+    return .NO
+  }
+
+  /// Pauses receiving when the body arrived faster than `rate` bytes per second.
+  private func throttleReceive(_ exchange: HTTPExchange, _ connection: HTTPConnection, rate: Int) {
+    let now = ContinuousClock.now
+    let started = exchange.receiveStarted ?? now
+    exchange.receiveStarted = started
+    let elapsed = now - started
+    let elapsedMs =
+      Int(elapsed.components.seconds) * 1000 + Int(elapsed.components.attoseconds / 1_000_000_000_000_000)
+    let dueMs = Int(min(Double(Int.max / 2), Double(exchange.body.count) * 1000 / Double(rate)))
+    if dueMs > elapsedMs { pause(exchange, connection, milliseconds: dueMs - elapsedMs) }
+  }
+
+  /// Suspends `exchange`'s connection and resumes it after `milliseconds` (without holding a thread).
+  private func pause(_ exchange: HTTPExchange, _ connection: HTTPConnection, milliseconds: Int) {
+    suspend(exchange, connection)
+    // A timer source with no leeway: `asyncAfter` may coalesce wake-ups, which shows up as latency.
+    let timer = DispatchSource.makeTimerSource(queue: timerQueue)
+    timer.schedule(deadline: .now() + .milliseconds(max(0, milliseconds)), leeway: .nanoseconds(0))
+    timer.setEventHandler { [self] in
+      resume(exchange)
+      timer.cancel()
+    }
+    timer.resume()
   }
 
   /// The request-completed callback: releases the exchange.
@@ -146,15 +193,18 @@ final class HTTPDaemonDriver {
     slot.pointee = nil
     guard raw != Self.tooManyArguments else { return }
     let exchange = Unmanaged<HTTPExchange>.fromOpaque(raw).takeRetainedValue()
+    let reason: String
+    switch termination {
+    case .REQUEST_TERMINATED_COMPLETED_OK: reason = ""
+    case .REQUEST_TERMINATED_TIMEOUT_REACHED: reason = "timeout"
+    case .REQUEST_TERMINATED_DAEMON_SHUTDOWN: reason = "server shutdown"
+    case .REQUEST_TERMINATED_CLIENT_ABORT: reason = "client closed the connection"
+    default: reason = "connection closed before a response"
+    }
     if !exchange.delivered {
-      let reason: String
-      switch termination {
-      case .REQUEST_TERMINATED_TIMEOUT_REACHED: reason = "timeout"
-      case .REQUEST_TERMINATED_DAEMON_SHUTDOWN: reason = "server shutdown"
-      case .REQUEST_TERMINATED_CLIENT_ABORT: reason = "client closed the connection"
-      default: reason = "connection closed before a response"
-      }
       handler.abandoned(exchange, reason: reason)
+    } else if !reason.isEmpty, exchange.pacedDelivery {
+      handler.interrupted(exchange, reason: reason)
     }
     counters.withLock { $0.inFlight -= 1 }
   }
@@ -166,15 +216,7 @@ final class HTTPDaemonDriver {
     case .send(let plan):
       return deliver(plan, exchange, connection)
     case .sleep(let milliseconds):
-      suspend(exchange, connection)
-      // A timer source with no leeway: `asyncAfter` may coalesce wake-ups, which shows up as latency.
-      let timer = DispatchSource.makeTimerSource(queue: timerQueue)
-      timer.schedule(deadline: .now() + .milliseconds(max(0, milliseconds)), leeway: .nanoseconds(0))
-      timer.setEventHandler { [self] in
-        resume(exchange)
-        timer.cancel()
-      }
-      timer.resume()
+      pause(exchange, connection, milliseconds: milliseconds)
       return .YES
     case .await(let work):
       suspend(exchange, connection)
@@ -277,7 +319,18 @@ final class HTTPDaemonDriver {
       handler.delivered(
         exchange, HTTPDelivery(status: nil, declaredBytes: nil, sentBytes: nil, outcome: .closed))
       return .NO
+    case .paced(let mock, let pacing):
+      status = mock.status
+      exchange.pacedDelivery = true
+      response = HTTPResponse.paced(
+        mock.body, pacing: pacing,
+        pause: { [self] milliseconds in pause(exchange, connection, milliseconds: milliseconds) },
+        cancelled: { exchange.handoff.withLock { $0.cancelled } })
+      delivery = HTTPDelivery(
+        status: mock.status, declaredBytes: mock.body.count, sentBytes: mock.body.count, outcome: .paced)
+      addHeaders(mock, exchange, to: response)
     }
+    if case .respond(let mock) = plan { delivery.retryAfter = mock.headers["Retry-After"] }
     guard let response, connection.queue(response, status: status) else {
       handler.delivered(
         exchange, HTTPDelivery(status: nil, declaredBytes: nil, sentBytes: nil, outcome: .failed))

@@ -47,6 +47,13 @@ final class HTTPExchange {
   var request: DXMockRequest?
   /// Whether a plan was put on the wire (or the connection dropped on purpose).
   var delivered = false
+  /// What the handler asked for while the body arrives (reset after some bytes, a rate limit), or
+  /// `nil` (the usual case).
+  var receiveLimits: HTTPReceiveLimits?
+  /// Whether the response went out paced (its end is then worth reporting).
+  var pacedDelivery = false
+  /// When the first body byte arrived (for a receive rate limit).
+  var receiveStarted: ContinuousClock.Instant?
 
   let handoff = DXLock(Handoff())
 

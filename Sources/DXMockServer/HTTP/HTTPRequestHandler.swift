@@ -16,6 +16,18 @@ protocol HTTPRequestHandler: AnyObject, Sendable {
   /// hands it over in ``DXMockRequest/bodyMD5``.
   func digestsBody(method: String, path: String) -> Bool
 
+  /// What to do while the body of `exchange` arrives (asked once, from the request head), or `nil`
+  /// to receive it normally.
+  func receiveLimits(for exchange: HTTPExchange) -> HTTPReceiveLimits?
+
+  /// Reports that the daemon is about to reset `exchange`'s connection because its
+  /// ``HTTPReceiveLimits/resetAfterBytes`` were received (the body holds what arrived).
+  func cutOff(_ exchange: HTTPExchange)
+
+  /// Reports that a delivered response did not reach its end (the client went away during a paced
+  /// or large body, or a timeout).
+  func interrupted(_ exchange: HTTPExchange, reason: String)
+
   /// Decides the next step for a request whose body is complete (or known to be too large).
   func process(_ exchange: HTTPExchange) -> HTTPStep
 
@@ -25,6 +37,14 @@ protocol HTTPRequestHandler: AnyObject, Sendable {
   /// Reports that libmicrohttpd finished with `exchange` before anything was delivered (the client
   /// went away, a timeout, or the daemon stopped).
   func abandoned(_ exchange: HTTPExchange, reason: String)
+}
+
+/// What the daemon does while a request body arrives.
+struct HTTPReceiveLimits: Sendable, Hashable {
+  /// Reset the connection once this many body bytes arrived (or at the end of a shorter body).
+  var resetAfterBytes: Int?
+  /// Receive the body no faster than this.
+  var bytesPerSecond: Int?
 }
 
 /// What to do next with a request.
@@ -55,6 +75,8 @@ struct HTTPDelivery: Sendable, Hashable {
     case closed
     /// libmicrohttpd refused the response; the connection was closed.
     case failed
+    /// A complete response whose body goes out paced (trickle, stall, bandwidth).
+    case paced
   }
 
   /// The status sent, or `nil` when no response was sent.
@@ -65,4 +87,6 @@ struct HTTPDelivery: Sendable, Hashable {
   var sentBytes: Int?
   /// How it ended.
   var outcome: Outcome
+  /// The response's `Retry-After` value, or `nil`.
+  var retryAfter: String? = nil
 }

@@ -50,6 +50,35 @@ final class HTTPResponse {
     return response
   }
 
+  /// A complete response (exact `Content-Length`) whose body goes out as `pacing` says.
+  ///
+  /// When the body must wait, the content reader calls `pause` with the milliseconds to wait (the
+  /// caller suspends the connection and resumes it after that time) and hands libmicrohttpd no bytes;
+  /// libmicrohttpd asks again once resumed. `cancelled` (the server is stopping) ends all waiting.
+  static func paced(
+    _ body: Data, pacing: DXMockPacing, pause: @escaping (Int) -> Void, cancelled: @escaping () -> Bool
+  ) -> HTTPResponse? {
+    let source = PacedSource(bytes: [UInt8](body), pacing: pacing, pause: pause, cancelled: cancelled)
+    let context = Unmanaged.passRetained(source)
+    let handle = MHD_create_response_from_callback(
+      UInt64(body.count), 16 * 1024,
+      { context, position, buffer, capacity in
+        guard let context, let buffer else { return MHD_CONTENT_READER_END_WITH_ERROR }
+        let source = Unmanaged<PacedSource>.fromOpaque(context).takeUnretainedValue()
+        return source.read(at: Int(clamping: position), into: buffer, capacity: capacity)
+      },
+      context.toOpaque(),
+      { context in
+        guard let context else { return }
+        Unmanaged<PacedSource>.fromOpaque(context).release()
+      })
+    guard let handle else {
+      context.release()
+      return nil
+    }
+    return HTTPResponse(handle: handle)
+  }
+
   /// Adds a header field; `false` when libmicrohttpd rejects it (e.g. a value with a line break).
   @discardableResult
   func addHeader(_ name: String, _ value: String) -> Bool {
@@ -70,6 +99,62 @@ final class HTTPResponse {
       self.bytes = bytes
       self.limit = limit
       self.shutdownSocket = shutdownSocket
+    }
+  }
+
+  /// The body of a paced response and where its pacing stands (touched only by the connection's
+  /// content-reader calls, one at a time).
+  private final class PacedSource {
+    let bytes: [UInt8]
+    let pacing: DXMockPacing
+    let pause: (Int) -> Void
+    let cancelled: () -> Bool
+    var start: ContinuousClock.Instant?
+    var stalled = false
+
+    init(
+      bytes: [UInt8], pacing: DXMockPacing, pause: @escaping (Int) -> Void, cancelled: @escaping () -> Bool
+    ) {
+      self.bytes = bytes
+      self.pacing = pacing
+      self.pause = pause
+      self.cancelled = cancelled
+    }
+
+    func read(at offset: Int, into buffer: UnsafeMutablePointer<CChar>, capacity: Int) -> Int {
+      guard offset < bytes.count else { return MHD_CONTENT_READER_END_OF_STREAM }
+      var limit = min(capacity, bytes.count - offset)
+      if !cancelled() {
+        let now = ContinuousClock.now
+        let started = start ?? now
+        start = started
+        if let stallAt = pacing.stallAfterBytes, !stalled {
+          if offset >= stallAt {
+            stalled = true
+            if pacing.stallMs > 0 {
+              pause(pacing.stallMs)
+              return 0
+            }
+          } else {
+            limit = min(limit, stallAt - offset)
+          }
+        }
+        let elapsed = now - started
+        let elapsedMs =
+          Int(elapsed.components.seconds) * 1000 + Int(elapsed.components.attoseconds / 1_000_000_000_000_000)
+        let (allowed, waitMs) = pacing.allowance(
+          offset: offset, elapsedMs: elapsedMs, pausedMs: stalled ? pacing.stallMs : 0)
+        if allowed == 0 {
+          pause(waitMs)
+          return 0
+        }
+        limit = min(limit, allowed)
+      }
+      bytes.withUnsafeBufferPointer { all in
+        guard let base = all.baseAddress else { return }
+        UnsafeMutableRawPointer(buffer).copyMemory(from: base + offset, byteCount: limit)
+      }
+      return limit
     }
   }
 
