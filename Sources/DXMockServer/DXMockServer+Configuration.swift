@@ -35,6 +35,8 @@ extension DXMockServer {
     public var seed: UInt64?
     /// Fault rules active from the start (and restored by a reset); default none.
     public var faults: [DXFaultRule] = []
+    /// Stubs installed at start-up (and restored by a reset), e.g. from `--stubs FILE`; default none.
+    public var stubs: [DXStub] = []
     /// An SQLite file that keeps the platform state across restarts; default `nil`, in memory.
     public var statePath: String?
     /// libmicrohttpd's thread pool size; default the number of active processors (at least 2).

@@ -13,6 +13,19 @@ import DXWire
 /// - ``empty``: the connection closes with no response.
 /// - ``delay(ms:)``: the request waits `ms` milliseconds, then proceeds normally (other rules may
 ///   still apply a fault to it).
+/// - ``reply(_:)``: a status with a body of the rule's choice (raw text or HTML, any JSON, S3's XML
+///   error document) and extra headers.
+/// - ``encoded(_:corrupt:)``: the real response with its body gzip- or deflate-encoded and
+///   `Content-Encoding` set (or, corrupt, a body no decoder accepts).
+/// - ``redirect(status:location:)``: 301/302/303/307/308 with `Location` and an empty body.
+/// - ``trickle(bytesPerSecond:)``: the real response, its body sent at that rate.
+/// - ``stall(afterBytes:ms:)``: the real response; after `afterBytes` body bytes the server waits `ms`
+///   milliseconds, then sends the rest.
+/// - ``bandwidth(bytesPerSecond:)``: the request body is received and the response body sent at that
+///   rate (for upload and download URLs).
+/// - ``resetAfterReceived(bytes:)``: the connection is reset once `bytes` bytes of the request body
+///   have been received (decided from the request head, so the rule cannot match on the body).
+/// - ``latency(_:)``: like ``delay(ms:)``, drawn from a seeded distribution.
 ///
 /// The JSON form (admin API, `--faults` files) is `{"type":"status","status":503,"retryAfter":2,
 /// "errorType":"ServiceUnavailable","message":"…"}`, `{"type":"truncate","sendBytes":10}`,
@@ -37,6 +50,30 @@ public enum DXFault: Sendable, Hashable {
   case empty
   /// Wait `ms` milliseconds before handling the request (without blocking other connections).
   case delay(ms: Int)
+  /// Answer with a status and a body and headers of the rule's choice.
+  case reply(Reply)
+  /// Send the real response with its body encoded (`Content-Encoding`), or corrupt.
+  case encoded(ContentEncoding, corrupt: Bool)
+  /// Redirect with `Location`.
+  case redirect(status: Int, location: String)
+  /// Send the real response's body at `bytesPerSecond`.
+  case trickle(bytesPerSecond: Int)
+  /// Send `afterBytes` body bytes, wait `ms`, then send the rest.
+  case stall(afterBytes: Int, ms: Int)
+  /// Receive the request body and send the response body at `bytesPerSecond`.
+  case bandwidth(bytesPerSecond: Int)
+  /// Reset the connection after `bytes` bytes of the request body arrived.
+  case resetAfterReceived(bytes: Int)
+  /// Wait a draw from the distribution before handling the request.
+  case latency(Latency)
+
+  /// How an ``encoded(_:corrupt:)`` fault encodes the body.
+  public enum ContentEncoding: String, Sendable, Hashable {
+    /// `Content-Encoding: gzip` (RFC 1952).
+    case gzip
+    /// `Content-Encoding: deflate` (the zlib format of RFC 1950, as HTTP defines it).
+    case deflate
+  }
 
   /// The largest accepted ``delay(ms:)``: one hour.
   public static let maximumDelayMs = 3_600_000
@@ -63,14 +100,33 @@ public enum DXFault: Sendable, Hashable {
     case .reset: return "reset"
     case .empty: return "empty"
     case .delay: return "delay"
+    case .reply: return "status"
+    case .encoded: return "encoding"
+    case .redirect: return "redirect"
+    case .trickle: return "trickle"
+    case .stall: return "stall"
+    case .bandwidth: return "bandwidth"
+    case .resetAfterReceived: return "resetAfterReceived"
+    case .latency: return "latency"
     }
   }
 
-  /// Whether this is a ``delay(ms:)``, which combines with other faults instead of replacing the
-  /// response.
+  /// Whether this is a ``delay(ms:)`` or ``latency(_:)``, which combine with other faults instead of
+  /// replacing the response.
   public var isDelay: Bool {
-    if case .delay = self { return true }
-    return false
+    switch self {
+    case .delay, .latency: return true
+    default: return false
+    }
+  }
+
+  /// Whether the fault is decided from the request head, before the body arrives
+  /// (``resetAfterReceived(bytes:)`` and ``bandwidth(bytesPerSecond:)``).
+  public var isReceivePhase: Bool {
+    switch self {
+    case .resetAfterReceived, .bandwidth: return true
+    default: return false
+    }
   }
 
   /// A short readable form in the `--fault` spec syntax, e.g. `status=503 retryAfter=2`,
@@ -88,7 +144,40 @@ public enum DXFault: Sendable, Hashable {
     case .reset: return "reset"
     case .empty: return "empty"
     case .delay(let ms): return "delay ms=\(ms)"
+    case .reply(let reply): return Self.replySummary(reply)
+    case .encoded(let encoding, let corrupt):
+      return "encoding=\(encoding.rawValue)" + (corrupt ? " corrupt=true" : "")
+    case .redirect(let status, let location):
+      return "redirect=\(status) location=\(FaultSpecLexer.quoted(location))"
+    case .trickle(let rate): return "trickle=\(rate)"
+    case .stall(let afterBytes, let ms): return "stall afterBytes=\(afterBytes) ms=\(ms)"
+    case .bandwidth(let rate): return "bandwidth=\(rate)"
+    case .resetAfterReceived(let bytes): return "resetAfterReceived=\(bytes)"
+    case .latency(let latency): return latency.spec
     }
+  }
+
+  private static func replySummary(_ reply: Reply) -> String {
+    var parts = ["status=\(reply.status)"]
+    if let retryAfter = reply.retryAfter { parts.append("retryAfter=\(FaultSpecLexer.quoted(retryAfter))") }
+    switch reply.body {
+    case .platform(let errorType, let message):
+      if let errorType { parts.append("errorType=\(FaultSpecLexer.quoted(errorType))") }
+      if let message { parts.append("message=\(FaultSpecLexer.quoted(message))") }
+    case .text(let text): parts.append("body=\(FaultSpecLexer.quoted(text))")
+    case .json(let value):
+      parts.append("json=\(FaultSpecLexer.quoted(value.serializedString(sortedKeys: true)))")
+    case .s3(let code, let message):
+      parts.append("s3Error=\(FaultSpecLexer.quoted(code))")
+      if let message { parts.append("message=\(FaultSpecLexer.quoted(message))") }
+    }
+    if let contentType = reply.contentType {
+      parts.append("contentType=\(FaultSpecLexer.quoted(contentType))")
+    }
+    for field in reply.headers {
+      parts.append(FaultSpecLexer.quoted("replyHeader.\(field.name)=\(field.value)"))
+    }
+    return parts.joined(separator: " ")
   }
 
   // MARK: - Validation
@@ -129,9 +218,76 @@ public enum DXFault: Sendable, Hashable {
       guard (0...Self.maximumDelayMs).contains(ms) else {
         throw .invalid("\(field).ms must be an integer from 0 to \(Self.maximumDelayMs), got \(ms)")
       }
-    case .noContentLength, .reset, .empty:
+    case .noContentLength, .reset, .empty, .encoded:
       return
+    case .reply(let reply):
+      try Self.validate(reply: reply, field: field)
+    case .redirect(let status, let location):
+      guard [301, 302, 303, 307, 308].contains(status) else {
+        throw .invalid("\(field).status must be 301, 302, 303, 307 or 308 for a redirect, got \(status)")
+      }
+      guard !location.isEmpty, location.count <= 4096, !location.contains(where: \.isNewline) else {
+        throw .invalid("\(field).location must be a URL on one line")
+      }
+    case .trickle(let rate), .bandwidth(let rate):
+      guard rate >= 1 else {
+        throw .invalid("\(field).bytesPerSecond must be an integer of at least 1, got \(rate)")
+      }
+    case .stall(let afterBytes, let ms):
+      guard afterBytes >= 0 else {
+        throw .invalid("\(field).afterBytes must be a non-negative integer, got \(afterBytes)")
+      }
+      guard (0...Self.maximumDelayMs).contains(ms) else {
+        throw .invalid("\(field).ms must be an integer from 0 to \(Self.maximumDelayMs), got \(ms)")
+      }
+    case .resetAfterReceived(let bytes):
+      guard bytes >= 0 else { throw .invalid("\(field).bytes must be a non-negative integer, got \(bytes)") }
+    case .latency(let latency):
+      try latency.validate(field: field)
     }
+  }
+
+  private static func validate(reply: Reply, field: String) throws(DXFaultRule.ParseError) {
+    guard (200...599).contains(reply.status) else {
+      throw .invalid("\(field).status must be an HTTP status from 200 to 599, got \(reply.status)")
+    }
+    if let retryAfter = reply.retryAfter, retryAfter.isEmpty || !isHeaderValue(retryAfter) {
+      throw .invalid("\(field).retryAfter must be seconds or an HTTP date on one line")
+    }
+    if let contentType = reply.contentType, contentType.isEmpty || !isHeaderValue(contentType) {
+      throw .invalid("\(field).contentType must be a media type on one line")
+    }
+    for header in reply.headers {
+      guard !header.name.isEmpty,
+        header.name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "-") })
+      else { throw .invalid("\(field).headers has \"\(header.name)\", which is not a header name") }
+      guard isHeaderValue(header.value) else {
+        throw .invalid("\(field).headers.\(header.name) must be printable text on one line")
+      }
+    }
+    switch reply.body {
+    case .platform(let errorType, let message):
+      if let errorType,
+        errorType.isEmpty || !errorType.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) })
+      {
+        throw .invalid("\(field).errorType must be a non-empty name such as ServiceUnavailable")
+      }
+      if let message, message.count > 4096 {
+        throw .invalid("\(field).message must be at most 4096 characters")
+      }
+    case .text(let text):
+      guard text.utf8.count <= 1 << 20 else { throw .invalid("\(field).body must be at most 1 MiB") }
+    case .json:
+      return
+    case .s3(let code, _):
+      guard !code.isEmpty, code.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber) }) else {
+        throw .invalid("\(field).s3Error must be an S3 error code such as RequestTimeout")
+      }
+    }
+  }
+
+  private static func isHeaderValue(_ text: String) -> Bool {
+    text.unicodeScalars.allSatisfy { $0.value >= 0x20 && $0.value < 0x7F || $0 == "\t" }
   }
 
   // MARK: - Platform error
@@ -161,6 +317,12 @@ public enum DXFault: Sendable, Hashable {
   ///
   /// Render it with ``DXMockResponse/error(_:)``.
   public var platformError: DXPlatformError? {
+    if case .reply(let reply) = self, case .platform(let errorType, let message) = reply.body {
+      let type = errorType ?? Self.defaultErrorType(forStatus: reply.status)
+      return DXPlatformError(
+        type: type, message: message ?? "Injected fault: HTTP \(reply.status) \(type)", status: reply.status,
+        retryAfter: reply.retryAfter)
+    }
     guard case .status(let code, let retryAfter, let errorType, let message) = self else { return nil }
     let type = errorType ?? Self.defaultErrorType(forStatus: code)
     return DXPlatformError(
@@ -168,9 +330,25 @@ public enum DXFault: Sendable, Hashable {
       retryAfter: retryAfter)
   }
 
-  /// The platform response a status fault answers with, or `nil` for the other faults.
+  /// The response a status, reply or redirect fault answers with instead of the real one, or `nil` for
+  /// the other faults.
   public var statusResponse: DXMockResponse? {
-    platformError.map { DXMockResponse.error($0) }
+    switch self {
+    case .status: return platformError.map { DXMockResponse.error($0) }
+    case .reply(let reply): return reply.response
+    case .redirect(let status, let location):
+      return DXMockResponse(status: status, headers: ["Location": location])
+    default: return nil
+    }
+  }
+
+  /// The `Retry-After` value the fault's answer carries, or `nil`.
+  public var retryAfter: String? {
+    switch self {
+    case .status(_, let retryAfter, _, _): return retryAfter
+    case .reply(let reply): return reply.retryAfter
+    default: return nil
+    }
   }
 
   /// The body a ``noContentLength`` fault sends: UTF-8 text that starts like JSON but does not

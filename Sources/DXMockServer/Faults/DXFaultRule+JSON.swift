@@ -39,24 +39,12 @@ extension DXFaultRule {
       }
       return
     }
-    var method: String?
-    var path = "*"
-    if let matchValue = fields.value("match") {
-      let match = try FaultJSONFields(matchValue, path: fields.name("match"))
-      try match.rejectUnknown(allowed: ["method", "path"])
-      method = try match.string("method")
-      path = try match.string("path") ?? "*"
-    }
+    var match = try Match()
+    if let value = fields.value("match") { match = try Match(json: value, field: fields.name("match")) }
     guard let faultValue = fields.value("fault") else {
       throw .invalid("\(fields.name("fault")) is required, e.g. {\"type\":\"status\",\"status\":503}")
     }
     let fault = try DXFault(json: faultValue, field: fields.name("fault"))
-    let match: Match
-    do {
-      match = try Match(method: method, path: path)
-    } catch {
-      throw .invalid(field.isEmpty ? error.message : "\(field).\(error.message)")
-    }
     let probability = try fields.number("probability") ?? 1
     guard probability.isFinite, (0...1).contains(probability) else {
       throw .invalid("\(fields.name("probability")) must be a number from 0 to 1, got \(probability)")
@@ -67,20 +55,23 @@ extension DXFaultRule {
         throw .invalid(field.isEmpty ? error.message : "\(field).\(error.message)")
       }
     }
-    try self.init(
-      id: id, match: match, fault: fault, times: try fields.integer("times"),
-      skip: try fields.integer("skip") ?? 0, every: try fields.integer("every", minimum: 1) ?? 1,
-      probability: probability)
+    do {
+      try self.init(
+        id: id, match: match, fault: fault, times: try fields.integer("times"),
+        skip: try fields.integer("skip") ?? 0, every: try fields.integer("every", minimum: 1) ?? 1,
+        probability: probability)
+    } catch {
+      throw .invalid(
+        field.isEmpty || error.message.hasPrefix(field) ? error.message : "\(field).\(error.message)")
+    }
   }
 
   /// The rule's JSON form (the inverse of ``init(json:field:)``): `id` when set, `match` with
   /// `method` (when not any) and `path`, `fault`, `times` (when limited), `skip`, `every`,
   /// `probability`.
   public var json: DXJSON {
-    var match: [String: DXJSON] = ["path": .string(self.match.path)]
-    if let method = self.match.method { match["method"] = .string(method) }
     var object: [String: DXJSON] = [
-      "match": .object(match), "fault": fault.json, "skip": .integer(skip), "every": .integer(every),
+      "match": match.json, "fault": fault.json, "skip": .integer(skip), "every": .integer(every),
       "probability": probability == 1 ? .integer(1) : (probability == 0 ? .integer(0) : .double(probability)),
     ]
     if let id { object["id"] = .string(id) }

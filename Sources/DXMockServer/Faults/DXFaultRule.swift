@@ -5,7 +5,8 @@ import DXWire
 /// **Matching.** ``Match/method`` (case-insensitive; `nil` or `*` for any) and ``Match/path``, a glob
 /// over the request path without its query string where `*` matches any run of characters,
 /// `/` included (`*` alone, the default, matches everything; `/file-*/close` matches every file
-/// close).
+/// close); optionally also query arguments, headers, a JSON subset of the body, the object class or ID
+/// in the path, the token or user, and the attempt number of one logical operation (see ``Match``).
 ///
 /// **Schedule.** The server counts the requests each rule matches (1, 2, 3, …). A matching request
 /// fires the rule when all of these hold:
@@ -28,46 +29,6 @@ import DXWire
 /// "probability":1}` (``init(json:field:)``). One-liner (`--fault SPEC`): see ``specHelp`` and
 /// ``init(spec:)``.
 public struct DXFaultRule: Sendable, Hashable {
-  /// Which requests a rule applies to.
-  public struct Match: Sendable, Hashable {
-    /// The upper-case method, or `nil` for any method.
-    public let method: String?
-    /// The path glob (`*` matches any run of characters, `/` included).
-    public let path: String
-    private let glob: PathGlob
-
-    /// Creates a match.
-    /// - Parameters:
-    ///   - method: The method (case-insensitive), or `nil` or `"*"` (the default) for any.
-    ///   - path: The path glob; the default `"*"` matches every path.
-    /// - Throws: ``DXFaultRule/ParseError`` for a method that is not an HTTP token
-    ///   or a path that is empty, has white space, or starts with neither `/` nor `*`.
-    public init(method: String? = nil, path: String = "*") throws(DXFaultRule.ParseError) {
-      if let method, method != "*" {
-        guard !method.isEmpty, method.count <= 32, method.allSatisfy({ $0.isASCII && $0.isLetter }) else {
-          throw .invalid("match.method must be an HTTP method such as POST, got \"\(method)\"")
-        }
-        self.method = method.uppercased()
-      } else {
-        self.method = nil
-      }
-      guard !path.isEmpty, path.count <= 2048, path.hasPrefix("/") || path.hasPrefix("*"),
-        !path.contains(where: { $0.isWhitespace || $0.isNewline })
-      else {
-        throw .invalid(
-          "match.path must be a path glob starting with / or * (no spaces), got \"\(path)\"")
-      }
-      self.path = path
-      self.glob = PathGlob(path)
-    }
-
-    /// Whether a request with `method` and `path` (no query string) matches.
-    public func matches(method requestMethod: String, path requestPath: String) -> Bool {
-      if let method, method != requestMethod, method != requestMethod.uppercased() { return false }
-      return glob.matches(requestPath)
-    }
-  }
-
   /// The rule's ID (`fault-1`, `fault-2`, … when the server assigns it), or `nil` before it is added.
   ///
   /// A rule may bring its own ID (letters, digits, `.`, `_`, `-`; at most 64); adding a rule whose
@@ -115,6 +76,11 @@ public struct DXFaultRule: Sendable, Hashable {
   ) throws(DXFaultRule.ParseError) {
     if let id { try Self.validate(id: id) }
     try fault.validate(field: "fault")
+    if fault.isReceivePhase, match.needsBody {
+      throw .invalid(
+        "match.\(match.body != nil ? "body" : "attempt") cannot be used with a \(fault.typeName) fault, "
+          + "which is decided from the request head before the body arrives")
+    }
     if let times, times < 0 { throw .invalid("times must be a non-negative integer, got \(times)") }
     guard skip >= 0 else { throw .invalid("skip must be a non-negative integer, got \(skip)") }
     guard every >= 1 else { throw .invalid("every must be an integer of at least 1, got \(every)") }
@@ -140,7 +106,8 @@ public struct DXFaultRule: Sendable, Hashable {
     }
   }
 
-  /// Whether the rule matches a request with `method` and `path` (no query string).
+  /// Whether the rule matches a request with `method` and `path` (no query string), ignoring the
+  /// finer criteria (query, headers, body, object, user, attempt).
   public func matches(method: String, path: String) -> Bool {
     match.matches(method: method, path: path)
   }

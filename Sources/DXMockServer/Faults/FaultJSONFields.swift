@@ -55,6 +55,14 @@ struct FaultJSONFields {
     return integer
   }
 
+  func bool(_ key: String) throws(DXFaultRule.ParseError) -> Bool? {
+    guard let value = value(key) else { return nil }
+    guard let flag = value.boolValue else {
+      throw .invalid("\(name(key)) must be true or false, got \(Self.describe(value))")
+    }
+    return flag
+  }
+
   func number(_ key: String) throws(DXFaultRule.ParseError) -> Double? {
     guard let value = value(key) else { return nil }
     guard let number = value.doubleValue else {

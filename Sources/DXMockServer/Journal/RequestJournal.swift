@@ -29,6 +29,10 @@ final class RequestJournal: Sendable {
     var declaredBytes: Int?
     var sentBytes: Int?
     var outcome = "pending"
+    /// The response's `Retry-After`, or `nil`.
+    var retryAfter: String?
+    /// The whole body's MD5 when the server computed it on receipt (uploads).
+    var bodyMD5: String?
   }
 
   /// The default number of entries kept (`--journal-size`).
@@ -123,6 +127,7 @@ final class RequestJournal: Sendable {
       kept.body = request.body.withUnsafeBytes { Data($0.prefix(bodyWindow)) }
     }
     var record = Record(request: kept, bodySize: request.body.count, receivedAt: receivedAt)
+    record.bodyMD5 = request.bodyMD5
     return ring.withLock { ring in
       let id = ring.nextID
       ring.nextID += 1
@@ -149,9 +154,10 @@ final class RequestJournal: Sendable {
   ///   - outcome: `response`, `truncated`, `closeDelimited`, `reset`, `empty`, …
   ///   - faultRuleIDs: The IDs of the rules applied (default none).
   ///   - delayMs: The injected delay (default 0).
+  ///   - retryAfter: The response's `Retry-After` (default none).
   func complete(
     _ id: Int, status: Int?, fault: String?, declaredBytes: Int?, sentBytes: Int?, outcome: String,
-    faultRuleIDs: [String] = [], delayMs: Int = 0
+    faultRuleIDs: [String] = [], delayMs: Int = 0, retryAfter: String? = nil
   ) {
     if capacity == 0 { return }
     let completedAt = clock()
@@ -165,6 +171,41 @@ final class RequestJournal: Sendable {
       ring.records[index].outcome = outcome
       ring.records[index].faultRuleIDs = faultRuleIDs
       ring.records[index].delayMs = delayMs
+      ring.records[index].retryAfter = retryAfter
+    }
+  }
+
+  /// Replaces the outcome of a completed request `id` (a paced response the client did not read to
+  /// the end); ignored when the entry is gone.
+  func amend(_ id: Int, outcome: String) {
+    if capacity == 0 { return }
+    let completedAt = clock()
+    ring.withLock { ring in
+      guard let index = ring.index(of: id) else { return }
+      ring.records[index].outcome = outcome
+      ring.records[index].completedAt = completedAt
+    }
+  }
+
+  /// Every entry as the retry-contract verifier sees it (unredacted facts, never the secrets
+  /// themselves), oldest first.
+  func attempts() -> [RetryAttempt] {
+    let records = ring.withLock { ring in
+      ring.head == 0 ? ring.records : Array(ring.records[ring.head...] + ring.records[..<ring.head])
+    }
+    return records.map { record in
+      let request = record.request
+      let complete = record.bodySize == request.body.count
+      return RetryAttempt(
+        id: record.id, method: request.method, path: request.path,
+        operation: OperationKey(
+          method: request.method, path: request.path, body: request.body, bodySize: record.bodySize,
+          bodyMD5: record.bodyMD5),
+        nonce: complete ? OperationKey.nonce(of: request.body) : nil,
+        bodyMD5: record.bodyMD5 ?? (complete ? OperationKey.md5Hex(request.body) : nil),
+        bodySize: record.bodySize, receivedAt: record.receivedAt, completedAt: record.completedAt,
+        status: record.status, outcome: record.outcome, retryAfter: record.retryAfter, fault: record.fault,
+        faultRuleIDs: record.faultRuleIDs)
     }
   }
 

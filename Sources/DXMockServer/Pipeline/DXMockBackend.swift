@@ -2,8 +2,9 @@
 ///
 /// The server calls it off libmicrohttpd's threads (the connection is suspended meanwhile), so an
 /// implementation may be slow or wait on the network without blocking other connections. Admin requests
-/// never reach it, and fault rules still apply first: a status, reset or empty fault answers before the
-/// backend is asked; a truncate or noContentLength fault applies to the response it returns.
+/// never reach it. Unless ``recordsFaults`` is set, fault rules apply around it: a status, reset or
+/// empty fault answers before the backend is asked; a truncate, noContentLength, encoding or pacing
+/// fault applies to the plan it returns. Stubs answer before it.
 public protocol DXMockBackend: Sendable {
   /// The wire plan for `request`.
   ///
@@ -11,4 +12,24 @@ public protocol DXMockBackend: Sendable {
   /// - Returns: What to put on the wire; a ``DXMockWirePlan/respond(_:)`` gets the server's standard
   ///   headers like any platform response.
   func respond(to request: DXMockRequest) async -> DXMockWirePlan
+
+  /// Whether the backend takes the fault decided for each request itself (in
+  /// ``DXMockBackendContext/fault``) and answers with what the client is to see, fault included, so a
+  /// recorder records the fault; the server then applies no fault of its own (delays still apply
+  /// first). Default `false`.
+  var recordsFaults: Bool { get }
+
+  /// The wire plan for `request`, given the fault decided for it and a way to ask the emulated
+  /// platform (for hybrid replay). The default calls ``respond(to:)``.
+  func respond(to request: DXMockRequest, context: DXMockBackendContext) async -> DXMockWirePlan
+}
+
+extension DXMockBackend {
+  /// `false`: the server applies faults around the backend.
+  public var recordsFaults: Bool { false }
+
+  /// ``respond(to:)``.
+  public func respond(to request: DXMockRequest, context: DXMockBackendContext) async -> DXMockWirePlan {
+    await respond(to: request)
+  }
 }

@@ -5,6 +5,8 @@
 final class PipelineContext {
   /// Where the pipeline is with the request.
   enum Stage {
+    /// The request head arrived and a receive-phase rule applies; the body is still arriving.
+    case receiving
     /// Journaled and the fault decision taken; suspended for the decision's delay.
     case delaying
     /// Suspended while an asynchronous backend answers; its plan arrives through the exchange's
@@ -15,9 +17,13 @@ final class PipelineContext {
   /// Where the pipeline is (meaningful once the request is suspended).
   var stage = Stage.delaying
   /// The journal entry.
-  let journalID: Int?
+  var journalID: Int?
   /// The fault rules' decision.
   var decision = FaultDecision.none
+  /// Whether the backend took the fault itself (``DXMockBackend/recordsFaults``).
+  var backendAppliedFault = false
+  /// The receive-phase decision taken from the request head (``FaultDecision/none`` usually).
+  var receiveDecision = FaultDecision.none
 
   /// Creates the context of a journaled request.
   init(journalID: Int?) { self.journalID = journalID }

@@ -2,8 +2,9 @@ import DXWire
 import Foundation
 import Logging
 
-/// The server's request pipeline, in order: admin API (never journaled) → journal entry → body limit →
-/// fault decision (delay first, then the fault) → the backend, or file transfers, or the platform API.
+/// The server's request pipeline, in order: (receive-phase faults from the request head, while the body
+/// arrives) → admin API (never journaled) → journal entry → body limit → fault decision (delay first,
+/// then the fault) → stubs → the backend, or file transfers, or the platform API.
 ///
 /// Runs on libmicrohttpd's threads; everything it calls on the fast path is synchronous and short.
 /// Delays and backends are suspensions (``HTTPStep``), so they never hold a thread.
@@ -12,6 +13,7 @@ final class RequestPipeline: HTTPRequestHandler {
   private let adminToken: String?
   private let journal: RequestJournal
   private let faults: FaultEngine
+  private let stubs: StubEngine
   private let admin: @Sendable (DXMockRequest) -> DXMockResponse
   private let api: APIPipeline
   private let platform: MockPlatform
@@ -23,7 +25,7 @@ final class RequestPipeline: HTTPRequestHandler {
   private let requestCounter = DXLock<UInt64>(0)
 
   init(
-    maxBodyBytes: Int, adminToken: String?, journal: RequestJournal, faults: FaultEngine,
+    maxBodyBytes: Int, adminToken: String?, journal: RequestJournal, faults: FaultEngine, stubs: StubEngine,
     admin: @escaping @Sendable (DXMockRequest) -> DXMockResponse, api: APIPipeline, platform: MockPlatform,
     backend: (any DXMockBackend)?, logger: Logger, storageOnly: Bool = false
   ) {
@@ -32,6 +34,7 @@ final class RequestPipeline: HTTPRequestHandler {
     self.adminToken = adminToken
     self.journal = journal
     self.faults = faults
+    self.stubs = stubs
     self.admin = admin
     self.api = api
     self.platform = platform
@@ -73,16 +76,51 @@ final class RequestPipeline: HTTPRequestHandler {
     backend == nil && MockPlatform.isUploadURL(path)
   }
 
+  func receiveLimits(for exchange: HTTPExchange) -> HTTPReceiveLimits? {
+    guard faults.hasReceiveRules, !AdminAPI.isAdminPath(exchange.path) else { return nil }
+    let head = DXMockRequest(
+      method: exchange.method, path: exchange.path, query: exchange.query, headers: exchange.headers,
+      remoteAddress: exchange.remoteAddress, requestID: exchange.requestID)
+    let decision = faults.decideReceive(head)
+    let limits: HTTPReceiveLimits
+    switch decision.fault {
+    case .resetAfterReceived(let bytes)?: limits = HTTPReceiveLimits(resetAfterBytes: bytes)
+    case .bandwidth(let rate)?: limits = HTTPReceiveLimits(bytesPerSecond: rate)
+    default: return nil
+    }
+    let context = PipelineContext(journalID: nil)
+    context.stage = .receiving
+    context.receiveDecision = decision
+    exchange.handlerContext = context
+    return limits
+  }
+
+  func cutOff(_ exchange: HTTPExchange) {
+    guard let context = exchange.handlerContext as? PipelineContext else { return }
+    context.journalID = journal.begin(exchange.completeRequest())
+    context.decision = context.receiveDecision
+  }
+
+  func interrupted(_ exchange: HTTPExchange, reason: String) {
+    guard let context = exchange.handlerContext as? PipelineContext, let id = context.journalID else {
+      return
+    }
+    journal.amend(id, outcome: "interrupted: \(reason)")
+  }
+
   func process(_ exchange: HTTPExchange) -> HTTPStep {
     guard let context = exchange.handlerContext as? PipelineContext else { return start(exchange) }
     switch context.stage {
+    case .receiving:
+      return start(exchange)
     case .delaying:
       if exchange.takeAwaitedPlan().cancelled { return .send(.respond(Self.shuttingDown)) }
       return afterDelay(exchange, context)
     case .awaiting:
       let (plan, cancelled) = exchange.takeAwaitedPlan()
       guard let plan, !cancelled else { return .send(.respond(Self.shuttingDown)) }
-      return .send(Self.apply(context.decision.fault, to: plan))
+      let fault = context.backendAppliedFault ? nil : context.decision.fault
+      return .send(Self.apply(fault, receive: context.receiveDecision.fault, to: plan))
     }
   }
 
@@ -91,11 +129,16 @@ final class RequestPipeline: HTTPRequestHandler {
       return
     }
     let decision = context.decision
+    if let operation = decision.operation, let status = delivery.status, (200...299).contains(status),
+      delivery.outcome == .responded || delivery.outcome == .paced
+    {
+      faults.attempts.succeeded(operation)
+    }
     journal.complete(
-      id, status: delivery.status, fault: decision.fault?.summary ?? Self.delaySummary(decision),
+      id, status: delivery.status, fault: Self.summary(decision, context.receiveDecision),
       declaredBytes: delivery.declaredBytes, sentBytes: delivery.sentBytes,
       outcome: delivery.outcome.journalWord,
-      faultRuleIDs: decision.ruleIDs, delayMs: decision.delayMs)
+      faultRuleIDs: decision.ruleIDs, delayMs: decision.delayMs, retryAfter: delivery.retryAfter)
   }
 
   func abandoned(_ exchange: HTTPExchange, reason: String) {
@@ -104,7 +147,7 @@ final class RequestPipeline: HTTPRequestHandler {
     }
     let decision = context.decision
     journal.complete(
-      id, status: nil, fault: decision.fault?.summary ?? Self.delaySummary(decision), declaredBytes: nil,
+      id, status: nil, fault: Self.summary(decision, context.receiveDecision), declaredBytes: nil,
       sentBytes: nil, outcome: "abandoned: \(reason)", faultRuleIDs: decision.ruleIDs,
       delayMs: decision.delayMs)
   }
@@ -127,14 +170,20 @@ final class RequestPipeline: HTTPRequestHandler {
       return .send(.respond(adminResponse(exchange.completeRequest())))
     }
     let request = exchange.completeRequest()
-    let context = PipelineContext(journalID: journal.begin(request))
-    exchange.handlerContext = context
+    let context: PipelineContext
+    if let existing = exchange.handlerContext as? PipelineContext {
+      context = existing
+      context.journalID = journal.begin(request)
+    } else {
+      context = PipelineContext(journalID: journal.begin(request))
+      exchange.handlerContext = context
+    }
     if exchange.bodyTooLarge { return .send(.respond(tooLarge(exchange.bodyLimit))) }
-    let decision = faults.decide(method: exchange.method, path: exchange.path)
+    let decision = faults.decide(request).merged(withReceive: context.receiveDecision)
     context.decision = decision
     if !decision.isNone, let id = context.journalID {
       journal.annotate(
-        id, fault: decision.fault?.summary ?? Self.delaySummary(decision), faultRuleIDs: decision.ruleIDs,
+        id, fault: Self.summary(decision, context.receiveDecision), faultRuleIDs: decision.ruleIDs,
         delayMs: decision.delayMs)
     }
     if decision.delayMs > 0 {
@@ -148,22 +197,33 @@ final class RequestPipeline: HTTPRequestHandler {
   /// The fault (if any) and then the real response.
   private func afterDelay(_ exchange: HTTPExchange, _ context: PipelineContext) -> HTTPStep {
     let fault = context.decision.fault
-    switch fault {
-    case .status?:
-      if let response = fault?.statusResponse { return .send(.respond(response)) }
-    case .reset?:
-      return .send(.reset)
-    case .empty?:
-      return .send(.empty)
-    case .truncate?, .noContentLength?, .delay?, nil:
-      break
-    }
+    let receive = context.receiveDecision.fault
     let request = exchange.completeRequest()
+    if let backend, backend.recordsFaults {
+      context.stage = .awaiting
+      context.backendAppliedFault = true
+      let backendContext = DXMockBackendContext(
+        fault: fault, platform: { [self] in .respond(mockResponse($0)) })
+      return .await { await backend.respond(to: request, context: backendContext) }
+    }
+    if let fault, fault.replacesResponse {
+      return .send(Self.apply(nil, receive: receive, to: fault.apply(to: .empty)))
+    }
+    if !stubs.isEmpty, let stubbed = stubs.answer(request) {
+      return .send(Self.apply(fault, receive: receive, to: .respond(stubbed)))
+    }
     if let backend {
       context.stage = .awaiting
-      return .await { await backend.respond(to: request) }
+      let backendContext = DXMockBackendContext(
+        fault: nil, platform: { [self] in .respond(mockResponse($0)) })
+      return .await { await backend.respond(to: request, context: backendContext) }
     }
-    return .send(Self.apply(fault, to: .respond(platformResponse(request))))
+    return .send(Self.apply(fault, receive: receive, to: .respond(platformResponse(request))))
+  }
+
+  /// A stub's answer, or the platform's (what a hybrid backend falls back to).
+  private func mockResponse(_ request: DXMockRequest) -> DXMockResponse {
+    (stubs.isEmpty ? nil : stubs.answer(request)) ?? platformResponse(request)
   }
 
   /// A file transfer, or the platform API.
@@ -176,10 +236,13 @@ final class RequestPipeline: HTTPRequestHandler {
     return api.respond(to: request)
   }
 
-  /// Breaks a normal response the way a truncate or noContentLength fault says; other plans (a backend
-  /// replaying a recorded fault) pass unchanged.
-  static func apply(_ fault: DXFault?, to plan: DXMockWirePlan) -> DXMockWirePlan {
+  /// Breaks a normal response the way a truncate, noContentLength, encoding, trickle or stall fault
+  /// says, and paces it for a receive-phase bandwidth fault; other plans (a backend replaying a
+  /// recorded fault) pass unchanged.
+  static func apply(_ fault: DXFault?, receive: DXFault? = nil, to plan: DXMockWirePlan) -> DXMockWirePlan {
     guard case .respond(let response) = plan else { return plan }
+    var bandwidth: Int?
+    if case .bandwidth(let rate)? = receive { bandwidth = rate }
     switch fault {
     case .truncate(let sendBytes)?:
       return .truncate(response, sendBytes: sendBytes)
@@ -188,8 +251,18 @@ final class RequestPipeline: HTTPRequestHandler {
       broken.headers["Content-Type"] = "application/json"
       broken.body = Data(DXFault.noContentLengthBody)
       return .closeDelimited(broken)
+    case .encoded(let encoding, let corrupt)?:
+      var encoded = response
+      encoded.body = FaultBodyEncoder.encode(response.body, as: encoding, corrupt: corrupt)
+      encoded.headers["Content-Encoding"] = encoding.rawValue
+      return bandwidth.map { .paced(encoded, DXMockPacing(bytesPerSecond: $0)) } ?? .respond(encoded)
+    case .trickle(let rate)?:
+      return .paced(response, DXMockPacing(bytesPerSecond: min(rate, bandwidth ?? .max)))
+    case .stall(let afterBytes, let ms)?:
+      return .paced(
+        response, DXMockPacing(bytesPerSecond: bandwidth, stallAfterBytes: afterBytes, stallMs: ms))
     default:
-      return plan
+      return bandwidth.map { .paced(response, DXMockPacing(bytesPerSecond: $0)) } ?? plan
     }
   }
 
@@ -230,8 +303,10 @@ final class RequestPipeline: HTTPRequestHandler {
     DXPlatformError(
       type: "ServiceUnavailable", message: "The server is shutting down", status: 503, retryAfter: "1"))
 
-  private static func delaySummary(_ decision: FaultDecision) -> String? {
-    decision.delayMs > 0 ? DXFault.delay(ms: decision.delayMs).summary : nil
+  /// The journal's fault text: the response fault (or the receive-phase one), else the total delay.
+  private static func summary(_ decision: FaultDecision, _ receive: FaultDecision) -> String? {
+    if let fault = decision.fault ?? receive.fault { return fault.summary }
+    return decision.delayMs > 0 ? DXFault.delay(ms: decision.delayMs).summary : nil
   }
 }
 
@@ -245,6 +320,7 @@ extension HTTPDelivery.Outcome {
     case .reset: return "reset"
     case .closed: return "empty"
     case .failed: return "failed"
+    case .paced: return "paced"
     }
   }
 }
