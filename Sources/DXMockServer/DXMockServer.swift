@@ -32,6 +32,7 @@ public final class DXMockServer {
   private let platform: MockPlatform
   private let journalStore: RequestJournal
   private let faultEngine: FaultEngine
+  private let stubEngine: StubEngine
   private let systemRoutes: SystemRoutes
   private let pipeline: RequestPipeline
   private let state = DXLock(State())
@@ -63,23 +64,27 @@ public final class DXMockServer {
     let secrets =
       configuration.tokens + configuration.users.map(\.token) + (configuration.adminToken.map { [$0] } ?? [])
     let journal = RequestJournal(capacity: configuration.journalSize, secrets: secrets)
-    let faults = FaultEngine(seed: configuration.seed, initialRules: configuration.faults)
+    let faults = FaultEngine(
+      seed: configuration.seed, initialRules: configuration.faults,
+      authenticate: { platform.userID(forToken: $0) })
+    let stubs = StubEngine(initialStubs: configuration.stubs, authenticate: { platform.userID(forToken: $0) })
     let systemRoutes = SystemRoutes()
     var router = PlatformRouter()
     platform.register(into: &router)
     systemRoutes.register(into: &router)
     let admin = AdminAPI(
-      faults: faults, journal: journal,
+      faults: faults, journal: journal, stubs: stubs,
       resetPlatform: {
         try platform.reset()
         systemRoutes.reset()
       })
     self.journalStore = journal
     self.faultEngine = faults
+    self.stubEngine = stubs
     self.systemRoutes = systemRoutes
     self.pipeline = RequestPipeline(
       maxBodyBytes: configuration.maxBodyBytes, adminToken: configuration.adminToken, journal: journal,
-      faults: faults, admin: { admin.handle($0) },
+      faults: faults, stubs: stubs, admin: { admin.handle($0) },
       api: APIPipeline(router: router, authenticate: { platform.userID(forToken: $0) }), platform: platform,
       backend: configuration.backend, logger: logger)
   }
@@ -222,6 +227,43 @@ public final class DXMockServer {
   /// Empties the request journal.
   public func clearJournal() { _ = journalStore.clear() }
 
+  // MARK: - Stubs
+
+  /// Adds a stub (or replaces the one with its ID) and returns its ID (`stub-N` unless it has one).
+  @discardableResult
+  public func addStub(_ stub: DXStub) -> String { stubEngine.add(contentsOf: [stub]).first?.id ?? "" }
+
+  /// Removes the stub `id`; returns whether there was one.
+  @discardableResult
+  public func removeStub(id: String) -> Bool { stubEngine.remove(id: id) }
+
+  /// Removes every stub (scenario states stay).
+  public func clearStubs() { _ = stubEngine.clear() }
+
+  /// Every scenario and its current state.
+  public func scenarioStates() -> [String: String] { stubEngine.scenarios }
+
+  /// Puts every scenario back in `Started`.
+  public func resetScenarios() { stubEngine.resetScenarios() }
+
+  // MARK: - Retry contract
+
+  /// Checks the request journal against `contract` (dxpy's by default) and reports every violation.
+  ///
+  /// The journal is grouped into logical operations (the same method, path and body without its
+  /// nonce, or the same file part); see ``DXRetryContract`` for the rules. Only what the journal
+  /// still holds is judged (``Configuration/journalSize``).
+  public func retryContractReport(_ contract: DXRetryContract = .dxpy) -> DXRetryContractReport {
+    AdminAPI.verify(journalStore, contract)
+  }
+
+  /// Checks the request journal against `contract` (dxpy's by default).
+  /// - Throws: ``DXRetryContractError`` listing every violation when the client broke the contract.
+  public func verifyRetryContract(_ contract: DXRetryContract = .dxpy) throws(DXRetryContractError) {
+    let report = retryContractReport(contract)
+    if !report.isClean { throw DXRetryContractError(report: report) }
+  }
+
   /// Restores the platform's initial state, the start-up fault rules and an empty journal (the same as
   /// `POST /__admin/reset`).
   /// - Throws: ``DXMockServerError/stateFailed(_:)`` when the platform state cannot be reset.
@@ -233,6 +275,7 @@ public final class DXMockServer {
     }
     systemRoutes.reset()
     faultEngine.reset()
+    stubEngine.reset()
     journalStore.reset()
   }
 

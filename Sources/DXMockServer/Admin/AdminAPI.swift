@@ -9,12 +9,16 @@ import Foundation
 /// | `/__admin/faults/{id}` | `GET` one rule; `DELETE` removes it (`{"removed":1,"id":…}`); 404 ResourceNotFound when unknown |
 /// | `/__admin/requests` | `GET` the journal, oldest first (`{"requests":[…]}`; optional query `method`, `path` (glob), `status`, `limit` (the newest N)); `DELETE` clears it (`{"removed":N}`) |
 /// | `/__admin/requests/{id}` | `GET` one journal entry; 404 when dropped or unknown |
+/// | `/__admin/stubs` | `GET` lists the stubs in the order tried; `POST` adds a stub, an array or `{"stubs":[…]}` (201); `DELETE` removes every stub |
+/// | `/__admin/stubs/{id}` | `GET` one stub; `DELETE` removes it |
+/// | `/__admin/scenarios` | `GET` every scenario's state (`{"scenarios":{"name":"state"}}`); `POST /__admin/scenarios/reset` puts all back in `Started`; `PUT /__admin/scenarios/{name}` with `{"state":…}` sets one |
+/// | `/__admin/verify` | `GET` the retry-contract report of the journal (`{"ok":…,"operations":…,"requests":…,"violations":[…]}`; query `maxRetries`, `timeScale`, `toleranceMs`) |
 /// | `/__admin/reset` | `POST` restores the platform's initial state, the start-up fault rules (fresh counters, IDs from `fault-1`) and an empty journal |
 /// | `/__admin/health` | `GET` `{"status":"ok","uptimeMs":…,"requests":…,"journalEntries":…,"journalCapacity":…,"faultRules":…,"seed":…}` |
 ///
 /// `HEAD` is answered like `GET`. Errors use the platform's error body: a wrong method gets 405
 /// (type `InvalidInput`, with an `Allow` header), an unknown admin path 404 `ResourceNotFound`, a body
-/// that is not JSON 400 `MalformedJSON`, an invalid rule 422 `InvalidInput` naming the field, and a
+/// that is not JSON 400 `MalformedJSON`, an invalid rule or stub 400 `InvalidInput` naming the field, and a
 /// platform reset that fails 500 `InternalError`.
 struct AdminAPI: Sendable {
   /// The path prefix every admin route starts with.
@@ -22,6 +26,7 @@ struct AdminAPI: Sendable {
 
   let faults: FaultEngine
   let journal: RequestJournal
+  let stubs: StubEngine
   private let resetPlatform: @Sendable () throws -> Void
   private let clock: @Sendable () -> Int64
   private let startedAt: Int64
@@ -33,12 +38,13 @@ struct AdminAPI: Sendable {
   ///   - clock: Milliseconds since 1970 (for the uptime); default the system clock.
   ///   - resetPlatform: Restores the platform's initial state (called by `POST /__admin/reset`).
   init(
-    faults: FaultEngine, journal: RequestJournal,
+    faults: FaultEngine, journal: RequestJournal, stubs: StubEngine = StubEngine(),
     clock: @escaping @Sendable () -> Int64 = RequestJournal.systemClock,
     resetPlatform: @escaping @Sendable () throws -> Void
   ) {
     self.faults = faults
     self.journal = journal
+    self.stubs = stubs
     self.clock = clock
     self.resetPlatform = resetPlatform
     self.startedAt = clock()
@@ -91,6 +97,39 @@ struct AdminAPI: Sendable {
         return .error(.resourceNotFound("No journal entry \(parts[1]) (it may have been dropped or cleared)"))
       }
       return .json(entry.json)
+    case ("stubs", 1):
+      switch method {
+      case "GET": return .json(["stubs": .array(stubs.stubs.map(\.json))])
+      case "POST": return addStubs(request)
+      case "DELETE": return .json(["removed": .integer(stubs.clear())])
+      default: return methodNotAllowed(request, allowed: ["GET", "POST", "DELETE"])
+      }
+    case ("stubs", 2):
+      let id = parts[1]
+      switch method {
+      case "GET":
+        guard let stub = stubs.stub(id: id) else {
+          return .error(.resourceNotFound("No stub has the ID \"\(id)\""))
+        }
+        return .json(stub.json)
+      case "DELETE":
+        guard stubs.remove(id: id) else { return .error(.resourceNotFound("No stub has the ID \"\(id)\"")) }
+        return .json(["removed": 1, "id": .string(id)])
+      default: return methodNotAllowed(request, allowed: ["GET", "DELETE"])
+      }
+    case ("scenarios", 1):
+      guard method == "GET" else { return methodNotAllowed(request, allowed: ["GET"]) }
+      return .json(["scenarios": .object(stubs.scenarios.mapValues { .string($0) })])
+    case ("scenarios", 2) where parts[1] == "reset":
+      guard method == "POST" else { return methodNotAllowed(request, allowed: ["POST"]) }
+      stubs.resetScenarios()
+      return .json(["scenarios": .object(stubs.scenarios.mapValues { .string($0) })])
+    case ("scenarios", 2):
+      guard method == "PUT" || method == "POST" else { return methodNotAllowed(request, allowed: ["PUT"]) }
+      return setScenario(parts[1], request)
+    case ("verify", 1):
+      guard method == "GET" else { return methodNotAllowed(request, allowed: ["GET"]) }
+      return verify(request)
     case ("reset", 1):
       guard method == "POST" else { return methodNotAllowed(request, allowed: ["POST"]) }
       return reset()
@@ -101,7 +140,9 @@ struct AdminAPI: Sendable {
       return .error(
         .resourceNotFound(
           "The admin route \(request.path) does not exist (routes: /__admin/faults, /__admin/faults/{id}, "
-            + "/__admin/requests, /__admin/requests/{id}, /__admin/reset, /__admin/health)"))
+            + "/__admin/requests, /__admin/requests/{id}, /__admin/stubs, /__admin/stubs/{id}, "
+            + "/__admin/scenarios, /__admin/scenarios/reset, /__admin/scenarios/{name}, /__admin/verify, "
+            + "/__admin/reset, /__admin/health)"))
     }
   }
 
@@ -120,7 +161,7 @@ struct AdminAPI: Sendable {
     do {
       parsed = try Self.parseRules(request)
     } catch {
-      return .error(error.platformError)
+      return .error(Self.ruleError(error))
     }
     let ids = faults.add(contentsOf: parsed.rules)
     let states = ids.compactMap { faults.rule(id: $0) }
@@ -177,6 +218,103 @@ struct AdminAPI: Sendable {
   private static let usage =
     #"send a rule such as {"match":{"method":"POST","path":"/system/whoami"},"fault":{"type":"status","status":503},"times":2}"#
 
+  // MARK: - Stubs and scenarios
+
+  private func addStubs(_ request: DXMockRequest) -> DXMockResponse {
+    let parsed: [DXStub]
+    let single: Bool
+    do throws(DXFaultRule.ParseError) {
+      let json: DXJSON
+      do {
+        json = try DXJSON(parsing: request.body)
+      } catch {
+        throw DXFaultRule.ParseError(.malformedJSON, "The body is not valid JSON: \(error.description)")
+      }
+      single = json.arrayValue == nil && json["stubs"] == nil
+      parsed = try DXStub.stubs(json: json)
+    } catch {
+      return .error(Self.ruleError(error))
+    }
+    let added = stubs.add(contentsOf: parsed)
+    if single, let stub = added.first {
+      var response = DXMockResponse.json(stub.json, status: 201)
+      response.headers.add(name: "Location", value: "\(Self.prefix)/stubs/\(stub.id ?? "")")
+      return response
+    }
+    return .json(["stubs": .array(added.map(\.json))], status: 201)
+  }
+
+  private func setScenario(_ name: String, _ request: DXMockRequest) -> DXMockResponse {
+    guard let json = try? DXJSON(parsing: request.body), let state = json["state"]?.stringValue,
+      !state.isEmpty,
+      state.count <= 128
+    else {
+      return .error(
+        DXPlatformError(
+          type: "InvalidInput", message: "state must be a non-empty string, e.g. {\"state\":\"done\"}",
+          status: 400))
+    }
+    guard stubs.setScenario(name, to: state) else {
+      return .error(.resourceNotFound("No scenario is named \"\(name)\""))
+    }
+    return .json(["scenario": .string(name), "state": .string(state)])
+  }
+
+  // MARK: - Retry contract
+
+  /// The verifier's report on `journal`.
+  static func verify(_ journal: RequestJournal, _ contract: DXRetryContract) -> DXRetryContractReport {
+    let attempts = journal.attempts()
+    let (violations, operations) = RetryContractVerifier(contract: contract).verify(attempts)
+    return DXRetryContractReport(violations: violations, operations: operations, attempts: attempts.count)
+  }
+
+  /// `GET /__admin/verify[?maxRetries=N&timeScale=F&toleranceMs=N]`.
+  private func verify(_ request: DXMockRequest) -> DXMockResponse {
+    var contract = DXRetryContract.dxpy
+    for (name, value) in request.query {
+      switch name {
+      case "maxRetries":
+        guard let number = Int(value), number >= 0 else {
+          return Self.badQuery(name, value, "a non-negative integer")
+        }
+        contract.maxRetries = number
+      case "timeScale":
+        guard let number = Double(value), number.isFinite, number > 0 else {
+          return Self.badQuery(name, value, "a positive number")
+        }
+        contract.timeScale = number
+      case "toleranceMs":
+        guard let number = Int(value), number >= 0 else {
+          return Self.badQuery(name, value, "a non-negative integer")
+        }
+        contract.toleranceMs = number
+      default:
+        return .error(
+          DXPlatformError(
+            type: "InvalidInput",
+            message: "\(name) is not a known query argument (maxRetries, timeScale, toleranceMs)",
+            status: 400))
+      }
+    }
+    return .json(Self.verify(journal, contract).json)
+  }
+
+  private static func badQuery(_ name: String, _ value: String, _ what: String) -> DXMockResponse {
+    .error(
+      DXPlatformError(type: "InvalidInput", message: "\(name) must be \(what), got \"\(value)\"", status: 400)
+    )
+  }
+
+  /// The platform's error for a bad rule or stub: 400 naming the field (`MalformedJSON` for a body
+  /// that is not JSON, `InvalidInput` otherwise).
+  static func ruleError(_ error: DXFaultRule.ParseError) -> DXPlatformError {
+    switch error.kind {
+    case .malformedJSON: return .malformedJSON(error.message)
+    default: return DXPlatformError(type: "InvalidInput", message: error.message, status: 400)
+    }
+  }
+
   // MARK: - Journal
 
   private func listRequests(_ request: DXMockRequest) -> DXMockResponse {
@@ -214,6 +352,7 @@ struct AdminAPI: Sendable {
       failure = "\(error)"
     }
     faults.reset()
+    stubs.reset()
     journal.reset()
     if let failure {
       return .error(.internalError("The platform state could not be reset: \(failure)"))
