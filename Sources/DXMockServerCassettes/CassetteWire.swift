@@ -87,4 +87,39 @@ enum CassetteWire {
       }
     }
   }
+
+  /// The outcome a wire plan stands for, as a cassette records it: a response (complete, truncated or
+  /// close-delimited) or a transport error (`connectionReset` for a reset, `noResponse` for a close
+  /// without an answer).
+  static func outcome(of plan: DXMockWirePlan) -> Result<DXTransportResponse, DXTransportError> {
+    switch plan {
+    case .respond(let mock), .paced(let mock, _):
+      return .success(DXTransportResponse(status: mock.status, headers: mock.headers, body: mock.body))
+    case .truncate(let mock, let sendBytes):
+      let sent = max(0, min(sendBytes, mock.body.count))
+      return .success(
+        DXTransportResponse(
+          status: mock.status, headers: mock.headers, body: mock.body.prefix(sent),
+          bodyEnd: sent < mock.body.count ? .truncated(declared: mock.body.count, received: sent) : .complete)
+      )
+    case .closeDelimited(let mock):
+      return .success(
+        DXTransportResponse(
+          status: mock.status, headers: mock.headers, body: mock.body, bodyEnd: .closeDelimited))
+    case .reset:
+      return .failure(.connectionReset("the server reset the connection (injected fault)"))
+    case .empty:
+      return .failure(.noResponse("the server closed the connection without a response (injected fault)"))
+    }
+  }
+
+  /// What the client sees of an upstream `response` once `fault` is applied (a fault that replaces the
+  /// response never reaches the upstream; see ``DXFault/replacesResponse``).
+  static func seen(_ response: DXTransportResponse, fault: DXFault?) -> Result<
+    DXTransportResponse, DXTransportError
+  > {
+    guard let fault, case .complete = response.bodyEnd else { return .success(response) }
+    let mock = DXMockResponse(status: response.status, headers: response.headers, body: response.body)
+    return outcome(of: fault.apply(to: .respond(mock)))
+  }
 }

@@ -20,6 +20,10 @@ import Logging
 /// `http://<this server>/__proxy/<scheme>/<authority>/<path>`; such a request is forwarded to the original
 /// URL and recorded under it, so file bytes are recorded (and replayed) too.
 ///
+/// Fault rules apply to the upstream traffic and are recorded as the client saw them: a status fault is
+/// recorded as that answer (the upstream is not asked), a reset or close as the connection error, a cut
+/// or close-delimited body as such, an encoded body encoded.
+///
 /// A refused write (a secret the recorder cannot redact) answers `PermissionDenied` (HTTP 401, as the
 /// platform does) naming the field; a miss in a replaying record mode (`once` on a full cassette,
 /// `none`) answers 404 as ``DXCassetteReplayBackend`` does.
@@ -33,6 +37,8 @@ public final class DXCassetteRecordBackend: DXMockBackend {
   private let scanner: DXSecretScanner
   /// The client's request as received, for the transport behind the recorder.
   @TaskLocal static var outgoing: DXTransportRequest?
+  /// The fault decided for the request being recorded, for the transport behind the recorder.
+  @TaskLocal static var injected: DXFault?
   private let closed = DXLock(false)
   private let logger: Logger
 
@@ -83,22 +89,45 @@ public final class DXCassetteRecordBackend: DXMockBackend {
     // that goes upstream is the client's own, carried in a task-local value past the recorder.
     let forward = DXClosureTransport { recorded in
       let outgoing = Self.outgoing ?? recorded
+      // An injected fault that replaces the answer never reaches the upstream: the recorder records
+      // the fault's answer (or its reset or close), which is what the client sees.
+      if let fault = Self.injected, fault.replacesResponse {
+        return try CassetteWire.outcome(of: fault.apply(to: .empty)).get()
+      }
       let response = try await live.send(outgoing)
       // A credential echoed back is redacted before the recorder (and the client) see it, so what is
       // replayed later is exactly what the client saw now.
-      return scanner.redact(DXCassetteInteraction(request: outgoing, outcome: .response(response))).response
+      let redacted =
+        scanner.redact(DXCassetteInteraction(request: outgoing, outcome: .response(response))).response
         ?? response
+      return try CassetteWire.seen(redacted, fault: Self.injected).get()
     }
     self.transport = DXMiddlewareTransport(base: forward, middleware: [recorder])
     self.logger = logger
   }
 
+  /// Faults reach the recorder: what the client sees (an injected 503, a reset, a cut body) is what
+  /// the cassette records.
+  public var recordsFaults: Bool { true }
+
   /// Forwards `request`, records the exchange, and answers with what the upstream sent.
   public func respond(to request: DXMockRequest) async -> DXMockWirePlan {
+    await respond(to: request, fault: nil)
+  }
+
+  /// Forwards `request` (unless its fault replaces the answer), applies the fault, records what the
+  /// client is to see, and answers with it.
+  public func respond(to request: DXMockRequest, context: DXMockBackendContext) async -> DXMockWirePlan {
+    await respond(to: request, fault: context.fault)
+  }
+
+  private func respond(to request: DXMockRequest, fault: DXFault?) async -> DXMockWirePlan {
     let transportRequest = CassetteWire.transportRequest(for: request, upstream: upstream)
     do {
-      let response = try await Self.$outgoing.withValue(transportRequest) {
-        try await transport.send(recordable(transportRequest))
+      let response = try await Self.$injected.withValue(fault) {
+        try await Self.$outgoing.withValue(transportRequest) {
+          try await transport.send(recordable(transportRequest))
+        }
       }
       return CassetteWire.plan(for: .success(response), request: request)
     } catch let error as DXTransportError {

@@ -57,6 +57,15 @@ struct DXMockServerCommand: ParsableCommand {
   @Option(name: .customLong("faults"), help: "A JSON file of fault rules.")
   var faultsFile: String?
 
+  @Option(
+    name: .customLong("chaos"),
+    help: "A named, seeded mix of probabilistic faults: flaky-network, overloaded, slow or mixed.")
+  var chaos: String?
+
+  @Option(
+    name: .customLong("stubs"), help: "A JSON file of stubs (canned answers with priorities and scenarios).")
+  var stubsFile: String?
+
   @Option(name: .customLong("state"), help: "Keep the platform state in this SQLite file.")
   var statePath: String?
 
@@ -115,6 +124,13 @@ struct DXMockServerCommand: ParsableCommand {
     name: .customLong("record-mode"),
     help: "With --record: all (default), newEpisodes, once, none or passthrough.")
   var recordMode = DXCassetteRecordMode.all
+
+  @Option(
+    name: .customLong("fallback"),
+    help:
+      "With --replay: 'mock' passes cassette misses to the stateful mock (recorded with --record-mode newEpisodes)."
+  )
+  var fallback: String?
 
   @Option(
     name: .customLong("usage-log"),
@@ -193,7 +209,25 @@ struct DXMockServerCommand: ParsableCommand {
         throw ValidationError("--fault '\(spec)': \(error.message)")
       }
     }
+    if let chaos {
+      guard let profile = DXChaosProfile.named(chaos) else {
+        let names = DXChaosProfile.all.map(\.name).joined(separator: ", ")
+        throw ValidationError("--chaos \(chaos): not a chaos profile (one of: \(names))")
+      }
+      do throws(DXFaultRule.ParseError) {
+        rules += try profile.rules()
+      } catch {
+        throw ValidationError("--chaos \(chaos): \(error.message)")
+      }
+    }
     configuration.faults = rules
+    if let stubsFile {
+      do throws(DXFaultRule.ParseError) {
+        configuration.stubs = try DXStub.stubs(contentsOfFile: stubsFile)
+      } catch {
+        throw ValidationError("--stubs: \(error.message)")
+      }
+    }
     configuration.statePath = statePath
     if let threads { configuration.threads = threads }
     if let connectionLimit { configuration.connectionLimit = connectionLimit }
@@ -239,6 +273,7 @@ struct DXMockServerCommand: ParsableCommand {
     switch (replayCassette, recordCassette) {
     case (nil, nil):
       guard upstream == nil else { throw ValidationError("--upstream needs --record CASSETTE") }
+      guard fallback == nil else { throw ValidationError("--fallback needs --replay CASSETTE") }
       guard usageLog == nil, !allowRepeats, timing == "instant", rewriteFile == nil, tags.isEmpty,
         expiresAfter == nil
       else {
@@ -249,6 +284,19 @@ struct DXMockServerCommand: ParsableCommand {
       return nil
     case (let path?, nil):
       guard upstream == nil else { throw ValidationError("--upstream goes with --record, not --replay") }
+      if let fallback {
+        guard fallback == "mock" else {
+          throw ValidationError("--fallback \(fallback): the only fallback is 'mock'")
+        }
+        do {
+          return try DXCassetteHybridBackend(cassettePath: path, options: options)
+        } catch {
+          throw ValidationError("--replay \(path) --fallback mock: \(error.message)")
+        }
+      }
+      guard recordMode == .all else {
+        throw ValidationError("--record-mode goes with --record or --fallback mock")
+      }
       do {
         return try DXCassetteReplayBackend(cassettePath: path, options: options)
       } catch {
@@ -256,6 +304,7 @@ struct DXMockServerCommand: ParsableCommand {
       }
     case (nil, let path?):
       guard let upstream else { throw ValidationError("--record needs --upstream URL") }
+      guard fallback == nil else { throw ValidationError("--fallback goes with --replay, not --record") }
       do {
         return try DXCassetteRecordBackend(cassettePath: path, upstream: upstream, options: options)
       } catch {
@@ -284,6 +333,7 @@ struct DXMockServerCommand: ParsableCommand {
     // The server has stopped: no request can reach the backend any more.
     (configuration.backend as? DXCassetteRecordBackend)?.close()
     (configuration.backend as? DXCassetteReplayBackend)?.close()
+    (configuration.backend as? DXCassetteHybridBackend)?.close()
   }
 
   /// Parses and runs; every error is one line on standard error and a non-zero exit.
