@@ -136,7 +136,7 @@ struct AdminAPITests {
   func atomicAdd() throws {
     let fixture = Fixture()
     let bad = try fixture.call("POST", "/__admin/faults", body: #"[{"fault":{"type":"reset"}},{"fault":{}}]"#)
-    #expect(bad.status == 422)
+    #expect(bad.status == 400)
     #expect(bad.json["error"]?["message"]?.stringValue?.contains("faults[1].fault.type is required") == true)
     #expect(fixture.engine.count == 0)
   }
@@ -145,16 +145,16 @@ struct AdminAPITests {
     "bad fault requests get the platform's error",
     arguments: [
       ("{not json", "application/json", 400, "MalformedJSON"),
-      ("", "application/json", 422, "InvalidInput"),
-      ("42", "application/json", 422, "InvalidInput"),
-      (#"{"fault":{"type":"truncate","sendBytes":-1}}"#, "application/json", 422, "InvalidInput"),
-      (#"{"fault":{"type":"status","status":503},"every":0}"#, "application/json", 422, "InvalidInput"),
+      ("", "application/json", 400, "InvalidInput"),
+      ("42", "application/json", 400, "InvalidInput"),
+      (#"{"fault":{"type":"truncate","sendBytes":-1}}"#, "application/json", 400, "InvalidInput"),
+      (#"{"fault":{"type":"status","status":503},"every":0}"#, "application/json", 400, "InvalidInput"),
       (
-        #"{"fault":{"type":"status","status":503},"match":{"path":7}}"#, "application/json", 422,
+        #"{"fault":{"type":"status","status":503},"match":{"path":7}}"#, "application/json", 400,
         "InvalidInput"
       ),
-      ("POST /x explode", "text/plain", 422, "InvalidInput"),
-      ("# only a comment", "text/plain; charset=utf-8", 422, "InvalidInput"),
+      ("POST /x explode", "text/plain", 400, "InvalidInput"),
+      ("# only a comment", "text/plain; charset=utf-8", 400, "InvalidInput"),
     ])
   func badFaults(body: String, contentType: String, status: Int, type: String) throws {
     let fixture = Fixture()
