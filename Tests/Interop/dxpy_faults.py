@@ -95,7 +95,7 @@ def upload_with_s3_timeout():
         assert [e["status"] for e in puts].count(400) == 1
         rule = admin(server, "GET", "/__admin/faults/s3-timeout")
         assert rule["applied"] == 1, rule
-        downloaded = dxpy.DXFile(handle.get_id(), project=project).read()
+        downloaded = dxpy.DXFile(handle.get_id(), project=project, mode="rb").read()
         assert hashlib.md5(downloaded).hexdigest() == hashlib.md5(data).hexdigest()
         expect_clean(server)
     finally:
