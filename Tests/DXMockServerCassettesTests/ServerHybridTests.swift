@@ -21,10 +21,12 @@ struct ServerHybridTests {
           let first = try await client.outcome("POST", server.baseURL + "/system/whoami")
           #expect(first.description.hasPrefix("503"))
           // Not in the cassette: the stateful platform answers.
-          let (status, json, _) = try await client.json("POST", server.baseURL + "/project/new", body: #"{"name":"p"}"#)
+          let (status, json, _) = try await client.json(
+            "POST", server.baseURL + "/project/new", body: #"{"name":"p"}"#)
           #expect(status == 200)
           let project = try #require(json?["id"]?.stringValue)
-          let (described, describe, _) = try await client.json("POST", server.baseURL + "/\(project)/describe")
+          let (described, describe, _) = try await client.json(
+            "POST", server.baseURL + "/\(project)/describe")
           #expect(described == 200 && describe?["name"] == "p")
         }
       }
