@@ -125,8 +125,7 @@ extension DXFault {
       throw .invalid(
         "give one of \(fields.name("body")), \(fields.name("json")) and \(fields.name("s3Error"))")
     }
-    if let body = bodies.first, errorType != nil {
-      _ = body
+    if !bodies.isEmpty, errorType != nil {
       throw .invalid("\(fields.name("errorType")) applies only to the platform's error body")
     }
     if case .text? = bodies.first, message != nil {
@@ -135,14 +134,7 @@ extension DXFault {
     if case .json? = bodies.first, message != nil {
       throw .invalid("\(fields.name("message")) applies only to the platform's or S3's error body")
     }
-    var headers: [DXHTTPHeaders.Field] = []
-    if let value = fields.value("headers") {
-      let members = try FaultJSONFields(value, path: fields.name("headers"))
-      for name in members.members.keys.sorted() {
-        guard let text = try members.string(name) else { continue }
-        headers.append(DXHTTPHeaders.Field(name: name, value: text))
-      }
-    }
+    let headers = try fields.headerFields("headers")
     return Reply(
       status: status, retryAfter: retryAfter,
       body: bodies.first ?? .platform(errorType: errorType, message: message),
@@ -207,8 +199,7 @@ extension DXFault {
       }
       if let contentType = reply.contentType { object["contentType"] = .string(contentType) }
       if !reply.headers.isEmpty {
-        object["headers"] = .object(
-          Dictionary(reply.headers.map { ($0.name, DXJSON.string($0.value)) }) { $1 })
+        object["headers"] = FaultJSONFields.json(headers: reply.headers)
       }
     case .truncate(let sendBytes): object["sendBytes"] = .integer(sendBytes)
     case .delay(let ms): object["ms"] = .integer(ms)

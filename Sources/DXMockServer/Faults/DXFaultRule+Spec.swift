@@ -246,8 +246,7 @@ extension DXFaultRule {
       if let s3Error { object["s3Error"] = .string(s3Error) }
       if let contentType { object["contentType"] = .string(contentType) }
       if !replyHeaders.isEmpty {
-        object["headers"] = .object(
-          Dictionary(replyHeaders.map { ($0.name, DXJSON.string($0.value)) }) { $1 })
+        object["headers"] = FaultJSONFields.json(headers: replyHeaders)
       }
       return try DXFault(json: .object(object), field: "fault")
     case "truncate":

@@ -63,6 +63,23 @@ struct FaultJSONFields {
     return flag
   }
 
+  /// An object of header fields (`{"Name":"value"}`), in name order; empty when absent.
+  func headerFields(_ key: String) throws(DXFaultRule.ParseError) -> [DXHTTPHeaders.Field] {
+    guard let value = value(key) else { return [] }
+    let members = try FaultJSONFields(value, path: name(key))
+    var fields: [DXHTTPHeaders.Field] = []
+    for header in members.members.keys.sorted() {
+      guard let text = try members.string(header) else { continue }
+      fields.append(DXHTTPHeaders.Field(name: header, value: text))
+    }
+    return fields
+  }
+
+  /// The JSON object form of header fields (the inverse of ``headerFields(_:)``).
+  static func json(headers: [DXHTTPHeaders.Field]) -> DXJSON {
+    .object(Dictionary(headers.map { ($0.name, DXJSON.string($0.value)) }) { $1 })
+  }
+
   func number(_ key: String) throws(DXFaultRule.ParseError) -> Double? {
     guard let value = value(key) else { return nil }
     guard let number = value.doubleValue else {

@@ -43,7 +43,10 @@ final class HTTPResponse {
   static func closeDelimited(_ body: Data) -> HTTPResponse? {
     let bytes = [UInt8](body)
     let source = BodySource(bytes: bytes, limit: bytes.count, shutdownSocket: -1)
-    guard let response = fromCallback(size: dx_mhd_size_unknown(), source: source) else { return nil }
+    let block = max(1024, min(bytes.count, 64 * 1024))
+    guard let response = fromCallback(size: dx_mhd_size_unknown(), blockSize: block, source: source) else {
+      return nil
+    }
     guard dx_mhd_set_response_flags(response.handle, .RF_HTTP_1_0_COMPATIBLE_STRICT) == .YES else {
       return nil
     }
@@ -59,24 +62,7 @@ final class HTTPResponse {
     _ body: Data, pacing: DXMockPacing, pause: @escaping (Int) -> Void, cancelled: @escaping () -> Bool
   ) -> HTTPResponse? {
     let source = PacedSource(bytes: [UInt8](body), pacing: pacing, pause: pause, cancelled: cancelled)
-    let context = Unmanaged.passRetained(source)
-    let handle = MHD_create_response_from_callback(
-      UInt64(body.count), 16 * 1024,
-      { context, position, buffer, capacity in
-        guard let context, let buffer else { return MHD_CONTENT_READER_END_WITH_ERROR }
-        let source = Unmanaged<PacedSource>.fromOpaque(context).takeUnretainedValue()
-        return source.read(at: Int(clamping: position), into: buffer, capacity: capacity)
-      },
-      context.toOpaque(),
-      { context in
-        guard let context else { return }
-        Unmanaged<PacedSource>.fromOpaque(context).release()
-      })
-    guard let handle else {
-      context.release()
-      return nil
-    }
-    return HTTPResponse(handle: handle)
+    return fromCallback(size: UInt64(body.count), blockSize: 16 * 1024, source: source)
   }
 
   /// Adds a header field; `false` when libmicrohttpd rejects it (e.g. a value with a line break).
@@ -87,9 +73,18 @@ final class HTTPResponse {
 
   // MARK: - Content reader
 
+  /// What a callback response's content reader asks for its bytes (one subclass per recipe).
+  private class ContentSource {
+    /// Copies the bytes from `offset` into `buffer` (at most `capacity`) and returns how many, or one of
+    /// libmicrohttpd's end markers, or 0 after arranging to be asked again.
+    func read(at offset: Int, into buffer: UnsafeMutablePointer<CChar>, capacity: Int) -> Int {
+      MHD_CONTENT_READER_END_WITH_ERROR
+    }
+  }
+
   /// The bytes a callback response produces: `bytes[0..<limit]`, then the end (of stream when the limit
   /// is the whole body, with an error otherwise, which closes the connection).
-  private final class BodySource {
+  private final class BodySource: ContentSource {
     let bytes: [UInt8]
     let limit: Int
     /// A socket to shut down for writing when the limit is reached at offset 0, or -1.
@@ -100,11 +95,24 @@ final class HTTPResponse {
       self.limit = limit
       self.shutdownSocket = shutdownSocket
     }
+
+    override func read(at offset: Int, into buffer: UnsafeMutablePointer<CChar>, capacity: Int) -> Int {
+      guard offset < limit else {
+        if offset == 0, shutdownSocket >= 0 { shutdown(shutdownSocket, Int32(SHUT_WR)) }
+        return limit < bytes.count ? MHD_CONTENT_READER_END_WITH_ERROR : MHD_CONTENT_READER_END_OF_STREAM
+      }
+      let count = min(capacity, limit - offset)
+      bytes.withUnsafeBufferPointer { bytes in
+        guard let base = bytes.baseAddress else { return }
+        UnsafeMutableRawPointer(buffer).copyMemory(from: base + offset, byteCount: count)
+      }
+      return count
+    }
   }
 
   /// The body of a paced response and where its pacing stands (touched only by the connection's
   /// content-reader calls, one at a time).
-  private final class PacedSource {
+  private final class PacedSource: ContentSource {
     let bytes: [UInt8]
     let pacing: DXMockPacing
     let pause: (Int) -> Void
@@ -121,7 +129,7 @@ final class HTTPResponse {
       self.cancelled = cancelled
     }
 
-    func read(at offset: Int, into buffer: UnsafeMutablePointer<CChar>, capacity: Int) -> Int {
+    override func read(at offset: Int, into buffer: UnsafeMutablePointer<CChar>, capacity: Int) -> Int {
       guard offset < bytes.count else { return MHD_CONTENT_READER_END_OF_STREAM }
       var limit = min(capacity, bytes.count - offset)
       if !cancelled() {
@@ -158,31 +166,24 @@ final class HTTPResponse {
     }
   }
 
-  private static func fromCallback(size: UInt64, source: BodySource) -> HTTPResponse? {
+  /// A response whose body `source` produces on demand, in blocks of `blockSize` bytes (default: the
+  /// body's size, 1 KiB to 64 KiB).
+  private static func fromCallback(size: UInt64, blockSize: Int? = nil, source: ContentSource)
+    -> HTTPResponse?
+  {
     let context = Unmanaged.passRetained(source)
-    let blockSize = max(1024, min(source.bytes.count, 64 * 1024))
+    let block = blockSize ?? max(1024, min(Int(clamping: size), 64 * 1024))
     let handle = MHD_create_response_from_callback(
-      size, blockSize,
+      size, block,
       { context, position, buffer, capacity in
         guard let context, let buffer else { return MHD_CONTENT_READER_END_WITH_ERROR }
-        let source = Unmanaged<BodySource>.fromOpaque(context).takeUnretainedValue()
-        let offset = Int(clamping: position)
-        guard offset < source.limit else {
-          if offset == 0, source.shutdownSocket >= 0 { shutdown(source.shutdownSocket, Int32(SHUT_WR)) }
-          return source.limit < source.bytes.count
-            ? MHD_CONTENT_READER_END_WITH_ERROR : MHD_CONTENT_READER_END_OF_STREAM
-        }
-        let count = min(capacity, source.limit - offset)
-        source.bytes.withUnsafeBufferPointer { bytes in
-          guard let base = bytes.baseAddress else { return }
-          UnsafeMutableRawPointer(buffer).copyMemory(from: base + offset, byteCount: count)
-        }
-        return count
+        let source = Unmanaged<ContentSource>.fromOpaque(context).takeUnretainedValue()
+        return source.read(at: Int(clamping: position), into: buffer, capacity: capacity)
       },
       context.toOpaque(),
       { context in
         guard let context else { return }
-        Unmanaged<BodySource>.fromOpaque(context).release()
+        Unmanaged<ContentSource>.fromOpaque(context).release()
       })
     guard let handle else {
       // libmicrohttpd did not take the context, so its free callback will never run.

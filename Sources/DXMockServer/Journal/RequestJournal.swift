@@ -190,9 +190,7 @@ final class RequestJournal: Sendable {
   /// Every entry as the retry-contract verifier sees it (unredacted facts, never the secrets
   /// themselves), oldest first.
   func attempts() -> [RetryAttempt] {
-    let records = ring.withLock { ring in
-      ring.head == 0 ? ring.records : Array(ring.records[ring.head...] + ring.records[..<ring.head])
-    }
+    let records = orderedRecords()
     return records.map { record in
       let request = record.request
       let complete = record.bodySize == request.body.count
@@ -248,11 +246,16 @@ final class RequestJournal: Sendable {
 
   // MARK: - Reading
 
-  /// The entries, oldest first.
-  func entries() -> [DXJournalEntry] {
-    let records = ring.withLock { ring in
+  /// The raw records, oldest first (copied out under the lock).
+  private func orderedRecords() -> [Record] {
+    ring.withLock { ring in
       ring.head == 0 ? ring.records : Array(ring.records[ring.head...] + ring.records[..<ring.head])
     }
+  }
+
+  /// The entries, oldest first.
+  func entries() -> [DXJournalEntry] {
+    let records = orderedRecords()
     // Redacted outside the lock, so reading never stalls the requests being recorded.
     return records.map(redacted)
   }

@@ -28,14 +28,7 @@ extension DXStub {
     case (nil, nil): body = .json(.object([:]))
     default: throw .invalid("give one of \(response.name("json")) and \(response.name("body"))")
     }
-    var headers: [DXHTTPHeaders.Field] = []
-    if let value = response.value("headers") {
-      let members = try FaultJSONFields(value, path: response.name("headers"))
-      for name in members.members.keys.sorted() {
-        guard let text = try members.string(name) else { continue }
-        headers.append(DXHTTPHeaders.Field(name: name, value: text))
-      }
-    }
+    let headers = try response.headerFields("headers")
     guard let priority = fields.value("priority").map({ $0.intValue }) ?? 5 else {
       throw .invalid("\(fields.name("priority")) must be an integer")
     }
@@ -59,7 +52,7 @@ extension DXStub {
     }
     if let contentType { response["contentType"] = .string(contentType) }
     if !headers.isEmpty {
-      response["headers"] = .object(Dictionary(headers.map { ($0.name, DXJSON.string($0.value)) }) { $1 })
+      response["headers"] = FaultJSONFields.json(headers: headers)
     }
     var object: [String: DXJSON] = [
       "match": match.json, "priority": .integer(priority), "response": .object(response),
