@@ -1,4 +1,5 @@
 import DXCore
+import DXKitTesting
 import DXMockServer
 import DXWire
 import Foundation
@@ -31,46 +32,36 @@ struct LiveRetryContractTests {
 
   @Test(arguments: specs)
   func clean(spec: String) async throws {
-    try await DXMockServer.withRunning { server in
-      try await DXLiveTransport.withTransport { transport in
-        let client = DXClient(
-          platform: testPlatform(url: server.baseURL, token: DXMockServer.Configuration.defaultToken),
-          transport: transport, clock: ScaledClock(scale: Self.scale))
-        server.addFault(try DXFaultRule(spec: "POST /system/whoami \(spec)"))
-        server.addFault(try DXFaultRule(spec: "POST /project-*/removeFolder \(spec)"))
-        _ = try? await client.systemWhoami()
-        let project = try await client.projectNew(["name": "p"])["id"]?.stringValue ?? ""
-        _ = try? await client.projectNewFolder(project, ["folder": "/a"])
-        _ = try? await client.projectRemoveFolder(project, ["folder": "/a"])
-        _ = try? await client.recordNew(["project": .string(project), "name": "r"])
-        let report = server.retryContractReport(DXRetryContract(timeScale: Self.scale, toleranceMs: 15))
-        #expect(report.isClean, "\(spec): \(report)")
-        #expect(report.attempts >= 5)
-      }
+    try await DXMockServer.withClient(clock: ScaledClock(scale: Self.scale)) { server, client in
+      server.addFault(try DXFaultRule(spec: "POST /system/whoami \(spec)"))
+      server.addFault(try DXFaultRule(spec: "POST /project-*/removeFolder \(spec)"))
+      _ = try? await client.systemWhoami()
+      let project = try await client.projectNew(["name": "p"])["id"]?.stringValue ?? ""
+      _ = try? await client.projectNewFolder(project, ["folder": "/a"])
+      _ = try? await client.projectRemoveFolder(project, ["folder": "/a"])
+      _ = try? await client.recordNew(["project": .string(project), "name": "r"])
+      let report = server.retryContractReport(DXRetryContract(timeScale: Self.scale, toleranceMs: 15))
+      #expect(report.isClean, "\(spec): \(report)")
+      #expect(report.attempts >= 5)
     }
   }
 
   /// A delay past the client's timeout: retried by whoami (always_retry), not by removeFolder.
   @Test func timeoutsAreRetriedOnlyWhereDxpyWould() async throws {
-    try await DXMockServer.withRunning { server in
-      try await DXLiveTransport.withTransport { transport in
-        let client = DXClient(
-          platform: testPlatform(url: server.baseURL, token: DXMockServer.Configuration.defaultToken),
-          transport: transport, clock: ScaledClock(scale: Self.scale))
-        let project = try await client.projectNew(["name": "p"])["id"]?.stringValue ?? ""
-        _ = try await client.projectNewFolder(project, ["folder": "/a"])
-        server.addFault(try DXFaultRule(spec: "POST /system/whoami delay ms=400 times=1"))
-        server.addFault(try DXFaultRule(spec: "POST /project-*/removeFolder delay ms=400 times=1"))
-        let short = DXRequestOptions(timeout: .milliseconds(150))
-        _ = try await client.systemWhoami(options: short)
-        await #expect(throws: (any Error).self) {
-          try await client.projectRemoveFolder(project, ["folder": "/a"], options: short)
-        }
-        #expect(server.journal().filter { $0.path.hasSuffix("/removeFolder") }.count == 1)
-        #expect(server.journal().filter { $0.path == "/system/whoami" }.count == 2)
-        let report = server.retryContractReport(DXRetryContract(timeScale: Self.scale, toleranceMs: 15))
-        #expect(report.isClean, "\(report)")
+    try await DXMockServer.withClient(clock: ScaledClock(scale: Self.scale)) { server, client in
+      let project = try await client.projectNew(["name": "p"])["id"]?.stringValue ?? ""
+      _ = try await client.projectNewFolder(project, ["folder": "/a"])
+      server.addFault(try DXFaultRule(spec: "POST /system/whoami delay ms=400 times=1"))
+      server.addFault(try DXFaultRule(spec: "POST /project-*/removeFolder delay ms=400 times=1"))
+      let short = DXRequestOptions(timeout: .milliseconds(150))
+      _ = try await client.systemWhoami(options: short)
+      await #expect(throws: (any Error).self) {
+        try await client.projectRemoveFolder(project, ["folder": "/a"], options: short)
       }
+      #expect(server.journal().filter { $0.path.hasSuffix("/removeFolder") }.count == 1)
+      #expect(server.journal().filter { $0.path == "/system/whoami" }.count == 2)
+      let report = server.retryContractReport(DXRetryContract(timeScale: Self.scale, toleranceMs: 15))
+      #expect(report.isClean, "\(report)")
     }
   }
 }
