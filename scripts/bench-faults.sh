@@ -14,6 +14,8 @@
 #   2. the journal on (default 1000 entries, tokens redacted), no fault rules
 #   3. no journal, $RULES fault rules that match nothing (every request is checked against all of them)
 #   4. the journal on and $RULES non-matching rules
+# Then (unless CALLGRIND=0, and when valgrind is installed) counts instructions per whoami under
+# callgrind, with no rules and with the $RULES rules: a figure other load on the machine cannot move.
 # Then checks the schedule under load: a rule with times=1000 on whoami must fire exactly 1000 times
 # across all of wrk's concurrent requests (read back from GET /__admin/faults).
 set -euo pipefail
@@ -110,6 +112,45 @@ for row in "no journal, no rules:$BASE" "journal, no rules:$JOURNAL" "no journal
 done
 awk -v r="$RULED" -v b="$BASE" -v n="$RULES" 'BEGIN {
   printf "target: %d rules >= 0.90 x no rules (same run): %.2f x %s\n", n, r / b, (r / b >= 0.9 ? "MET" : "NOT MET") }'
+
+callgrind_run() { # requests, extra flags...: total instructions of a server that answered N whoamis
+  local n=$1
+  shift
+  rm -f "$WORK/cg.port"
+  valgrind --tool=callgrind --callgrind-out-file="$WORK/cg.out" "$WORK/server-stripped" --port 0 \
+    --port-file "$WORK/cg.port" --threads 1 --token "$TOKEN" --journal-size 0 --log-level error "$@" \
+    >/dev/null 2>&1 &
+  local pid=$!
+  for _ in $(seq 1 600); do [ -s "$WORK/cg.port" ] && break; sleep 0.1; done
+  python3 - "$(cat "$WORK/cg.port")" "$n" "$TOKEN" <<'PY'
+import http.client, sys
+port, n, token = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
+c = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
+for _ in range(n):
+    c.request("POST", "/system/whoami", body="{}",
+              headers={"Authorization": "Bearer " + token, "Content-Type": "application/json"})
+    r = c.getresponse()
+    r.read()
+    assert r.status == 200, r.status
+PY
+  kill -INT "$pid"
+  wait "$pid" || true
+  awk '/^(summary|totals):/ {print $2; exit}' "$WORK/cg.out"
+}
+
+if [ "${CALLGRIND:-1}" != "0" ] && command -v valgrind >/dev/null; then
+  echo "== callgrind: instructions per keep-alive whoami (1 server thread; 2,500 - 500 requests)"
+  # valgrind cannot read the release binary's debug info; a stripped copy runs the same code.
+  strip -o "$WORK/server-stripped" "$BIN"
+  A1="$(callgrind_run 500)"
+  A2="$(callgrind_run 2500)"
+  B1="$(callgrind_run 500 --faults "$WORK/rules.json")"
+  B2="$(callgrind_run 2500 --faults "$WORK/rules.json")"
+  awk -v a1="$A1" -v a2="$A2" -v b1="$B1" -v b2="$B2" -v n="$RULES" 'BEGIN {
+    a = (a2 - a1) / 2000; b = (b2 - b1) / 2000
+    printf "no rules: %.0f instructions; %d rules: %.0f (%.3f x, so throughput %.2f x: %s)\n", a, n, b, b / a, a / b,
+      (a / b >= 0.9 ? "MET" : "NOT MET") }'
+fi
 
 echo "== schedule under load: times=1000 on whoami, wrk -t1 -c32 -d2s"
 start_server --journal-size 0 --fault "POST /system/whoami status=503 times=1000 id=load"
