@@ -49,7 +49,8 @@ final class RequestPipeline: HTTPRequestHandler {
   /// journals and injects faults alike, and answers anything but a transfer URL with 404.
   func storagePipeline() -> RequestPipeline {
     RequestPipeline(
-      maxBodyBytes: maxBodyBytes, adminToken: adminToken, journal: journal, faults: faults, admin: admin,
+      maxBodyBytes: maxBodyBytes, adminToken: adminToken, journal: journal, faults: faults, stubs: stubs,
+      admin: admin,
       api: api, platform: platform, backend: backend, logger: logger, storageOnly: true)
   }
 
