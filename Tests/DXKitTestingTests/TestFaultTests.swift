@@ -21,6 +21,16 @@ struct TestFaultTests {
         "status=500 errorType=InternalError message=down"
       ),
       (.fault(.reset).on("GET"), "GET reset"),
+      (
+        .s3Error("RequestTimeout").on("PUT", "/F/upload/*").attempt(1),
+        "PUT /F/upload/* status=400 s3Error=RequestTimeout attempt=1"
+      ),
+      (.page(502, "<b>down</b>"), "status=502 body=<b>down</b> contentType=text/html"),
+      (.trickle(bytesPerSecond: 100), "trickle=100"),
+      (.stall(afterBytes: 4, ms: 50), "stall afterBytes=4 ms=50"),
+      (.resetAfterReceived(bytes: 10), "resetAfterReceived=10"),
+      (.latency(.uniform(min: 1, max: 5)).header("X-A", "b"), "latency=uniform min=1 max=5 header.X-A=b"),
+      (.reset.body(containing: ["name": "x"]), #"reset match='{"name":"x"}'"#),
     ]
     for (typed, spec) in cases {
       #expect(try typed.rule() == DXFaultRule(spec: spec), "\(spec)")

@@ -1,4 +1,5 @@
 import DXMockServer
+import DXWire
 
 /// A fault rule written as a typed value, for ``DXMockServerTrait`` and
 /// `withClient(_:faults:clientConfiguration:clock:random:logger:_:)`: no fault spec
@@ -34,6 +35,12 @@ public struct DXTestFault: Sendable, Hashable {
   public var probability: Double = 1
   /// The rule's ID, or `nil` (the default) to let the server assign `fault-N`.
   public var id: String?
+  /// The attempt of one logical operation matched (1-based), or `nil` (the default) for any.
+  public var attempt: Int?
+  /// Header fields that must have these exact values; default none.
+  public var headers: [String: String] = [:]
+  /// A JSON value the request body must contain, or `nil` (the default).
+  public var body: DXJSON?
 
   /// A rule applying `fault` to every request, every time (narrow it with the modifiers).
   public init(_ fault: DXFault) { self.fault = fault }
@@ -53,6 +60,41 @@ public struct DXTestFault: Sendable, Hashable {
     _ code: Int, retryAfter: Int? = nil, errorType: String? = nil, message: String? = nil
   ) -> DXTestFault {
     DXTestFault(.status(code, retryAfter: retryAfter, errorType: errorType, message: message))
+  }
+
+  /// S3's XML error document with `code` (e.g. `RequestTimeout`) and HTTP `status` (default 400), as
+  /// an upload URL's storage answers.
+  public static func s3Error(_ code: String, status: Int = 400) -> DXTestFault {
+    DXTestFault(.reply(DXFault.Reply(status: status, body: .s3(code: code, message: nil))))
+  }
+
+  /// HTTP `status` with `text` as the body (a proxy's HTML page, plain text).
+  /// - Parameters:
+  ///   - status: The status.
+  ///   - text: The body.
+  ///   - contentType: The `Content-Type`; default `text/html`.
+  public static func page(_ status: Int, _ text: String, contentType: String = "text/html") -> DXTestFault {
+    DXTestFault(.reply(DXFault.Reply(status: status, body: .text(text), contentType: contentType)))
+  }
+
+  /// The response body sent at `bytesPerSecond`.
+  public static func trickle(bytesPerSecond: Int) -> DXTestFault {
+    DXTestFault(.trickle(bytesPerSecond: bytesPerSecond))
+  }
+
+  /// `afterBytes` body bytes, a pause of `ms` milliseconds, then the rest.
+  public static func stall(afterBytes: Int, ms: Int) -> DXTestFault {
+    DXTestFault(.stall(afterBytes: afterBytes, ms: ms))
+  }
+
+  /// A TCP reset once `bytes` request-body bytes arrived.
+  public static func resetAfterReceived(bytes: Int) -> DXTestFault {
+    DXTestFault(.resetAfterReceived(bytes: bytes))
+  }
+
+  /// A seeded random delay, e.g. `.latency(.uniform(min: 10, max: 50))`.
+  public static func latency(_ distribution: DXFault.Latency) -> DXTestFault {
+    DXTestFault(.latency(distribution))
   }
 
   /// The real `Content-Length`, then only `sendBytes` bytes of the body, then the connection closes.
@@ -116,14 +158,35 @@ public struct DXTestFault: Sendable, Hashable {
     return copy
   }
 
+  /// Only the `n`-th attempt (1-based) of each logical operation: the same method, path and body
+  /// (its nonce left out), or the same file part.
+  public func attempt(_ n: Int) -> DXTestFault {
+    with { $0.attempt = n }
+  }
+
+  /// Only requests whose header `name` is exactly `value`.
+  public func header(_ name: String, _ value: String) -> DXTestFault {
+    with { $0.headers[name] = value }
+  }
+
+  /// Only requests whose JSON body contains `subset` (e.g. `["input": ["name": "x"]]`).
+  public func body(containing subset: DXJSON) -> DXTestFault {
+    with { $0.body = subset }
+  }
+
   // MARK: - The rule
 
   /// The mock server's rule for this value.
   /// - Throws: `DXFaultRule.ParseError` naming the first invalid field.
   public func rule() throws(DXFaultRule.ParseError) -> DXFaultRule {
-    try DXFaultRule(
-      id: id, method: method, path: path, fault: fault, times: times, skip: skip, every: every,
-      probability: probability)
+    var patterns: [String: DXFaultRule.ValuePattern] = [:]
+    for (name, value) in headers {
+      patterns[name] = try DXFaultRule.ValuePattern(.equals(value), field: "match.headers.\(name)")
+    }
+    let match = try DXFaultRule.Match(
+      method: method, path: path, headers: patterns, body: body, attempt: attempt)
+    return try DXFaultRule(
+      id: id, match: match, fault: fault, times: times, skip: skip, every: every, probability: probability)
   }
 }
 
