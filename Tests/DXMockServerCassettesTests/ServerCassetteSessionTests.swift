@@ -58,24 +58,26 @@ struct ServerCassetteSessionTests {
           #"{"drop": [{"path": "/system/greet"}], "request": {"removeHeaders": ["X-Trace"]}, "response": {"removeHeaders": ["Content-Type"]}}"#
             .utf8))
       try await withCassetteServer(backend: nil) { upstream in
-        let backend = try DXCassetteRecordBackend(
-          cassettePath: path, upstream: upstream.baseURL,
-          options: .init(rewrite: rules, tags: ["server-test"]))
-        try await withCassetteServer(backend: backend) { recorder in
-          try await DXLiveTransport.withTransport { client in
-            let request = DXTransportRequest(
-              method: "POST", url: recorder.baseURL + "/system/whoami",
-              headers: [
-                "Authorization": "Bearer \(DXMockServer.Configuration.defaultToken)",
-                "Content-Type": "application/json", "X-Trace": "t-1",
-              ], body: Data("{}".utf8), timeout: .seconds(10))
-            let response = try await client.send(request)
-            #expect(response.status == 200)
-            #expect(response.headers["Content-Type"] != nil)  // the client gets the live answer
-            _ = try await client.outcome("POST", recorder.baseURL + "/system/greet")
+        try await withRecordBackend(
+          DXCassetteRecordBackend(
+            cassettePath: path, upstream: upstream.baseURL,
+            options: .init(rewrite: rules, tags: ["server-test"]))
+        ) { backend in
+          try await withCassetteServer(backend: backend) { recorder in
+            try await DXLiveTransport.withTransport { client in
+              let request = DXTransportRequest(
+                method: "POST", url: recorder.baseURL + "/system/whoami",
+                headers: [
+                  "Authorization": "Bearer \(DXMockServer.Configuration.defaultToken)",
+                  "Content-Type": "application/json", "X-Trace": "t-1",
+                ], body: Data("{}".utf8), timeout: .seconds(10))
+              let response = try await client.send(request)
+              #expect(response.status == 200)
+              #expect(response.headers["Content-Type"] != nil)  // the client gets the live answer
+              _ = try await client.outcome("POST", recorder.baseURL + "/system/greet")
+            }
           }
         }
-        await backend.shutdown()
         #expect(upstream.journal().map(\.path) == ["/system/whoami", "/system/greet"])
       }
       let cassette = try DXCassette(path: path, access: .readOnly)

@@ -27,6 +27,23 @@ func withCassetteServer<T: Sendable>(
   return try await DXMockServer.withRunning(configuration, body)
 }
 
+/// Runs `body` with a record backend and always shuts the backend's upstream client down, also when
+/// `body` throws (a client left running trips async-http-client's deinit check and ends the process).
+func withRecordBackend<T: Sendable>(
+  _ backend: @autoclosure () throws -> DXCassetteRecordBackend,
+  _ body: (DXCassetteRecordBackend) async throws -> T
+) async throws -> T {
+  let backend = try backend()
+  do {
+    let result = try await body(backend)
+    await backend.shutdown()
+    return result
+  } catch {
+    await backend.shutdown()
+    throw error
+  }
+}
+
 /// The outcome of one exchange, comparable across runs.
 enum ServerCassetteOutcome: Equatable, CustomStringConvertible {
   case response(status: Int, body: Data, end: DXTransportResponse.BodyEnd)
@@ -240,20 +257,22 @@ struct ServerCassetteTests {
     try await withServerCassetteDirectory { directory in
       let path = directory + "/refused.dxcassette"
       try await withCassetteServer(backend: nil) { upstream in
-        let backend = try DXCassetteRecordBackend(cassettePath: path, upstream: upstream.baseURL)
-        try await withCassetteServer(backend: backend) { recorder in
-          try await DXLiveTransport.withTransport { client in
-            let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJlc2ln"
-            let (status, json, _) = try await client.json(
-              "POST", recorder.baseURL + "/system/whoami", body: #"{"note":"\#(jwt)"}"#)
-            #expect(status == 401, "\(String(describing: json))")
-            #expect(json?["error"]?["type"] == "PermissionDenied")
-            #expect(json?["error"]?["message"]?.stringValue?.contains("request.body.note") == true)
-            let (okStatus, _, _) = try await client.json("POST", recorder.baseURL + "/system/whoami")
-            #expect(okStatus == 200)
+        try await withRecordBackend(
+          DXCassetteRecordBackend(cassettePath: path, upstream: upstream.baseURL)
+        ) { backend in
+          try await withCassetteServer(backend: backend) { recorder in
+            try await DXLiveTransport.withTransport { client in
+              let jwt = "eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiIxMjM0In0.c2lnbmF0dXJlc2ln"
+              let (status, json, _) = try await client.json(
+                "POST", recorder.baseURL + "/system/whoami", body: #"{"note":"\#(jwt)"}"#)
+              #expect(status == 401, "\(String(describing: json))")
+              #expect(json?["error"]?["type"] == "PermissionDenied")
+              #expect(json?["error"]?["message"]?.stringValue?.contains("request.body.note") == true)
+              let (okStatus, _, _) = try await client.json("POST", recorder.baseURL + "/system/whoami")
+              #expect(okStatus == 200)
+            }
           }
         }
-        await backend.shutdown()
       }
       #expect(try DXCassetteTool.list(path).split(separator: "\n").count == 1)
     }
@@ -264,21 +283,23 @@ struct ServerCassetteTests {
     try await withServerCassetteDirectory { directory in
       let path = directory + "/concurrent.dxcassette"
       try await withCassetteServer(backend: nil) { upstream in
-        let backend = try DXCassetteRecordBackend(cassettePath: path, upstream: upstream.baseURL)
-        try await withCassetteServer(backend: backend) { recorder in
-          try await DXLiveTransport.withTransport { client in
-            try await withThrowingTaskGroup(of: Int.self) { group in
-              for index in 0..<24 {
-                group.addTask {
-                  let route = index.isMultiple(of: 2) ? "/system/whoami" : "/system/findProjects"
-                  return try await client.json("POST", recorder.baseURL + route).0
+        try await withRecordBackend(
+          DXCassetteRecordBackend(cassettePath: path, upstream: upstream.baseURL)
+        ) { backend in
+          try await withCassetteServer(backend: backend) { recorder in
+            try await DXLiveTransport.withTransport { client in
+              try await withThrowingTaskGroup(of: Int.self) { group in
+                for index in 0..<24 {
+                  group.addTask {
+                    let route = index.isMultiple(of: 2) ? "/system/whoami" : "/system/findProjects"
+                    return try await client.json("POST", recorder.baseURL + route).0
+                  }
                 }
+                for try await status in group { #expect(status == 200) }
               }
-              for try await status in group { #expect(status == 200) }
             }
           }
         }
-        await backend.shutdown()
         #expect(upstream.journal().count == 24)
       }
       let cassette = try DXCassette(path: path, access: .readOnly)
@@ -298,23 +319,25 @@ struct ServerCassetteTests {
       let path = directory + "/episodes.dxcassette"
       try Self.faultCassette(path)
       try await withCassetteServer(backend: nil) { upstream in
-        let backend = try DXCassetteRecordBackend(
-          cassettePath: path, upstream: upstream.baseURL, options: .init(recordMode: .newEpisodes))
-        try await withCassetteServer(backend: backend) { recorder in
-          try await DXLiveTransport.withTransport { client in
-            // Recorded: the first whoami is the recorded 503, not the upstream's answer.
-            let first = try await client.outcome("POST", recorder.baseURL + "/system/whoami")
-            if case .response(let status, _, _) = first {
-              #expect(status == 503)
-            } else {
-              Issue.record("\(first)")
+        try await withRecordBackend(
+          DXCassetteRecordBackend(
+            cassettePath: path, upstream: upstream.baseURL, options: .init(recordMode: .newEpisodes))
+        ) { backend in
+          try await withCassetteServer(backend: backend) { recorder in
+            try await DXLiveTransport.withTransport { client in
+              // Recorded: the first whoami is the recorded 503, not the upstream's answer.
+              let first = try await client.outcome("POST", recorder.baseURL + "/system/whoami")
+              if case .response(let status, _, _) = first {
+                #expect(status == 503)
+              } else {
+                Issue.record("\(first)")
+              }
+              // New: goes upstream and is recorded.
+              let (status, json, _) = try await client.json("POST", recorder.baseURL + "/system/findProjects")
+              #expect(status == 200 && json?["results"] != nil)
             }
-            // New: goes upstream and is recorded.
-            let (status, json, _) = try await client.json("POST", recorder.baseURL + "/system/findProjects")
-            #expect(status == 200 && json?["results"] != nil)
           }
         }
-        await backend.shutdown()
         #expect(upstream.journal().map(\.path) == ["/system/findProjects"])
       }
       let list = try DXCassetteTool.list(path)
@@ -386,14 +409,15 @@ struct ServerCassetteTests {
     try await withServerCassetteDirectory { directory in
       let path = directory + "/session.dxcassette"
       let recorded = try await withCassetteServer(backend: nil) { upstream in
-        let backend = try DXCassetteRecordBackend(cassettePath: path, upstream: upstream.baseURL)
-        let transcript = try await withCassetteServer(backend: backend) { recorder in
-          try await DXLiveTransport.withTransport { client in
-            try await Self.session(client, base: recorder.baseURL, upstream: upstream)
+        return try await withRecordBackend(
+          DXCassetteRecordBackend(cassettePath: path, upstream: upstream.baseURL)
+        ) { backend in
+          try await withCassetteServer(backend: backend) { recorder in
+            try await DXLiveTransport.withTransport { client in
+              try await Self.session(client, base: recorder.baseURL, upstream: upstream)
+            }
           }
         }
-        await backend.shutdown()
-        return transcript
       }
       #expect(recorded.count == 10)
       #expect(recorded.contains("download 200 file bytes 123\n"))

@@ -71,20 +71,22 @@ struct ServerHybridTests {
       let path = directory + "/faults.dxcassette"
       var seen: [ServerCassetteOutcome] = []
       try await withCassetteServer(backend: nil) { upstream in
-        let backend = try DXCassetteRecordBackend(cassettePath: path, upstream: upstream.baseURL)
-        #expect(backend.recordsFaults)
-        try await withCassetteServer(backend: backend) { recorder in
-          recorder.addFault(try DXFaultRule(spec: "POST /system/whoami status=503 retryAfter=2 times=1"))
-          recorder.addFault(try DXFaultRule(spec: "POST /system/greet truncate sendBytes=3 times=1"))
-          recorder.addFault(try DXFaultRule(spec: "POST /system/findProjects reset times=1"))
-          recorder.addFault(try DXFaultRule(spec: "POST /system/headers noContentLength times=1"))
-          try await DXLiveTransport.withTransport { client in
-            for route in ["whoami", "greet", "findProjects", "headers", "whoami"] {
-              seen.append(try await client.outcome("POST", recorder.baseURL + "/system/" + route))
+        try await withRecordBackend(
+          DXCassetteRecordBackend(cassettePath: path, upstream: upstream.baseURL)
+        ) { backend in
+          #expect(backend.recordsFaults)
+          try await withCassetteServer(backend: backend) { recorder in
+            recorder.addFault(try DXFaultRule(spec: "POST /system/whoami status=503 retryAfter=2 times=1"))
+            recorder.addFault(try DXFaultRule(spec: "POST /system/greet truncate sendBytes=3 times=1"))
+            recorder.addFault(try DXFaultRule(spec: "POST /system/findProjects reset times=1"))
+            recorder.addFault(try DXFaultRule(spec: "POST /system/headers noContentLength times=1"))
+            try await DXLiveTransport.withTransport { client in
+              for route in ["whoami", "greet", "findProjects", "headers", "whoami"] {
+                seen.append(try await client.outcome("POST", recorder.baseURL + "/system/" + route))
+              }
             }
           }
         }
-        await backend.shutdown()
         // The 503 and the reset never reached the upstream; the cut and the close-delimited did.
         #expect(upstream.journal().map(\.path) == ["/system/greet", "/system/headers", "/system/whoami"])
       }
