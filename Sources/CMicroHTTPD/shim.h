@@ -62,6 +62,12 @@ static inline enum MHD_Result dx_mhd_set_response_flags(struct MHD_Response *res
   return MHD_set_response_options(response, flags, MHD_RO_END);
 }
 
+// MHD_upgrade_action is variadic; closes an upgraded connection's socket (the application must not
+// close() it itself).
+static inline enum MHD_Result dx_mhd_upgrade_close(struct MHD_UpgradeResponseHandle *urh) {
+  return MHD_upgrade_action(urh, MHD_UPGRADE_ACTION_CLOSE);
+}
+
 // MHD_SIZE_UNKNOWN is defined as ((uint64_t) -1LL) on this version, a macro Swift does not import.
 static inline uint64_t dx_mhd_size_unknown(void) { return MHD_SIZE_UNKNOWN; }
 

@@ -5,7 +5,8 @@ import Foundation
 /// Owns one libmicrohttpd daemon: binds, serves through an ``HTTPRequestHandler``, drains and stops.
 ///
 /// The daemon runs an internal epoll thread pool with `MHD_USE_TURBO` (so a reset fault is a real
-/// RST) and `MHD_ALLOW_SUSPEND_RESUME` (so delays and asynchronous backends never block a thread).
+/// RST), `MHD_ALLOW_SUSPEND_RESUME` (so delays and asynchronous backends never block a thread) and
+/// `MHD_ALLOW_UPGRADE` (WebSockets: `dx watch`).
 /// libmicrohttpd calls back through ``HTTPDaemonDriver``, passed as an `Unmanaged` context that is
 /// released only after `MHD_stop_daemon` returned. This is the only file that calls `MHD_*` functions on
 /// the daemon handle.
@@ -59,7 +60,7 @@ final class HTTPDaemon {
     let context = Unmanaged.passRetained(driver)
     var flags =
       MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue | MHD_USE_TURBO.rawValue
-      | MHD_ALLOW_SUSPEND_RESUME.rawValue | MHD_USE_ITC.rawValue
+      | MHD_ALLOW_SUSPEND_RESUME.rawValue | MHD_USE_ITC.rawValue | MHD_ALLOW_UPGRADE.rawValue
     if address.isIPv6 { flags |= MHD_USE_IPv6.rawValue }
     errno = 0
     let started: OpaquePointer? = address.withSockaddr { sockaddr in
@@ -124,6 +125,8 @@ final class HTTPDaemon {
       let socket = MHD_quiesce_daemon(handle)
       if socket >= 0 { close(socket) }
     }
+    // WebSocket sessions (`dx watch`) would otherwise hold the drain until its timeout.
+    driver.closeUpgraded(waitingAtMost: 0)
   }
 
   /// Waits until no request is in flight, at most `timeout` seconds; then gives suspended requests
@@ -151,8 +154,10 @@ final class HTTPDaemon {
     lifecycle.withLock { lifecycle in
       guard let handle = lifecycle.handle else { return }
       lifecycle.handle = nil
-      // libmicrohttpd aborts if a connection is still suspended when it stops.
+      // libmicrohttpd aborts if a connection is still suspended when it stops, and must get every
+      // upgraded socket back first.
       driver.cancelSuspended()
+      driver.closeUpgraded(waitingAtMost: 2)
       driver.connectionGuard.stop()
       MHD_stop_daemon(handle)
       context.release()

@@ -11,6 +11,8 @@ final class HTTPDaemonDriver {
   private struct Counters {
     var inFlight = 0
     var suspended: [ObjectIdentifier: HTTPExchange] = [:]
+    /// Upgraded connections whose session is still running.
+    var upgraded: [ObjectIdentifier: WebSocketConnection] = [:]
   }
 
   let handler: any HTTPRequestHandler
@@ -218,6 +220,8 @@ final class HTTPDaemonDriver {
     case .sleep(let milliseconds):
       pause(exchange, connection, milliseconds: milliseconds)
       return .YES
+    case .upgrade(let headers, let session):
+      return upgrade(exchange, connection, headers: headers, session: session)
     case .await(let work):
       suspend(exchange, connection)
       Task.detached { [self] in
@@ -245,6 +249,46 @@ final class HTTPDaemonDriver {
     guard bits != 0 else { return }
     counters.withLock { _ = $0.suspended.removeValue(forKey: ObjectIdentifier(exchange)) }
     HTTPConnection.resume(bitPattern: bits)
+  }
+
+  /// Answers `101 Switching Protocols` and, once libmicrohttpd hands the socket over, runs `session` on
+  /// a thread of its own; the socket goes back to libmicrohttpd when the session returns.
+  private func upgrade(
+    _ exchange: HTTPExchange, _ connection: HTTPConnection, headers: DXHTTPHeaders,
+    session: @escaping @Sendable (WebSocketConnection) -> Void
+  ) -> MHD_Result {
+    exchange.delivered = true
+    let response = HTTPResponse.upgrade { [self] socket, handle, extra in
+      let channel = WebSocketConnection(socket: socket, handle: handle, extra: extra)
+      counters.withLock { $0.upgraded[ObjectIdentifier(channel)] = channel }
+      let thread = Thread { [self] in
+        session(channel)
+        channel.release()
+        counters.withLock { _ = $0.upgraded.removeValue(forKey: ObjectIdentifier(channel)) }
+      }
+      thread.name = "dxmockserver.websocket"
+      thread.start()
+    }
+    guard let response else {
+      handler.delivered(exchange, HTTPDelivery(status: nil, declaredBytes: nil, sentBytes: nil, outcome: .failed))
+      return .NO
+    }
+    for field in headers.fields { response.addHeader(field.name, field.value) }
+    response.addHeader("X-Request-ID", exchange.requestID)
+    guard connection.queue(response, status: 101) else {
+      handler.delivered(exchange, HTTPDelivery(status: nil, declaredBytes: nil, sentBytes: nil, outcome: .failed))
+      return .NO
+    }
+    handler.delivered(exchange, HTTPDelivery(status: 101, declaredBytes: nil, sentBytes: 0, outcome: .responded))
+    return .YES
+  }
+
+  /// Ends every running upgraded session and waits (at most `seconds`) until each gave its socket
+  /// back: libmicrohttpd must not stop while it holds one.
+  func closeUpgraded(waitingAtMost seconds: Double) {
+    for channel in counters.withLock({ Array($0.upgraded.values) }) { channel.shutdown() }
+    let deadline = ContinuousClock.now + .milliseconds(Int64(max(0, seconds) * 1000))
+    while counters.withLock({ !$0.upgraded.isEmpty }), ContinuousClock.now < deadline { usleep(2000) }
   }
 
   /// Resumes every suspended request with its cancellation flag set (used when stopping).

@@ -1,3 +1,4 @@
+import DXWire
 import Foundation
 
 /// The request logic the daemon drives: the server's pipeline (admin API, journal, faults, platform).
@@ -57,6 +58,9 @@ enum HTTPStep: Sendable {
   /// Suspend the connection, run `work` off libmicrohttpd's threads, hand its plan over through the
   /// exchange, then call ``HTTPRequestHandler/process(_:)`` again.
   case await(@Sendable () async -> DXMockWirePlan)
+  /// Answer `101 Switching Protocols` with the headers, then run the session on its own thread with the
+  /// upgraded connection (a WebSocket); the socket is released when the session returns.
+  case upgrade(headers: DXHTTPHeaders, session: @Sendable (WebSocketConnection) -> Void)
 }
 
 /// What actually went on the wire for one request.

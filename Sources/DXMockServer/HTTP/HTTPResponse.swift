@@ -65,6 +65,38 @@ final class HTTPResponse {
     return fromCallback(size: UInt64(body.count), blockSize: 16 * 1024, source: source)
   }
 
+  /// A `101 Switching Protocols` response: once it is sent, libmicrohttpd calls `upgraded` with the
+  /// socket (on its own thread; `upgraded` must not block).
+  ///
+  /// The context is released when libmicrohttpd calls back; if the connection breaks before the
+  /// response is sent it never calls back, and the small context is not freed (libmicrohttpd has no
+  /// hook for that).
+  static func upgrade(_ upgraded: @escaping @Sendable (Int32, OpaquePointer, [UInt8]) -> Void) -> HTTPResponse? {
+    let context = Unmanaged.passRetained(UpgradeContext(upgraded))
+    let handle = MHD_create_response_for_upgrade(
+      { context, _, _, extra, extraSize, socket, urh in
+        guard let context else { return }
+        let box = Unmanaged<UpgradeContext>.fromOpaque(context).takeRetainedValue()
+        guard let urh else { return }
+        var bytes: [UInt8] = []
+        if let extra, extraSize > 0 {
+          bytes = Array(UnsafeRawBufferPointer(start: extra, count: extraSize))
+        }
+        box.upgraded(socket, urh, bytes)
+      }, context.toOpaque())
+    guard let handle else {
+      context.release()
+      return nil
+    }
+    return HTTPResponse(handle: handle)
+  }
+
+  /// The closure an upgrade response calls, boxed for libmicrohttpd's context pointer.
+  private final class UpgradeContext {
+    let upgraded: @Sendable (Int32, OpaquePointer, [UInt8]) -> Void
+    init(_ upgraded: @escaping @Sendable (Int32, OpaquePointer, [UInt8]) -> Void) { self.upgraded = upgraded }
+  }
+
   /// Adds a header field; `false` when libmicrohttpd rejects it (e.g. a value with a line break).
   @discardableResult
   func addHeader(_ name: String, _ value: String) -> Bool {
