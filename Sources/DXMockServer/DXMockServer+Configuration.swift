@@ -63,6 +63,15 @@ extension DXMockServer {
     /// Seconds ``DXMockServer/stop()`` waits for in-flight requests before answering the suspended ones
     /// with 503 and closing; default 10.
     public var shutdownGracePeriod: Double = 10
+    /// Milliseconds a job takes from `runnable` to its end (half of it to `running`) unless an execution
+    /// rule says otherwise; default 100.
+    public var jobDuration = 100
+    /// When set, a job also ends on its Nth describe (whichever comes first); default `nil`, by time
+    /// only.
+    public var jobDescribes: Int?
+    /// Execution rules active from the start (and restored by a reset); default none: every job ends
+    /// `done` with outputs made from its `outputSpec`.
+    public var executionRules: [DXExecutionRule] = []
     /// Replaces the platform for every non-admin request (cassette replay or record); default `nil`,
     /// the emulated platform.
     public var backend: (any DXMockBackend)?
@@ -103,6 +112,12 @@ extension DXMockServer {
       guard (1...10_000).contains(maxQueryArguments) else {
         throw .invalidConfiguration(
           "the query-argument limit must be from 1 to 10000, got \(maxQueryArguments)")
+      }
+      guard jobDuration >= 0 else {
+        throw .invalidConfiguration("the job duration must not be negative, got \(jobDuration)")
+      }
+      if let jobDescribes, jobDescribes < 1 {
+        throw .invalidConfiguration("the number of describes a job takes must be at least 1, got \(jobDescribes)")
       }
       guard shutdownGracePeriod >= 0, shutdownGracePeriod.isFinite else {
         throw .invalidConfiguration("the shutdown grace period must be a non-negative number of seconds")

@@ -54,7 +54,9 @@ public final class DXMockServer {
     do {
       platform = try MockPlatform(
         configuration: MockPlatform.Configuration(
-          users: configuration.platformUsers, seed: configuration.seed, statePath: configuration.statePath))
+          users: configuration.platformUsers, seed: configuration.seed, statePath: configuration.statePath,
+          jobDuration: configuration.jobDuration, jobDescribes: configuration.jobDescribes,
+          executionRules: configuration.executionRules))
     } catch let error as DXPlatformError {
       throw DXMockServerError.stateFailed("cannot open the platform state: \(error.message)")
     } catch {
@@ -77,7 +79,8 @@ public final class DXMockServer {
       resetPlatform: {
         try platform.reset()
         systemRoutes.reset()
-      })
+      },
+      mounts: Self.executionAdminMounts(ExecutionAdminAPI(platform: platform)))
     self.journalStore = journal
     self.faultEngine = faults
     self.stubEngine = stubs
@@ -90,6 +93,16 @@ public final class DXMockServer {
   }
 
   deinit { stopSynchronously() }
+
+  /// The admin routes of ``ExecutionAdminAPI`` (`/__admin/executions…`, `/__admin/jobs/…`).
+  private static func executionAdminMounts(_ api: ExecutionAdminAPI)
+    -> [String: @Sendable (DXMockRequest, [String], String) -> DXMockResponse]
+  {
+    let handler: @Sendable (DXMockRequest, [String], String) -> DXMockResponse = {
+      api.handle($0, parts: $1, method: $2)
+    }
+    return ["executions": handler, "jobs": handler]
+  }
 
   // MARK: - Lifecycle
 

@@ -69,6 +69,16 @@ struct DXMockServerCommand: ParsableCommand {
   @Option(name: .customLong("state"), help: "Keep the platform state in this SQLite file.")
   var statePath: String?
 
+  @Option(
+    name: .customLong("job-duration"), help: "Milliseconds a job takes from runnable to done unless a rule says otherwise.")
+  var jobDuration = 100
+
+  @Option(name: .customLong("job-describes"), help: "Also end a job on its Nth describe.")
+  var jobDescribes: Int?
+
+  @Option(name: .customLong("executions"), help: "A JSON file of execution rules (scripted job outcomes).")
+  var executionsFile: String?
+
   @Option(help: "libmicrohttpd's thread pool size.")
   var threads: Int?
 
@@ -229,6 +239,15 @@ struct DXMockServerCommand: ParsableCommand {
       }
     }
     configuration.statePath = statePath
+    configuration.jobDuration = jobDuration
+    configuration.jobDescribes = jobDescribes
+    if let executionsFile {
+      do throws(DXPlatformError) {
+        configuration.executionRules = try DXExecutionRule.rules(contentsOfFile: executionsFile)
+      } catch {
+        throw ValidationError("--executions \(executionsFile): \(error.message)")
+      }
+    }
     if let threads { configuration.threads = threads }
     if let connectionLimit { configuration.connectionLimit = connectionLimit }
     if let headerTimeout { configuration.headerTimeout = headerTimeout }

@@ -69,11 +69,13 @@ struct PlatformAppletTests {
     #expect(after["tags"] == ["u"])
     #expect(after["properties"] == ["n": "m"])
     #expect(try h.call("/\(id)/listProjects") == .object([project: "ADMINISTER"]))
-    // Defaults: title falls back to the name, specs null when not given.
+    // Defaults: title falls back to the name; specs that were not given are left out (dx run iterates
+    // them when the key is there).
     let bare = try Self.newApplet(h, project, ["inputSpec": .null, "outputSpec": .null, "name": "bare"])
     let bareDescribe = try h.call("/\(bare)/describe")
     #expect(bareDescribe["title"] == "bare")
-    #expect(bareDescribe["inputSpec"] == .null)
+    #expect(bareDescribe.objectValue?.keys.contains("inputSpec") == false)
+    #expect(bareDescribe.objectValue?.keys.contains("outputSpec") == false)
   }
 
   @Test func badInputIsInvalidInput() throws {
@@ -126,10 +128,10 @@ struct PlatformAppletTests {
         continue
       }
     }
-    // The mock runs no jobs: run answers a clear ResourceNotFound.
-    let run = h.error("/\(id)/run", ["input": [:]])
-    #expect(run?.type == "ResourceNotFound")
-    #expect(run?.message.contains("does not run jobs") == true)
+    // bob (VIEW) cannot run it in the project: running needs CONTRIBUTE.
+    #expect(
+      h.error("/\(id)/run", ["project": .string(project), "input": ["who": "x"]], as: "bob")?.type
+        == "PermissionDenied")
   }
 
   @Test func noncesReplayOrRefuse() throws {

@@ -20,14 +20,16 @@ final class PlatformHarness: Sendable {
   }
 
   init(
-    users: [String] = ["alice", "bob", "carol"], seed: UInt64? = 7, statePath: String? = nil
+    users: [String] = ["alice", "bob", "carol"], seed: UInt64? = 7, statePath: String? = nil,
+    jobDuration: Int = 100, jobDescribes: Int? = nil, executionRules: [DXExecutionRule] = []
   ) throws {
     let clock = TestClock()
     self.clock = clock
     platform = try MockPlatform(
       configuration: MockPlatform.Configuration(
         users: users.map { MockPlatform.User(handle: $0, tokens: ["token-\($0)"]) }, seed: seed,
-        statePath: statePath),
+        statePath: statePath, jobDuration: jobDuration, jobDescribes: jobDescribes,
+        executionRules: executionRules),
       now: {
         clock.advance(1)
         return clock.now
@@ -38,18 +40,28 @@ final class PlatformHarness: Sendable {
   }
 
   /// Calls `path` as `user` (a handle) and returns the result or throws the platform error.
+  ///
+  /// With `token`, the call authenticates with that token instead (a job's token: code running inside
+  /// the job), as the user it belongs to.
   @discardableResult
-  func call(_ path: String, _ input: DXJSON = [:], as user: String = "alice") throws(DXPlatformError)
-    -> DXJSON
+  func call(_ path: String, _ input: DXJSON = [:], as user: String = "alice", token: String? = nil)
+    throws(DXPlatformError) -> DXJSON
   {
     guard case .found(let handler, let target, let alias, let method) = router.resolve(path: path) else {
       throw .resourceNotFound("no route \(path)")
     }
-    let request = DXMockRequest(
-      method: "POST", path: path, headers: ["Host": "127.0.0.1:9999"], body: input.serializedData())
+    var caller = "user-\(user)"
+    var headers: DXHTTPHeaders = ["Host": "127.0.0.1:9999", "Authorization": "Bearer token-\(user)"]
+    if let token {
+      guard let owner = platform.userID(forToken: token) else {
+        throw .invalidAuthentication("The token could not be found or is not valid")
+      }
+      caller = owner
+      headers = ["Host": "127.0.0.1:9999", "Authorization": "Bearer \(token)"]
+    }
+    let request = DXMockRequest(method: "POST", path: path, headers: headers, body: input.serializedData())
     return try handler(
-      APICall(
-        request: request, caller: "user-\(user)", target: target, alias: alias, method: method, input: input))
+      APICall(request: request, caller: caller, target: target, alias: alias, method: method, input: input))
   }
 
   /// The error `path` answers with (fails the test when it succeeds).

@@ -28,6 +28,9 @@ struct AdminAPI: Sendable {
   let journal: RequestJournal
   let stubs: StubEngine
   private let resetPlatform: @Sendable () throws -> Void
+  /// More admin routes by first path segment (e.g. `executions`, `jobs`): each gets the request, the
+  /// path segments after `/__admin/` and the upper-case method.
+  private let mounts: [String: @Sendable (DXMockRequest, [String], String) -> DXMockResponse]
   private let clock: @Sendable () -> Int64
   private let startedAt: Int64
 
@@ -37,11 +40,14 @@ struct AdminAPI: Sendable {
   ///   - journal: The server's request journal.
   ///   - clock: Milliseconds since 1970 (for the uptime); default the system clock.
   ///   - resetPlatform: Restores the platform's initial state (called by `POST /__admin/reset`).
+  ///   - mounts: More admin routes by their first path segment; default none.
   init(
     faults: FaultEngine, journal: RequestJournal, stubs: StubEngine = StubEngine(),
     clock: @escaping @Sendable () -> Int64 = RequestJournal.systemClock,
-    resetPlatform: @escaping @Sendable () throws -> Void
+    resetPlatform: @escaping @Sendable () throws -> Void,
+    mounts: [String: @Sendable (DXMockRequest, [String], String) -> DXMockResponse] = [:]
   ) {
+    self.mounts = mounts
     self.faults = faults
     self.journal = journal
     self.stubs = stubs
@@ -137,6 +143,7 @@ struct AdminAPI: Sendable {
       guard method == "GET" else { return methodNotAllowed(request, allowed: ["GET"]) }
       return health()
     default:
+      if let first = parts.first, let mount = mounts[first] { return mount(request, parts, method) }
       return .error(
         .resourceNotFound(
           "The admin route \(request.path) does not exist (routes: /__admin/faults, /__admin/faults/{id}, "

@@ -210,6 +210,9 @@ final class RequestPipeline: HTTPRequestHandler {
     if let fault, fault.replacesResponse {
       return .send(Self.apply(nil, receive: receive, to: fault.apply(to: .empty)))
     }
+    if backend == nil, JobLogStream.isLogPath(request.path) {
+      return logStream(request)
+    }
     if !stubs.isEmpty, let stubbed = stubs.answer(request) {
       return .send(Self.apply(fault, receive: receive, to: .respond(stubbed)))
     }
@@ -225,6 +228,19 @@ final class RequestPipeline: HTTPRequestHandler {
   /// A stub's answer, or the platform's (what a hybrid backend falls back to).
   private func mockResponse(_ request: DXMockRequest) -> DXMockResponse {
     (stubs.isEmpty ? nil : stubs.answer(request)) ?? platformResponse(request)
+  }
+
+  /// `GET /job-xxxx/getLog/websocket`: a WebSocket upgrade to the job's log stream (`dx watch`), or
+  /// 400 for a bad handshake.
+  private func logStream(_ request: DXMockRequest) -> HTTPStep {
+    let headers: DXHTTPHeaders
+    do throws(DXPlatformError) {
+      headers = try WebSocketHandshake.responseHeaders(method: request.method, headers: request.headers)
+    } catch {
+      return .send(.respond(.error(error)))
+    }
+    let stream = JobLogStream(platform: platform, path: request.path)
+    return .upgrade(headers: headers) { channel in stream.run(on: channel) }
   }
 
   /// A file transfer, or the platform API.

@@ -29,6 +29,12 @@ final class MockPlatform: Sendable {
     var seed: UInt64?
     /// An SQLite file that keeps the state across restarts, or `nil` to keep it in memory.
     var statePath: String?
+    /// Milliseconds a job takes from `runnable` to its end unless a rule says otherwise.
+    var jobDuration = 100
+    /// When set, a job also ends on its Nth describe.
+    var jobDescribes: Int?
+    /// The start-up execution rules.
+    var executionRules: [DXExecutionRule] = []
   }
 
   let configuration: Configuration
@@ -40,6 +46,8 @@ final class MockPlatform: Sendable {
   /// The port upload and download URLs point at (the storage origin), once the server knows it; `nil`
   /// means the API request's own `Host`.
   private let storagePort = DXLock<Int?>(nil)
+  /// The execution rules (scripted outcomes).
+  let executionRules: ExecutionRuleEngine
 
   /// Creates the platform.
   /// - Parameter now: The clock, in milliseconds since the epoch (the system clock by default).
@@ -54,13 +62,23 @@ final class MockPlatform: Sendable {
       for token in user.tokens { map[token] = user.id }
     }
     self.userByToken = map
+    self.executionRules = ExecutionRuleEngine(initialRules: configuration.executionRules)
     self.store = try PlatformStore(
       users: configuration.users.map(\.id), seed: configuration.seed, statePath: configuration.statePath,
       now: now)
   }
 
   /// The ID of the user `token` authenticates as, or `nil` for an unknown token.
-  func userID(forToken token: String) -> String? { userByToken[token] }
+  ///
+  /// Besides the configured tokens, a running job's token (and the identity tokens it was given)
+  /// authenticates as the user who launched the job, until the job ends.
+  func userID(forToken token: String) -> String? {
+    if let user = userByToken[token] { return user }
+    return try? store.read { (state: PlatformState) throws(DXPlatformError) -> String? in
+      guard let job = state.executions.jobByToken[token] else { return nil }
+      return state.executions[job]?.launchedBy
+    }
+  }
 
   /// Adds the platform's routes to `router`.
   func register(into router: inout PlatformRouter) {
@@ -73,6 +91,9 @@ final class MockPlatform: Sendable {
     registerAppRoutes(into: &router)
     registerSearchRoutes(into: &router)
     registerUserRoutes(into: &router)
+    registerJobRoutes(into: &router)
+    registerAnalysisRoutes(into: &router)
+    registerExecutionSearchRoutes(into: &router)
   }
 
   /// Serves a file-transfer URL (upload or download), or returns `nil` when `request` is not one.
@@ -89,6 +110,7 @@ final class MockPlatform: Sendable {
   /// Restores the initial state (and wipes the state file).
   func reset() throws {
     try store.reset()
+    executionRules.reset()
   }
 
   /// Flushes and closes persistent state; called once when the server stops.

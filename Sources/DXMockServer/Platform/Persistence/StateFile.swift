@@ -27,8 +27,9 @@ final class StateFile {
   /// tables; a version 1 file is upgraded by creating them. Version 3 stores a project's folders as a
   /// tree (``FolderTree``: names and parent positions) instead of every path in full; the rows of an
   /// older file are read as they are and written in the new form when the project next changes. A
-  /// version 3 file is refused by older servers (they could not read its projects).
-  static let schemaVersion = 3
+  /// version 3 file is refused by older servers (they could not read its projects). Version 4 adds the
+  /// `executions` table (jobs and analyses); an older file gets it created empty.
+  static let schemaVersion = 4
 
   /// Opens (creating if needed) the state file at `path`.
   /// - Throws: InternalError when the file cannot be opened or is not a state file.
@@ -53,6 +54,7 @@ final class StateFile {
           PRIMARY KEY(file, idx));
         CREATE TABLE IF NOT EXISTS apps(id TEXT PRIMARY KEY, json TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS appFamilies(name TEXT PRIMARY KEY, json TEXT NOT NULL);
+        CREATE TABLE IF NOT EXISTS executions(id TEXT PRIMARY KEY, json TEXT NOT NULL);
         """)
       try database.setUserVersion(Self.schemaVersion)
     } catch let error as DXPlatformError {
@@ -88,6 +90,10 @@ final class StateFile {
       for text in try database.prepare("SELECT json FROM appFamilies").map({ $0.string(at: 0) ?? "" }) {
         state.storeAppFamily(try decoder.decode(AppFamily.self, from: Data(text.utf8)))
       }
+      for text in try database.prepare("SELECT json FROM executions").map({ $0.string(at: 0) ?? "" }) {
+        state.executions.insert(try decoder.decode(ExecutionState.self, from: Data(text.utf8)))
+      }
+      state.rebuildExecutionWaiters()
       try database.prepare("SELECT file, idx, data FROM parts").query { row in
         state.loadPart(row.string(at: 0) ?? "", index: row.int(at: 1), bytes: row.data(at: 2) ?? Data())
       }
@@ -136,6 +142,11 @@ final class StateFile {
             try upsert("INSERT OR REPLACE INTO appFamilies(name, json) VALUES (?, ?)", key: name, family)
           }
         }
+        for id in changes.executions {
+          if let execution = state.executions[id] {
+            try upsert("INSERT OR REPLACE INTO executions(id, json) VALUES (?, ?)", key: id, execution)
+          }
+        }
         for file in changes.droppedFiles {
           try database.execute("DELETE FROM parts WHERE file = ?", [.text(file)])
         }
@@ -148,7 +159,8 @@ final class StateFile {
         }
       }
       // Rows other than parts: a page each is close enough.
-      written += 4096 * (changes.projects.count + changes.objects.count + changes.nonces.count + 1)
+      written +=
+        4096 * (changes.projects.count + changes.objects.count + changes.nonces.count + changes.executions.count + 1)
       uncheckpointedBytes += written
     } catch {
       throw .internalError("Cannot write the state file: \(error)")
@@ -171,7 +183,7 @@ final class StateFile {
   func wipe() throws(DXPlatformError) {
     do {
       try database.transaction {
-        for table in ["meta", "projects", "objects", "nonces", "parts", "apps", "appFamilies"] {
+        for table in ["meta", "projects", "objects", "nonces", "parts", "apps", "appFamilies", "executions"] {
           try database.execute("DELETE FROM \(table)")
         }
       }

@@ -1,6 +1,6 @@
 import DXWire
 
-// MARK: - /applet/new, /applet-xxxx/get and the run routes the mock does not serve
+// MARK: - /applet/new and /applet-xxxx/get (the run routes are in MockPlatform+Jobs)
 
 extension MockPlatform {
   func registerAppletRoutes(into router: inout PlatformRouter) {
@@ -42,12 +42,9 @@ extension MockPlatform {
         return .object(members)
       }
     }
-    for route in [
-      "/applet-xxxx/run", "/applet-xxxx/validateBatch", "/app-xxxx/run", "/app-xxxx/validateBatch",
-    ] {
+    for route in ["/applet-xxxx/validateBatch", "/app-xxxx/validateBatch"] {
       router.register(route) { call throws(DXPlatformError) in
-        throw .resourceNotFound(
-          "The route \(call.request.path) is not served by dx-mock-server: it does not run jobs")
+        throw .resourceNotFound("The route \(call.request.path) is not served by dx-mock-server")
       }
     }
   }

@@ -108,20 +108,24 @@ extension PlatformState {
 
   /// The fields an applet (and an app built from one) describes: title, summary, description,
   /// developer notes, `dxapi`, access, the input/output specifications and `runSpec` without its code.
+  ///
+  /// `inputSpec` and `outputSpec` are left out when the executable has none (not `null`: `dx run`
+  /// iterates them when the key is there).
   static func executableFields(_ spec: AppletData, name: String) -> [String: DXJSON] {
-    [
+    var fields: [String: DXJSON] = [
       "title": .string(spec.title ?? name),
       "summary": .string(spec.summary),
       "description": .string(spec.description),
       "developerNotes": .string(spec.developerNotes),
       "dxapi": .string(spec.dxapi),
       "access": spec.access,
-      "inputSpec": spec.inputSpec ?? .null,
-      "outputSpec": spec.outputSpec ?? .null,
       "runSpec": spec.runSpecWithoutCode,
       "ignoreReuse": .bool(spec.ignoreReuse),
       "treeTurnaroundTimeThreshold": spec.treeTurnaroundTimeThreshold.map(DXJSON.integer) ?? .null,
     ]
+    if let inputSpec = spec.inputSpec { fields["inputSpec"] = inputSpec }
+    if let outputSpec = spec.outputSpec { fields["outputSpec"] = outputSpec }
+    return fields
   }
 
   /// The upload limits the mock advertises (the AWS values).

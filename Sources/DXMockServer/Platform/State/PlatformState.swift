@@ -26,6 +26,8 @@ struct PlatformState: Sendable {
   /// The IDs of each app name's versions (an app's name never changes), so lookups by name and
   /// findApps do not scan the registry.
   private(set) var appIDsByName: [String: Set<String>] = [:]
+  /// Every job and analysis, indexed.
+  var executions = ExecutionTable()
   /// What changed since the last ``takeChanges()``.
   private(set) var changes = Changes()
 
@@ -41,11 +43,13 @@ struct PlatformState: Sendable {
     var parts: [(String, Int)] = []
     /// Files whose bytes were all dropped.
     var droppedFiles: Set<String> = []
+    /// Jobs and analyses.
+    var executions: Set<String> = []
     var ids = false
 
     var isEmpty: Bool {
       projects.isEmpty && objects.isEmpty && nonces.isEmpty && parts.isEmpty && droppedFiles.isEmpty
-        && apps.isEmpty && appFamilies.isEmpty && !ids
+        && apps.isEmpty && appFamilies.isEmpty && executions.isEmpty && !ids
     }
   }
 
@@ -56,7 +60,8 @@ struct PlatformState: Sendable {
 
   /// Returns and clears the recorded changes.
   mutating func takeChanges() -> Changes {
-    let taken = changes
+    var taken = changes
+    taken.executions = executions.takeChanged()
     changes = Changes()
     return taken
   }
@@ -199,5 +204,8 @@ struct PlatformState: Sendable {
   }
 
   /// Forgets what changed (after loading from the state file).
-  mutating func clearChanges() { changes = Changes() }
+  mutating func clearChanges() {
+    changes = Changes()
+    executions.clearChanged()
+  }
 }

@@ -30,6 +30,7 @@ final class PlatformStore {
     self.seed = seed
     self.now = now
     var state = PlatformState(users: users, seed: seed)
+    state.executions.seed = seed ?? 0
     if let statePath {
       let file = try StateFile(path: statePath)
       try file.load(into: &state)
@@ -44,18 +45,22 @@ final class PlatformStore {
 
   /// Runs `body` with read-only access to the state.
   ///
-  /// Files whose `closing` time has come are moved to `closed` first (and that is committed).
+  /// What time has made due is done first (and committed): files whose `closing` time has come are
+  /// moved to `closed`, and executions make their scheduled transitions.
   func read<R>(_ body: (PlatformState) throws(DXPlatformError) -> R) throws(DXPlatformError) -> R {
     try guarded.withLock { (guarded) throws(DXPlatformError) -> R in
-      try finishClosing(&guarded)
+      try settle(&guarded)
       return try body(guarded.state)
     }
   }
 
-  /// Promotes due `closing` files to `closed` and commits that. Called with the lock held.
-  private func finishClosing(_ guarded: inout Guarded) throws(DXPlatformError) {
-    guard !guarded.state.closing.isEmpty else { return }
-    guarded.state.finishClosing(now: now())
+  /// Promotes due `closing` files to `closed`, makes due execution transitions, and commits that.
+  /// Called with the lock held; reads the clock only when something waits on it.
+  private func settle(_ guarded: inout Guarded) throws(DXPlatformError) {
+    guard !guarded.state.closing.isEmpty || !guarded.state.executions.timers.isEmpty else { return }
+    let now = self.now()
+    guarded.state.finishClosing(now: now)
+    guarded.state.advanceExecutions(now: now)
     try commitChanges(&guarded)
   }
 
@@ -90,7 +95,7 @@ final class PlatformStore {
   /// file always matches memory.
   func write<R>(_ body: (inout PlatformState) throws(DXPlatformError) -> R) throws(DXPlatformError) -> R {
     try guarded.withLock { (guarded) throws(DXPlatformError) -> R in
-      try finishClosing(&guarded)
+      try settle(&guarded)
       let result: Result<R, DXPlatformError>
       do throws(DXPlatformError) {
         result = .success(try body(&guarded.state))
@@ -109,6 +114,7 @@ final class PlatformStore {
     try guarded.withLock { (guarded) throws(DXPlatformError) in
       try file?.wipe()
       guarded.state = PlatformState(users: initialUsers, seed: seed)
+      guarded.state.executions.seed = seed ?? 0
     }
   }
 
