@@ -15,8 +15,8 @@ export DXCASSETTE := $(CURDIR)/$(DEBUG_BIN)/dxcassette
 DOC_TARGETS := DXWire DXCore DXCassette DXMockServer DXMockServerCassettes DXKitTesting
 
 .PHONY: run build test test-swift test-interop lint format docs check-generated bench bench-server \
-	bench-client bench-platform bench-cassette bench-faults bench-cassette-import bench-bindings fixtures setup \
-	clean fuzz test-asan test-tsan soak
+	bench-client bench-platform bench-cassette bench-faults bench-cassette-import bench-bindings bench-executions \
+	fixtures setup clean fuzz test-asan test-tsan soak
 
 run:
 	@scripts/setup.sh
@@ -85,7 +85,8 @@ fixtures:
 	$(SWIFT) build
 	@scripts/record-fixtures.sh
 
-bench: bench-server bench-client bench-platform bench-cassette bench-faults bench-cassette-import bench-bindings
+bench: bench-server bench-client bench-platform bench-cassette bench-faults bench-cassette-import bench-bindings \
+	bench-executions
 
 bench-server:
 	@scripts/setup.sh --bench
@@ -114,6 +115,10 @@ bench-cassette-import:
 bench-bindings:
 	@scripts/setup.sh --bench
 	@scripts/bench-bindings.sh
+
+bench-executions:
+	@scripts/setup.sh
+	@scripts/bench-executions.sh
 
 clean:
 	rm -rf .build .build-* .venv

@@ -45,7 +45,7 @@ run "applet get" "$DX" api "${APPLET:-applet-none}" get && check "applet get has
 run "run -h" "$DX" run /tools/hello -h && check "dx run -h lists the inputs" bash -c "grep -q 'who' <<<'$LAST' && grep -q 'Inputs:' <<<'$LAST'"
 run "dx get applet" "$DX" get /tools/hello -o "$WORK/got" && check "dx get round-trips the code and spec" \
   bash -c "cmp -s '$WORK/hello/src/hello.sh' '$WORK/got/src/code.sh' && grep -q '\"who\"' '$WORK/got/dxapp.json'"
-refused "running is refused clearly" "does not run jobs" "$DX" run /tools/hello -iwho=x -y
+run "run the applet" "$DX" run /tools/hello -iwho=x -y --brief && check "dx run gives a job" grep -Eq '^job-[0-9A-Za-z]{24}$' <<<"$LAST"
 # 4. Data-object methods on the applet
 run "tag applet" "$DX" tag "${APPLET:-applet-none}" t1 && run "set_properties applet" "$DX" set_properties "${APPLET:-applet-none}" k=v \
   && run "describe applet" "$DX" describe "${APPLET:-applet-none}" --json && check "applet tags and properties" json \

@@ -54,6 +54,7 @@ check "applet and app created" bash -c "[[ '$APPLET' =~ ^applet-[0-9A-Za-z]{24}$
 # running when the server is killed.
 head -c $((12 << 20)) /dev/urandom >"$WORK/big.bin"
 BIG=$($T "$DX" upload "$WORK/big.bin" --path "$PROJECT:/keep/big.bin" --brief --wait)
+JOB=$($T "$DX" run "$APPLET" -y --brief --extra-args '{"tags": ["kept-job"]}')
 # The last acknowledged write just before the kill.
 LAST=$($T "$DX" new record "$PROJECT:/keep/last" --brief)
 kill -9 "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null; SERVER_PID=""
@@ -66,6 +67,7 @@ check "record found by property" bash -c "$T '$DX' find data --property color=bl
 check "record found by tag" bash -c "$T '$DX' find data --tag kept --brief | grep -F '$RECORD' >/dev/null"
 check "applet survives" bash -c "$T '$DX' describe '$PROJECT:/keep/tool' --json | grep -F '$APPLET' >/dev/null"
 check "published app survives" bash -c "$T '$DX' find apps --brief | grep -F '$APP' >/dev/null"
+check "job survives" bash -c "$T '$DX' find jobs --tag kept-job --brief | grep -F '$JOB' >/dev/null && $T '$DX' describe '$JOB' --json | grep -F '\"kept-job\"' >/dev/null"
 check "last acknowledged write survives" bash -c "$T '$DX' describe '$LAST' >/dev/null"
 $T "$DX" download "$FILE" -o "$WORK/back.bin" -f >/dev/null 2>&1
 check "file bytes survive" cmp -s "$WORK/data.bin" "$WORK/back.bin"

@@ -22,10 +22,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# start_mock_server SEED: starts the server and points dx at it as alice.
+# start_mock_server SEED [FLAGS...]: starts the server (with any extra server flags) and points dx at
+# it as alice.
 start_mock_server() {
+  local seed=$1
+  shift
   if ! MOCK_SERVER_BIN=$SERVER mock_server_start "$WORK" server --token tok-alice --default-user alice \
-    --user bob=tok-bob --seed "$1"; then
+    --user bob=tok-bob --seed "$seed" "$@"; then
     echo "0 passed, 1 failed"
     exit 1
   fi
