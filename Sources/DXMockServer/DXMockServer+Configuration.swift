@@ -117,7 +117,8 @@ extension DXMockServer {
         throw .invalidConfiguration("the job duration must not be negative, got \(jobDuration)")
       }
       if let jobDescribes, jobDescribes < 1 {
-        throw .invalidConfiguration("the number of describes a job takes must be at least 1, got \(jobDescribes)")
+        throw .invalidConfiguration(
+          "the number of describes a job takes must be at least 1, got \(jobDescribes)")
       }
       guard shutdownGracePeriod >= 0, shutdownGracePeriod.isFinite else {
         throw .invalidConfiguration("the shutdown grace period must be a non-negative number of seconds")

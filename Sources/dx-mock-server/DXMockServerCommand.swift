@@ -70,7 +70,8 @@ struct DXMockServerCommand: ParsableCommand {
   var statePath: String?
 
   @Option(
-    name: .customLong("job-duration"), help: "Milliseconds a job takes from runnable to done unless a rule says otherwise.")
+    name: .customLong("job-duration"),
+    help: "Milliseconds a job takes from runnable to done unless a rule says otherwise.")
   var jobDuration = 100
 
   @Option(name: .customLong("job-describes"), help: "Also end a job on its Nth describe.")

@@ -192,7 +192,7 @@ struct PlatformAppTests {
     #expect(h.error("/\(app)/1.0.0/describe")?.type == "InvalidInput")
     #expect(h.error("/app-hello/9.9.9/describe")?.type == "ResourceNotFound")
     #expect(h.error("/app-000000000000000000000000/describe")?.type == "ResourceNotFound")
-    #expect(h.error("/app-hello/run")?.type == "ResourceNotFound")
+    #expect(h.error("/app-hello/run")?.type == "InvalidInput")  // no "input"
     for method in ["addCategories", "removeCategories", "addDevelopers", "removeDevelopers", "removeTags"] {
       #expect(h.error("/\(app)/\(method)", [:])?.type == "InvalidInput", "\(method)")
     }

@@ -71,8 +71,12 @@ struct PlatformExecutionLifecycleTests {
   @Test func dependsOnAndJobBasedReferences() throws {
     let h = try PlatformHarness(jobDuration: 100)
     let project = try h.newProject()
-    let producer = try h.newApplet(project, name: "producer", inputSpec: nil, outputSpec: [["name": "n", "class": "int"], ["name": "list", "class": "array:string"]])
-    let consumer = try h.newApplet(project, name: "consumer", inputSpec: [["name": "n", "class": "int"], ["name": "s", "class": "string"]], outputSpec: nil)
+    let producer = try h.newApplet(
+      project, name: "producer", inputSpec: nil,
+      outputSpec: [["name": "n", "class": "int"], ["name": "list", "class": "array:string"]])
+    let consumer = try h.newApplet(
+      project, name: "consumer",
+      inputSpec: [["name": "n", "class": "int"], ["name": "s", "class": "string"]], outputSpec: nil)
     let first = try h.run(producer, project: project, input: [:])
     let second = try h.run(
       consumer, project: project,
@@ -93,16 +97,24 @@ struct PlatformExecutionLifecycleTests {
     #expect(
       h.error(
         "/\(consumer)/run",
-        ["project": .string(project), "input": ["n": ["$dnanexus_link": ["job": "job-000000000000000000000000", "field": "n"]], "s": "x"]])?
+        [
+          "project": .string(project),
+          "input": [
+            "n": ["$dnanexus_link": ["job": "job-000000000000000000000000", "field": "n"]], "s": "x",
+          ],
+        ])?
         .type == "ResourceNotFound")
     let missing = try h.run(
-      consumer, project: project, input: ["n": ["$dnanexus_link": ["job": .string(first), "field": "nope"]], "s": "x"])
+      consumer, project: project,
+      input: ["n": ["$dnanexus_link": ["job": .string(first), "field": "nope"]], "s": "x"])
     #expect(try h.describe(missing)["failureReason"] == "InputError")
   }
 
   @Test func aFailedDependencyFailsTheDependant() throws {
     let rule = try DXExecutionRule(
-      json: ["match": ["name": "bad*"], "outcome": "failed", "failureReason": "AppError", "failureMessage": "boom"])
+      json: [
+        "match": ["name": "bad*"], "outcome": "failed", "failureReason": "AppError", "failureMessage": "boom",
+      ])
     let h = try PlatformHarness(jobDuration: 10, executionRules: [rule])
     let project = try h.newProject()
     let bad = try h.newApplet(project, name: "badtool")
@@ -127,13 +139,17 @@ struct PlatformExecutionLifecycleTests {
       executionRules: [
         try DXExecutionRule(json: ["match": ["function": "main"], "outcome": "running"]),
         try DXExecutionRule(json: ["match": ["function": "slow"], "outcome": "running"]),
-        try DXExecutionRule(json: ["match": ["function": "boom"], "outcome": "failed", "failureMessage": "child broke"]),
+        try DXExecutionRule(json: [
+          "match": ["function": "boom"], "outcome": "failed", "failureMessage": "child broke",
+        ]),
       ])
     let project = try h.newProject()
     let applet = try h.newApplet(project)
     let parent = try h.run(applet, project: project)
     let token = try h.platform.adminExecution(parent)["token"]?.stringValue ?? ""
-    let sibling = try h.call("/job/new", ["input": [:], "function": "slow", "name": "sibling"], token: token)["id"]?.stringValue ?? ""
+    let sibling =
+      try h.call("/job/new", ["input": [:], "function": "slow", "name": "sibling"], token: token)["id"]?
+      .stringValue ?? ""
     try h.call("/job/new", ["input": [:], "function": "boom"], token: token)
     h.wait(100)
     let d = try h.describe(parent)
@@ -144,7 +160,8 @@ struct PlatformExecutionLifecycleTests {
     // Terminating a running root ends its running children too.
     let root = try h.run(applet, project: project)
     let rootToken = try h.platform.adminExecution(root)["token"]?.stringValue ?? ""
-    let child = try h.call("/job/new", ["input": [:], "function": "slow"], token: rootToken)["id"]?.stringValue ?? ""
+    let child =
+      try h.call("/job/new", ["input": [:], "function": "slow"], token: rootToken)["id"]?.stringValue ?? ""
     h.wait(5)
     try h.call("/\(root)/terminate")
     #expect(try h.state(root) == "terminated")
@@ -155,8 +172,10 @@ struct PlatformExecutionLifecycleTests {
     let rules = try DXExecutionRule.rules(
       json: [
         [
-          "id": "second-fails", "match": ["executable": "applet-*", "input": ["who": "x"]], "outcome": "failed",
-          "failureReason": "OutputError", "skip": 1, "times": 1, "durationMs": 5, "log": ["hello", ["level": "STDERR", "msg": "oops"]],
+          "id": "second-fails", "match": ["executable": "applet-*", "input": ["who": "x"]],
+          "outcome": "failed",
+          "failureReason": "OutputError", "skip": 1, "times": 1, "durationMs": 5,
+          "log": ["hello", ["level": "STDERR", "msg": "oops"]],
         ],
         ["match": ["name": "tool"], "output": ["greeting": "scripted"], "durationMs": 5],
       ])
@@ -175,7 +194,9 @@ struct PlatformExecutionLifecycleTests {
     let entries = h.platform.executionRules.entries
     #expect(entries[0].matched == 3 && entries[0].applied == 1)
     #expect(entries[1].applied == 3)
-    let log = try h.platform.store.read { (state: PlatformState) throws(DXPlatformError) in state.executions[jobs[1]]?.log ?? [] }
+    let log = try h.platform.store.read { (state: PlatformState) throws(DXPlatformError) in
+      state.executions[jobs[1]]?.log ?? []
+    }
     #expect(log.map(\.msg) == ["hello", "oops"])
     #expect(log.map(\.level) == ["STDOUT", "STDERR"])
     // Rule parsing errors name the field.
@@ -188,7 +209,8 @@ struct PlatformExecutionLifecycleTests {
     // App rules match by name and version.
     let appRule = try DXExecutionRule(json: ["match": ["app": "hello/2.0.0"]])
     let subject = ExecutionSubject(
-      executable: "app-x", executableName: "hello", appName: "hello", appVersion: "1.0.0", function: "main", input: [:])
+      executable: "app-x", executableName: "hello", appName: "hello", appVersion: "1.0.0", function: "main",
+      input: [:])
     #expect(!appRule.matches(subject))
     #expect(try DXExecutionRule(json: ["match": ["app": "hello"]]).matches(subject))
   }
@@ -201,7 +223,8 @@ struct PlatformExecutionLifecycleTests {
     let forever = try h.run(applet, project: project)
     h.wait(100_000)
     #expect(try h.state(forever) == "running")
-    try h.platform.adminMoveExecution(forever, ["state": "failed", "failureReason": "JMInternalError", "failureMessage": "by hand"])
+    try h.platform.adminMoveExecution(
+      forever, ["state": "failed", "failureReason": "JMInternalError", "failureMessage": "by hand"])
     #expect(try h.describe(forever)["failureReason"] == "JMInternalError")
     #expect(throws: DXPlatformError.self) { try h.platform.adminMoveExecution(forever, ["state": "done"]) }
     let held = try h.run(applet, project: project)
@@ -213,7 +236,9 @@ struct PlatformExecutionLifecycleTests {
     let other = try h.run(applet, project: project)
     #expect(throws: DXPlatformError.self) { try h.platform.adminMoveExecution(other, ["state": "sideways"]) }
     #expect(throws: DXPlatformError.self) { try h.platform.adminMoveExecution(other, [:]) }
-    #expect(throws: DXPlatformError.self) { try h.platform.adminMoveExecution("job-000000000000000000000000", ["state": "done"]) }
+    #expect(throws: DXPlatformError.self) {
+      try h.platform.adminMoveExecution("job-000000000000000000000000", ["state": "done"])
+    }
     try h.platform.adminMoveExecution(other, ["state": "terminated"])
     #expect(try h.state(other) == "terminated")
   }

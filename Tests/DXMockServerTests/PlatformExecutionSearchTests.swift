@@ -8,7 +8,8 @@ import Testing
 struct PlatformExecutionSearchTests {
   @Test func everyFilterAndPaging() throws {
     let h = try PlatformHarness(
-      jobDuration: 10, executionRules: [try DXExecutionRule(json: ["match": ["name": "gamma"], "outcome": "running"])])
+      jobDuration: 10,
+      executionRules: [try DXExecutionRule(json: ["match": ["name": "gamma"], "outcome": "running"])])
     let project = try h.newProject()
     let other = try h.newProject("other")
     try h.call("/\(project)/invite", ["invitee": "user-bob", "level": "CONTRIBUTE"])
@@ -20,7 +21,10 @@ struct PlatformExecutionSearchTests {
       jobs.append(
         try h.run(
           index % 2 == 0 ? applet : beta, project: index == 5 ? other : project,
-          extra: ["name": .string("job-\(index)"), "tags": index < 3 ? ["low"] : ["high"], "properties": ["i": .string("\(index)")]]))
+          extra: [
+            "name": .string("job-\(index)"), "tags": index < 3 ? ["low"] : ["high"],
+            "properties": ["i": .string("\(index)")],
+          ]))
     }
     let bobJob = try h.run(applet, project: project, as: "bob")
     let createdMid = try h.describe(jobs[3])["created"]?.intValue ?? 0
@@ -28,15 +32,20 @@ struct PlatformExecutionSearchTests {
     let running = try h.run(gamma, project: project, extra: ["name": "still"])
     h.wait(100)
     func ids(_ input: DXJSON, route: String = "findJobs", as user: String = "alice") throws -> [String] {
-      (try h.call("/system/\(route)", input, as: user)["results"]?.arrayValue ?? []).compactMap { $0["id"]?.stringValue }
+      (try h.call("/system/\(route)", input, as: user)["results"]?.arrayValue ?? []).compactMap {
+        $0["id"]?.stringValue
+      }
     }
     // Newest first.
-    #expect(try ids(["project": .string(project)]) == [running, bobJob, jobs[4], jobs[3], jobs[2], jobs[1], jobs[0]])
+    #expect(
+      try ids(["project": .string(project)]) == [
+        running, bobJob, jobs[4], jobs[3], jobs[2], jobs[1], jobs[0],
+      ])
     #expect(try ids(["project": .string(project), "state": "running"]) == [running])
     #expect(try ids(["project": .string(project), "state": "done"]).count == 6)
     #expect(try ids(["project": .string(project), "state": ["running", "done"]]).count == 7)
     #expect(try ids(["launchedBy": "user-bob"]) == [bobJob])
-    #expect(try ids(["executable": .string(beta)]) == [jobs[3], jobs[1]])
+    #expect(try ids(["executable": .string(beta)]) == [jobs[5], jobs[3], jobs[1]])
     #expect(try ids(["tags": ["$and": ["high"]]]) == [jobs[5], jobs[4], jobs[3]])
     #expect(try ids(["tags": "low", "project": .string(project)]) == [jobs[2], jobs[1], jobs[0]])
     #expect(try ids(["properties": ["i": "2"]]) == [jobs[2]])
@@ -44,7 +53,10 @@ struct PlatformExecutionSearchTests {
     #expect(try ids(["name": ["glob": "job-[12]"]]) == [jobs[2], jobs[1]])
     #expect(try ids(["name": ["regexp": "^st"]]) == [running])
     #expect(try ids(["name": "job-4"]) == [jobs[4]])
-    #expect(try ids(["created": ["after": .integer(createdMid)], "project": .string(project)]) == [running, bobJob, jobs[4], jobs[3]])
+    #expect(
+      try ids(["created": ["after": .integer(createdMid)], "project": .string(project)]) == [
+        running, bobJob, jobs[4], jobs[3],
+      ])
     #expect(try ids(["created": ["before": .integer(createdMid - 1)]]) == [jobs[2], jobs[1], jobs[0]])
     #expect(try ids(["modified": ["after": .integer(createdMid + 50)]]) == [running])
     #expect(try ids(["rootExecution": .string(jobs[0])]) == [jobs[0]])
@@ -68,8 +80,10 @@ struct PlatformExecutionSearchTests {
     #expect(seen == [running, bobJob, jobs[4], jobs[3], jobs[2], jobs[1], jobs[0]])
     // describe with fields.
     let described = try h.call(
-      "/system/findJobs", ["project": .string(project), "limit": 1, "describe": ["fields": ["state": true, "name": true]]])
-    #expect(described["results"]?[0]?["describe"] == ["id": .string(running), "state": "running", "name": "still"])
+      "/system/findJobs",
+      ["project": .string(project), "limit": 1, "describe": ["fields": ["state": true, "name": true]]])
+    #expect(
+      described["results"]?[0]?["describe"] == ["id": .string(running), "state": "running", "name": "still"])
     let io = try h.call("/system/findJobs", ["limit": 1, "describe": ["io": false]])
     #expect(io["results"]?[0]?["describe"]?["input"] == nil)
     // Bad queries.
@@ -82,20 +96,26 @@ struct PlatformExecutionSearchTests {
   }
 
   @Test func subjobsCanBeLeftOut() throws {
-    let h = try PlatformHarness(executionRules: [try DXExecutionRule(json: ["match": ["function": "main"], "outcome": "running"])])
+    let h = try PlatformHarness(executionRules: [
+      try DXExecutionRule(json: ["match": ["function": "main"], "outcome": "running"])
+    ])
     let project = try h.newProject()
     let applet = try h.newApplet(project)
     let parent = try h.run(applet, project: project)
     let token = try h.platform.adminExecution(parent)["token"]?.stringValue ?? ""
-    let child = try h.call("/job/new", ["input": [:], "function": "f"], token: token)["id"]?.stringValue ?? ""
+    let child =
+      try h.call("/job/new", ["input": [:], "function": "f"], token: token)["id"]?.stringValue ?? ""
     let all = try h.call("/system/findJobs", [:])["results"]?.arrayValue?.compactMap { $0["id"]?.stringValue }
     #expect(all == [child, parent])
-    let origins = try h.call("/system/findJobs", ["includeSubjobs": false])["results"]?.arrayValue?.compactMap {
+    let origins = try h.call("/system/findJobs", ["includeSubjobs": false])["results"]?.arrayValue?.compactMap
+    {
       $0["id"]?.stringValue
     }
     #expect(origins == [parent])
     #expect(
-      try h.call("/system/findJobs", ["parentJob": .string(parent)])["results"]?.arrayValue?.compactMap { $0["id"]?.stringValue }
+      try h.call("/system/findJobs", ["parentJob": .string(parent)])["results"]?.arrayValue?.compactMap {
+        $0["id"]?.stringValue
+      }
         == [child])
   }
 
@@ -107,7 +127,10 @@ struct PlatformExecutionSearchTests {
     let result = try h.call(
       "/system/describeExecutions",
       [
-        "executions": [.string(job), ["id": .string(job), "describe": ["fields": ["state": true]]], "job-000000000000000000000000"],
+        "executions": [
+          .string(job), ["id": .string(job), "describe": ["fields": ["state": true]]],
+          "job-000000000000000000000000",
+        ],
         "describe": ["fields": ["name": true]],
       ])
     let results = result["results"]?.arrayValue ?? []

@@ -66,11 +66,11 @@ final class PlatformHarness: Sendable {
 
   /// The error `path` answers with (fails the test when it succeeds).
   func error(
-    _ path: String, _ input: DXJSON = [:], as user: String = "alice",
+    _ path: String, _ input: DXJSON = [:], as user: String = "alice", token: String? = nil,
     sourceLocation: SourceLocation = #_sourceLocation
   ) -> DXPlatformError? {
     do {
-      let result = try call(path, input, as: user)
+      let result = try call(path, input, as: user, token: token)
       Issue.record("expected an error from \(path), got \(result)", sourceLocation: sourceLocation)
       return nil
     } catch {

@@ -39,7 +39,8 @@ struct PlatformJobTests {
     #expect(running["output"] == .null)
     #expect(running["priority"] == "normal")
     #expect(running["instanceType"] == "mem1_ssd1_x4")
-    #expect(running["systemRequirements"] == ["main": ["instanceType": "mem1_ssd1_x4", "nvidiaDriver": "R535"]])
+    #expect(
+      running["systemRequirements"] == ["main": ["instanceType": "mem1_ssd1_x4", "nvidiaDriver": "R535"]])
     #expect(running["billTo"] == "user-alice")
     #expect(running["totalPrice"] == 0)
     #expect(running["currency"]?["code"] == "USD")
@@ -54,8 +55,16 @@ struct PlatformJobTests {
     // Fields only given when asked for.
     #expect(running["runSystemRequirements"] == nil)
     let asked = try h.describe(
-      job, ["fields": ["runSystemRequirements": true, "mergedSystemRequirementsByExecutable": true, "state": true]])
-    #expect(asked.objectValue?.keys.sorted() == ["id", "mergedSystemRequirementsByExecutable", "runSystemRequirements", "state"])
+      job,
+      [
+        "fields": [
+          "runSystemRequirements": true, "mergedSystemRequirementsByExecutable": true, "state": true,
+        ]
+      ])
+    #expect(
+      asked.objectValue?.keys.sorted() == [
+        "id", "mergedSystemRequirementsByExecutable", "runSystemRequirements", "state",
+      ])
     // io: false leaves the input and output out.
     let noIO = try h.describe(job, ["io": false])
     #expect(noIO["input"] == nil && noIO["output"] == nil && noIO["state"] != nil)
@@ -79,8 +88,10 @@ struct PlatformJobTests {
       project,
       inputSpec: [
         ["name": "n", "class": "int"], ["name": "f", "class": "float", "optional": true],
-        ["name": "s", "class": "string", "default": "dflt"], ["name": "b", "class": "boolean", "optional": true],
-        ["name": "r", "class": "record", "optional": true], ["name": "xs", "class": "array:int", "optional": true],
+        ["name": "s", "class": "string", "default": "dflt"],
+        ["name": "b", "class": "boolean", "optional": true],
+        ["name": "r", "class": "record", "optional": true],
+        ["name": "xs", "class": "array:int", "optional": true],
         ["name": "h", "class": "hash", "optional": true],
         ["name": "c", "class": "string", "optional": true, "choices": ["a", "b"]],
       ])
@@ -109,7 +120,10 @@ struct PlatformJobTests {
     #expect(
       h.error(
         "/\(applet)/run",
-        ["project": .string(project), "input": ["n": 1, "r": ["$dnanexus_link": "record-000000000000000000000000"]]])?
+        [
+          "project": .string(project),
+          "input": ["n": 1, "r": ["$dnanexus_link": "record-000000000000000000000000"]],
+        ])?
         .type == "ResourceNotFound")
     // Without a specification any input object is taken as it is.
     let free = try h.newApplet(project, name: "free", inputSpec: nil, outputSpec: nil)
@@ -130,10 +144,15 @@ struct PlatformJobTests {
       #expect(h.error("/\(free)/run", input)?.type == "InvalidInput", "\(input)")
     }
     #expect(
-      h.error("/\(free)/run", ["project": .string(project), "input": [:], "dependsOn": ["job-000000000000000000000000"]])?
+      h.error(
+        "/\(free)/run",
+        ["project": .string(project), "input": [:], "dependsOn": ["job-000000000000000000000000"]])?
         .type == "ResourceNotFound")
-    #expect(h.error("/applet-000000000000000000000000/run", ["project": .string(project), "input": [:]])?.type == "ResourceNotFound")
-    #expect(h.error("/\(record)/run", ["project": .string(project), "input": [:]])?.type == "ResourceNotFound")
+    #expect(
+      h.error("/applet-000000000000000000000000/run", ["project": .string(project), "input": [:]])?.type
+        == "ResourceNotFound")
+    #expect(
+      h.error("/\(record)/run", ["project": .string(project), "input": [:]])?.type == "ResourceNotFound")
   }
 
   @Test func extraArgsAreMerged() throws {
@@ -141,7 +160,11 @@ struct PlatformJobTests {
     let project = try h.newProject()
     let applet = try h.newApplet(
       project,
-      extra: ["runSpec": ["interpreter": "bash", "code": "x", "systemRequirements": ["*": ["instanceType": "small"]]]])
+      extra: [
+        "runSpec": [
+          "interpreter": "bash", "code": "x", "systemRequirements": ["*": ["instanceType": "small"]],
+        ]
+      ])
     let first = try h.run(applet, project: project)
     let job = try h.run(
       applet, project: project,
@@ -150,12 +173,22 @@ struct PlatformJobTests {
         "details": ["clonedFrom": ["id": .string(first)]], "dependsOn": [.string(first)],
         "delayWorkspaceDestruction": true, "priority": "high", "detach": true,
         "instanceType": "mem3_ssd1_x8",
-        "systemRequirements": ["main": ["instanceTypeSelector": ["any": ["a", "b"]], "nvidiaDriver": "R470"]],
-        "systemRequirementsByExecutable": [.string(applet): ["*": ["clusterSpec": ["initialInstanceCount": 2]]]],
+        "systemRequirements": [
+          "main": ["instanceTypeSelector": ["any": ["a", "b"]], "nvidiaDriver": "R470"]
+        ],
+        "systemRequirementsByExecutable": [applet: ["*": ["clusterSpec": ["initialInstanceCount": 2]]]],
         "executionPolicy": ["restartOn": ["*": 2]], "costLimit": 12.5, "ignoreReuse": true,
         "allowSSH": ["1.2.3.4"], "rank": 5,
       ])
-    let d = try h.describe(job, ["defaultFields": true, "fields": ["runSystemRequirements": true, "runSystemRequirementsByExecutable": true, "mergedSystemRequirementsByExecutable": true]])
+    let d = try h.describe(
+      job,
+      [
+        "defaultFields": true,
+        "fields": [
+          "runSystemRequirements": true, "runSystemRequirementsByExecutable": true,
+          "mergedSystemRequirementsByExecutable": true,
+        ],
+      ])
     #expect(d["name"] == "custom")
     #expect(d["folder"] == "/out/deep")
     #expect(d["tags"] == ["t1", "t2"])
@@ -174,7 +207,12 @@ struct PlatformJobTests {
     // selector replaces the instance type, then the by-executable cluster spec; every key kept.
     #expect(
       d["systemRequirements"]
-        == ["main": ["instanceTypeSelector": ["any": ["a", "b"]], "nvidiaDriver": "R470", "clusterSpec": ["initialInstanceCount": 2]]])
+        == [
+          "main": [
+            "instanceTypeSelector": ["any": ["a", "b"]], "nvidiaDriver": "R470",
+            "clusterSpec": ["initialInstanceCount": 2],
+          ]
+        ])
     #expect(d["instanceType"] == .string(MockPlatform.defaultInstanceType))
     #expect(d["runSystemRequirements"]?["*"]?["instanceType"] == "mem3_ssd1_x8")
     #expect(d["runSystemRequirementsByExecutable"]?[applet]?["*"]?["clusterSpec"] != nil)
@@ -189,14 +227,17 @@ struct PlatformJobTests {
     let workspace = try h.describe(job)["workspace"]?.stringValue ?? ""
     #expect(try h.call("/\(workspace)/describe")["id"] == .string(workspace))
     // The output folder was created for the output... the applet's outputs are strings, so no file.
-    #expect(try h.call("/\(project)/describe", ["folders": true])["folders"]?.arrayValue?.contains("/out/deep") == false)
+    #expect(
+      try h.call("/\(project)/describe", ["folders": true])["folders"]?.arrayValue?.contains("/out/deep")
+        == false)
   }
 
   @Test func appsRunByIDAndNameAndWorkflowFieldsAreRefused() throws {
     let h = try PlatformHarness()
     let project = try h.newProject()
     let applet = try h.newApplet(project, name: "hello")
-    let app = try h.call("/app/new", ["applet": .string(applet), "name": "hello", "version": "1.0.0"])["id"]?
+    let app =
+      try h.call("/app/new", ["applet": .string(applet), "name": "hello", "version": "1.0.0"])["id"]?
       .stringValue ?? ""
     let byID = try h.run(app, project: project)
     let d = try h.describe(byID)
@@ -204,14 +245,20 @@ struct PlatformJobTests {
     #expect(d["applet"] == nil)
     #expect(d["executable"] == .string(app))
     #expect(d["executableName"] == "hello")
-    let byName = try h.call("/app-hello/run", ["project": .string(project), "input": ["who": "y"]])["id"]?.stringValue ?? ""
+    let byName =
+      try h.call("/app-hello/run", ["project": .string(project), "input": ["who": "y"]])["id"]?.stringValue
+      ?? ""
     #expect(try h.describe(byName)["app"] == .string(app))
     let byVersion = try h.call("/app-hello/1.0.0/run", ["project": .string(project), "input": ["who": "y"]])
     #expect(byVersion["id"] != nil)
-    #expect(h.error("/app-hello/9.9.9/run", ["project": .string(project), "input": ["who": "y"]])?.type == "ResourceNotFound")
+    #expect(
+      h.error("/app-hello/9.9.9/run", ["project": .string(project), "input": ["who": "y"]])?.type
+        == "ResourceNotFound")
     // An unpublished app is not visible to bob.
     try h.call("/\(project)/invite", ["invitee": "user-bob", "level": "CONTRIBUTE"])
-    #expect(h.error("/app-hello/run", ["project": .string(project), "input": ["who": "y"]], as: "bob")?.type == "ResourceNotFound")
+    #expect(
+      h.error("/app-hello/run", ["project": .string(project), "input": ["who": "y"]], as: "bob")?.type
+        == "ResourceNotFound")
     #expect(
       h.error("/\(app)/run", ["project": .string(project), "input": ["who": "y"], "rerunStages": ["*"]])?.type
         == "InvalidInput")
@@ -238,16 +285,21 @@ struct PlatformJobTests {
     #expect(h.error("/\(job)/describe", as: "bob")?.type == "PermissionDenied")
     #expect(h.error("/\(job)/terminate", as: "bob")?.type == "PermissionDenied")
     #expect(h.error("/\(job)/addTags", ["tags": ["x"]], as: "bob")?.type == "PermissionDenied")
-    #expect(h.error("/\(applet)/run", ["project": .string(project), "input": ["who": "x"]], as: "bob")?.type == "PermissionDenied")
+    #expect(
+      h.error("/\(applet)/run", ["project": .string(project), "input": ["who": "x"]], as: "bob")?.type
+        == "PermissionDenied")
     #expect(try h.call("/system/findJobs", [:], as: "bob")["results"] == [])
     try h.call("/\(project)/invite", ["invitee": "user-bob", "level": "VIEW"])
     #expect(try h.describe(job, as: "bob")["id"] == .string(job))
-    #expect(h.error("/\(job)/setProperties", ["properties": ["a": "b"]], as: "bob")?.type == "PermissionDenied")
+    #expect(
+      h.error("/\(job)/setProperties", ["properties": ["a": "b"]], as: "bob")?.type == "PermissionDenied")
     #expect(try h.call("/system/findJobs", [:], as: "bob")["results"]?.arrayValue?.count == 1)
     #expect(h.error("/job-000000000000000000000000/describe")?.type == "ResourceNotFound")
     #expect(h.error("/analysis-000000000000000000000000/describe")?.type == "ResourceNotFound")
     // A job ID through an analysis route is not found.
-    #expect(h.error("/\(job)/describe".replacingOccurrences(of: "job-", with: "analysis-"))?.type == "ResourceNotFound")
+    #expect(
+      h.error("/\(job)/describe".replacingOccurrences(of: "job-", with: "analysis-"))?.type
+        == "ResourceNotFound")
   }
 
   @Test func tagsPropertiesUpdateTerminateAndIdentityTokens() throws {
@@ -284,7 +336,9 @@ struct PlatformJobTests {
   }
 
   @Test func subJobsFromInsideAJob() throws {
-    let h = try PlatformHarness(executionRules: [try DXExecutionRule(json: ["match": ["function": "main"], "outcome": "running", "times": 1])])
+    let h = try PlatformHarness(executionRules: [
+      try DXExecutionRule(json: ["match": ["function": "main"], "outcome": "running", "times": 1])
+    ])
     let project = try h.newProject()
     let applet = try h.newApplet(project)
     let parent = try h.run(applet, project: project)
@@ -293,7 +347,8 @@ struct PlatformJobTests {
     // job/new needs a job's token.
     #expect(h.error("/job/new", ["input": [:], "function": "f"])?.type == "PermissionDenied")
     #expect(h.error("/job/new", ["input": [:]], token: token)?.type == "InvalidInput")
-    let child = try h.call("/job/new", ["input": ["i": 1], "function": "scatter", "name": "part"], token: token)["id"]?
+    let child =
+      try h.call("/job/new", ["input": ["i": 1], "function": "scatter", "name": "part"], token: token)["id"]?
       .stringValue ?? ""
     let d = try h.describe(child)
     #expect(d["parentJob"] == .string(parent))
@@ -304,7 +359,8 @@ struct PlatformJobTests {
     #expect(d["workspace"] == (try h.describe(parent))["workspace"])
     #expect(d["launchedBy"] == "user-alice")
     // Running an applet from inside the job makes a child that is its own origin.
-    let launched = try h.call("/\(applet)/run", ["input": ["who": "x"]], token: token)["id"]?.stringValue ?? ""
+    let launched =
+      try h.call("/\(applet)/run", ["input": ["who": "x"]], token: token)["id"]?.stringValue ?? ""
     let ld = try h.describe(launched)
     #expect(ld["parentJob"] == .string(parent))
     #expect(ld["originJob"] == .string(launched))

@@ -16,7 +16,10 @@ struct WebSocketTests {
     #expect(Array(medium.prefix(4)) == [0x81, 126, 0x01, 0x2C])
     let large = WebSocketFrame.encode(.binary, [UInt8](repeating: 1, count: 70_000))
     #expect(Array(large.prefix(10)) == [0x82, 127, 0, 0, 0, 0, 0, 0x01, 0x11, 0x70])
-    #expect(WebSocketFrame.encode(.close, WebSocketFrame.closePayload(code: 1000, reason: "")) == [0x88, 0x02, 0x03, 0xE8])
+    #expect(
+      WebSocketFrame.encode(.close, WebSocketFrame.closePayload(code: 1000, reason: "")) == [
+        0x88, 0x02, 0x03, 0xE8,
+      ])
     let long = WebSocketFrame.closePayload(code: 1008, reason: String(repeating: "é", count: 100))
     #expect(long.count <= 125)
     #expect(String(validating: long.dropFirst(2), as: UTF8.self) != nil)
@@ -30,7 +33,8 @@ struct WebSocketTests {
         == .frame(.init(fin: true, opcode: 1, payload: Array("Hello".utf8)), consumed: 11))
     #expect(WebSocketFrame.decodeClientFrame(hello.prefix(6)) == .needMore)
     #expect(WebSocketFrame.decodeClientFrame([0x81][...]) == .needMore)
-    guard case .invalid = WebSocketFrame.decodeClientFrame([0x81, 0x05, 0x48, 0x65, 0x6C, 0x6C, 0x6F][...]) else {
+    guard case .invalid = WebSocketFrame.decodeClientFrame([0x81, 0x05, 0x48, 0x65, 0x6C, 0x6C, 0x6F][...])
+    else {
       Issue.record("an unmasked client frame must be refused")
       return
     }
@@ -59,14 +63,17 @@ struct WebSocketTests {
     #expect(headers["Sec-WebSocket-Accept"] == "s3pPLMBiTxaQ9kYGzzhZRbK+xOo=")
     var cases: [(String, DXHTTPHeaders)] = [("POST", good)]
     for (name, value) in [
-      ("Upgrade", "h2c"), ("Connection", "close"), ("Sec-WebSocket-Version", "8"), ("Sec-WebSocket-Key", "short"),
+      ("Upgrade", "h2c"), ("Connection", "close"), ("Sec-WebSocket-Version", "8"),
+      ("Sec-WebSocket-Key", "short"),
     ] {
       var broken = good
       broken[name] = value
       cases.append(("GET", broken))
     }
     for (method, headers) in cases {
-      #expect(throws: DXPlatformError.self) { try WebSocketHandshake.responseHeaders(method: method, headers: headers) }
+      #expect(throws: DXPlatformError.self) {
+        try WebSocketHandshake.responseHeaders(method: method, headers: headers)
+      }
     }
   }
 
@@ -108,7 +115,9 @@ struct WebSocketTests {
   }
 
   @Test func streamsTheLogUntilTheJobEnds() throws {
-    let rule = try DXExecutionRule(json: ["log": ["one", ["level": "STDERR", "msg": "two"]], "durationMs": 1000])
+    let rule = try DXExecutionRule(json: [
+      "log": ["one", ["level": "STDERR", "msg": "two"]], "durationMs": 1000,
+    ])
     let h = try PlatformHarness(executionRules: [rule])
     let project = try h.newProject()
     let applet = try h.newApplet(project)
@@ -129,7 +138,9 @@ struct WebSocketTests {
     // levels filter; tail false ends at once with what is there.
     let second = try h.run(applet, project: project)
     h.wait(600)
-    let filtered = ScriptedChannel([.text(#"{"access_token": "token-alice", "levels": ["STDERR"], "tail": false}"#)]) {}
+    let filtered = ScriptedChannel([
+      .text(#"{"access_token": "token-alice", "levels": ["STDERR"], "tail": false}"#)
+    ]) {}
     JobLogStream(platform: h.platform, path: "/\(second)/getLog/websocket").run(on: filtered)
     #expect(filtered.messages.map { $0["msg"] } == ["two", "END_LOG"])
     #expect(try h.state(second) == "running")
@@ -149,10 +160,16 @@ struct WebSocketTests {
     let cases: [(WebSocketEvent, String, String)] = [
       (.text(#"{"token_type": "Bearer"}"#), "InvalidAuthentication", "/\(job)/getLog/websocket"),
       (.text(#"{"access_token": "wrong"}"#), "InvalidAuthentication", "/\(job)/getLog/websocket"),
-      (.text(#"{"access_token": "token-alice", "token_type": "Basic"}"#), "InvalidAuthentication", "/\(job)/getLog/websocket"),
+      (
+        .text(#"{"access_token": "token-alice", "token_type": "Basic"}"#), "InvalidAuthentication",
+        "/\(job)/getLog/websocket"
+      ),
       (.text("not json"), "InvalidInput", "/\(job)/getLog/websocket"),
       (.text(#"{"access_token": "token-bob"}"#), "PermissionDenied", "/\(job)/getLog/websocket"),
-      (.text(#"{"access_token": "token-alice"}"#), "ResourceNotFound", "/job-000000000000000000000000/getLog/websocket"),
+      (
+        .text(#"{"access_token": "token-alice"}"#), "ResourceNotFound",
+        "/job-000000000000000000000000/getLog/websocket"
+      ),
       (.closed, "InvalidInput", "/\(job)/getLog/websocket"),
     ]
     for (hello, type, path) in cases {
@@ -202,7 +219,9 @@ struct WebSocketTests {
   }
 
   @Test func dxWatchOverTheServerAtTheByteLevel() async throws {
-    let rule = try DXExecutionRule(json: ["match": ["name": "held"], "outcome": "running", "log": ["first line"]])
+    let rule = try DXExecutionRule(json: [
+      "match": ["name": "held"], "outcome": "running", "log": ["first line"],
+    ])
     try await withServer({ configuration in
       configuration.jobDuration = 0
       configuration.executionRules = [rule]
@@ -215,23 +234,33 @@ struct WebSocketTests {
       let applet =
         try await call(
           "/applet/new",
-          ["project": .string(project), "name": "held", "dxapi": "1.0.0", "runSpec": ["interpreter": "bash", "code": "x"]])[
+          [
+            "project": .string(project), "name": "held", "dxapi": "1.0.0",
+            "runSpec": ["interpreter": "bash", "code": "x"],
+          ])[
           "id"]?.stringValue ?? ""
-      let job = try await call("/\(applet)/run", ["project": .string(project), "input": [:]])["id"]?.stringValue ?? ""
+      let job =
+        try await call("/\(applet)/run", ["project": .string(project), "input": [:]])["id"]?.stringValue ?? ""
       let port = server.port
       let key = "dGhlIHNhbXBsZSBub25jZQ=="
       let handshake =
         "GET /\(job)/getLog/websocket HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
         + "Sec-WebSocket-Version: 13\r\nSec-WebSocket-Key: \(key)\r\n\r\n"
       let hello = Array(#"{"access_token": "\#(serverToken)", "token_type": "Bearer", "tail": true}"#.utf8)
-      let client = try RawHTTPClient(port: port, timeout: 30)
-      try client.send(Array(handshake.utf8) + Self.clientFrame(opcode: 1, hello))
-      // The job is held running: the stream sends its line and waits; a ping is answered with a pong.
-      try client.send(Self.clientFrame(opcode: 9, Array("hb".utf8)))
-      let moved = try await server.rawExchange(
-        method: "POST", path: "/__admin/jobs/\(job)/state", token: nil, body: #"{"state": "done"}"#)
-      #expect(moved.status == 200)
-      let (bytes, ending) = try await onDedicatedThread { client.readAll() }
+      let (bytes, ending, movedStatus) = try await onDedicatedThread {
+        let client = try RawHTTPClient(port: port, timeout: 30)
+        // A ping before the first message is answered with a pong; then the job's line is sent while
+        // it is held running, and the end when it is moved to done.
+        try client.send(
+          Array(handshake.utf8) + Self.clientFrame(opcode: 9, Array("hb".utf8))
+            + Self.clientFrame(opcode: 1, hello))
+        let moved = try RawHTTPClient.exchange(
+          port: port, method: "POST", path: "/__admin/jobs/\(job)/state", token: nil, headers: [],
+          body: #"{"state": "done"}"#, timeout: 30)
+        let (bytes, ending) = client.readAll()
+        return (bytes, ending, moved.status)
+      }
+      #expect(movedStatus == 200)
       #expect(ending == .eof)
       let text = String(decoding: bytes, as: UTF8.self)
       #expect(text.hasPrefix("HTTP/1.1 101 Switching Protocols\r\n"))
@@ -270,7 +299,8 @@ struct WebSocketTests {
         let handshake =
           "GET /job-000000000000000000000000/getLog/websocket HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
           + "Connection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n\r\n"
-        try client.send(Array(handshake.utf8) + Self.clientFrame(opcode: 1, Array(#"{"access_token": "nope"}"#.utf8)))
+        try client.send(
+          Array(handshake.utf8) + Self.clientFrame(opcode: 1, Array(#"{"access_token": "nope"}"#.utf8)))
         return client.readAll()
       }
       guard let headEnd = bytes.firstRange(of: Array("\r\n\r\n".utf8))?.upperBound else {

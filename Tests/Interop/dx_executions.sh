@@ -63,7 +63,10 @@ run "run extra args" "$DX" run hello -iwho=c -y --brief --name extra --tag t1 --
   && JOB3=$LAST
 run "describe extra" "$DX" describe "${JOB3:-job-none}" --json && check "extra args, instance type, tags, properties, folder" json \
   "d['name'] == 'extra' and d['tags'] == ['t1', 't2'] and d['properties'] == {'k': 'v'} and d['priority'] == 'high' and d['delayWorkspaceDestruction'] is True and d['costLimit'] == 5 and d['instanceType'] == 'mem1_ssd1_v2_x4' and d['folder'] == '/outputs' and d['executionPolicy'] == {'restartOn': {'*': 1}}"
-refused "a required input is missing" "who" "$DX" run hello -y --brief --extra-args '{"input": {}}'
+refused "the server refuses a missing required input" "InvalidInput.*who" "$DX" api "${APPLET_hello:-applet-none}" run \
+  "{\"project\": \"$PROJECT\", \"input\": {}}"
+refused "the server refuses an input of the wrong class" "InvalidInput.*class string" "$DX" api "${APPLET_hello:-applet-none}" run \
+  "{\"project\": \"$PROJECT\", \"input\": {\"who\": 3}}"
 refused "an unknown dependency" "ResourceNotFound|could not be found" "$DX" run hello -iwho=x -y --depends-on job-000000000000000000000000
 # 3. --clone
 run "clone" "$DX" run --clone "${JOB1:-job-none}" -y --brief --wait && CLONE=$(tail -n 1 <<<"$LAST")

@@ -84,7 +84,8 @@ struct ExecutionAdminAPI: Sendable {
     let list = allowed.joined(separator: ", ")
     var response = DXMockResponse.error(
       DXPlatformError(
-        type: "InvalidInput", message: "The method \(request.method) is not allowed on \(request.path); use \(list)",
+        type: "InvalidInput",
+        message: "The method \(request.method) is not allowed on \(request.path); use \(list)",
         status: 405))
     response.headers.add(name: "Allow", value: list)
     return response

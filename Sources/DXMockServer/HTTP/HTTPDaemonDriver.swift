@@ -270,16 +270,19 @@ final class HTTPDaemonDriver {
       thread.start()
     }
     guard let response else {
-      handler.delivered(exchange, HTTPDelivery(status: nil, declaredBytes: nil, sentBytes: nil, outcome: .failed))
+      handler.delivered(
+        exchange, HTTPDelivery(status: nil, declaredBytes: nil, sentBytes: nil, outcome: .failed))
       return .NO
     }
     for field in headers.fields { response.addHeader(field.name, field.value) }
     response.addHeader("X-Request-ID", exchange.requestID)
     guard connection.queue(response, status: 101) else {
-      handler.delivered(exchange, HTTPDelivery(status: nil, declaredBytes: nil, sentBytes: nil, outcome: .failed))
+      handler.delivered(
+        exchange, HTTPDelivery(status: nil, declaredBytes: nil, sentBytes: nil, outcome: .failed))
       return .NO
     }
-    handler.delivered(exchange, HTTPDelivery(status: 101, declaredBytes: nil, sentBytes: 0, outcome: .responded))
+    handler.delivered(
+      exchange, HTTPDelivery(status: 101, declaredBytes: nil, sentBytes: 0, outcome: .responded))
     return .YES
   }
 

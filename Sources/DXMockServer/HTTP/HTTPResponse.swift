@@ -71,7 +71,9 @@ final class HTTPResponse {
   /// The context is released when libmicrohttpd calls back; if the connection breaks before the
   /// response is sent it never calls back, and the small context is not freed (libmicrohttpd has no
   /// hook for that).
-  static func upgrade(_ upgraded: @escaping @Sendable (Int32, OpaquePointer, [UInt8]) -> Void) -> HTTPResponse? {
+  static func upgrade(_ upgraded: @escaping @Sendable (Int32, OpaquePointer, [UInt8]) -> Void)
+    -> HTTPResponse?
+  {
     let context = Unmanaged.passRetained(UpgradeContext(upgraded))
     let handle = MHD_create_response_for_upgrade(
       { context, _, _, extra, extraSize, socket, urh in

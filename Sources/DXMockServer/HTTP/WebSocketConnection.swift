@@ -130,7 +130,9 @@ final class WebSocketConnection: WebSocketChannel {
         offset += sent
         continue
       }
-      guard sent < 0, errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR, waited < 50 else { return false }
+      guard sent < 0, errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR, waited < 50 else {
+        return false
+      }
       var poller = pollfd(fd: socket, events: Int16(POLLOUT), revents: 0)
       _ = poll(&poller, 1, 100)
       waited += 1

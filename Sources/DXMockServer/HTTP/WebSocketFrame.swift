@@ -54,7 +54,9 @@ enum WebSocketFrame {
       bytes.append(UInt8(payload.count & 0xFF))
     default:
       bytes.append(127)
-      for shift in stride(from: 56, through: 0, by: -8) { bytes.append(UInt8((payload.count >> shift) & 0xFF)) }
+      for shift in stride(from: 56, through: 0, by: -8) {
+        bytes.append(UInt8((payload.count >> shift) & 0xFF))
+      }
     }
     return bytes + payload
   }
@@ -104,6 +106,7 @@ enum WebSocketFrame {
     let start = base + offset + 4
     var payload = [UInt8](repeating: 0, count: length)
     for index in 0..<length { payload[index] = buffer[start + index] ^ mask[index & 3] }
-    return .frame(Frame(fin: first & 0x80 != 0, opcode: opcode, payload: payload), consumed: offset + 4 + length)
+    return .frame(
+      Frame(fin: first & 0x80 != 0, opcode: opcode, payload: payload), consumed: offset + 4 + length)
   }
 }

@@ -1,24 +1,29 @@
-import Foundation
 import DXWire
+import Foundation
 
 /// Checks a WebSocket opening handshake (RFC 6455 §4.2.1) and gives the response headers.
 enum WebSocketHandshake {
   /// The `101 Switching Protocols` headers for a valid handshake.
   /// - Throws: 400 InvalidInput naming what is wrong (method, `Upgrade`, `Connection`,
   ///   `Sec-WebSocket-Version` or `Sec-WebSocket-Key`).
-  static func responseHeaders(method: String, headers: DXHTTPHeaders) throws(DXPlatformError) -> DXHTTPHeaders {
+  static func responseHeaders(method: String, headers: DXHTTPHeaders) throws(DXPlatformError) -> DXHTTPHeaders
+  {
     func bad(_ message: String) -> DXPlatformError {
       DXPlatformError(type: "InvalidInput", message: "Bad WebSocket handshake: \(message)", status: 400)
     }
     guard method == "GET" else { throw bad("the method must be GET, not \(method)") }
-    guard headers["Upgrade"]?.lowercased().split(separator: ",").contains(where: {
-      $0.trimmingCharacters(in: .whitespaces) == "websocket"
-    }) == true else {
+    guard
+      headers["Upgrade"]?.lowercased().split(separator: ",").contains(where: {
+        $0.trimmingCharacters(in: .whitespaces) == "websocket"
+      }) == true
+    else {
       throw bad("the header Upgrade: websocket is missing")
     }
-    guard headers["Connection"]?.lowercased().split(separator: ",").contains(where: {
-      $0.trimmingCharacters(in: .whitespaces) == "upgrade"
-    }) == true else {
+    guard
+      headers["Connection"]?.lowercased().split(separator: ",").contains(where: {
+        $0.trimmingCharacters(in: .whitespaces) == "upgrade"
+      }) == true
+    else {
       throw bad("the header Connection: Upgrade is missing")
     }
     guard headers["Sec-WebSocket-Version"]?.trimmingCharacters(in: .whitespaces) == "13" else {

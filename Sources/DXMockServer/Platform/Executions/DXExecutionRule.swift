@@ -70,10 +70,12 @@ public struct DXExecutionRule: Sendable, Hashable {
       "describes", "log", "times", "skip",
     ]
     for key in input.fields.keys.sorted() where !known.contains(key) {
-      throw .invalidInput("An execution rule has no field \"\(key)\" (fields: \(known.sorted().joined(separator: ", ")))")
+      throw .invalidInput(
+        "An execution rule has no field \"\(key)\" (fields: \(known.sorted().joined(separator: ", ")))")
     }
     if let id = try input.string("id") {
-      guard !id.isEmpty, id.count <= 64, id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) })
+      guard !id.isEmpty, id.count <= 64,
+        id.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) })
       else { throw .invalidInput("\"id\" must be 1-64 letters, digits, '.', '_' or '-'") }
       self.id = id
     }
@@ -210,7 +212,8 @@ public struct DXExecutionRule: Sendable, Hashable {
 
   /// The plan for a matching run; `defaultDuration` when the rule gives none.
   func plan(defaultDuration: Int, defaultDescribes: Int?, now: Int) -> ExecutionPlan {
-    var plan = ExecutionPlan(durationMs: durationMs ?? defaultDuration, describes: describes ?? defaultDescribes)
+    var plan = ExecutionPlan(
+      durationMs: durationMs ?? defaultDuration, describes: describes ?? defaultDescribes)
     plan.outcome = ExecutionPlan.Outcome(rawValue: outcome) ?? .done
     plan.output = output
     plan.failureReason = failureReason

@@ -13,7 +13,9 @@ enum ExecutionInputCheck {
   ///   - input: The run's `input`.
   ///   - spec: The executable's `inputSpec`, or `nil` when it has none.
   /// - Throws: InvalidInput naming the field.
-  static func check(_ input: [String: DXJSON], against spec: DXJSON?) throws(DXPlatformError) -> [String: DXJSON] {
+  static func check(_ input: [String: DXJSON], against spec: DXJSON?) throws(DXPlatformError) -> [String:
+    DXJSON]
+  {
     guard let parameters = spec?.arrayValue else { return input }
     var result = input
     var known: Set<String> = []
@@ -26,7 +28,8 @@ enum ExecutionInputCheck {
         if let defaultValue = parameter["default"] {
           result[name] = defaultValue
         } else if parameter["optional"]?.boolValue != true {
-          throw .invalidInput("Expected input to have the field \"\(name)\" (class \(klass)), which is required")
+          throw .invalidInput(
+            "Expected input to have the field \"\(name)\" (class \(klass)), which is required")
         } else {
           result[name] = nil
         }

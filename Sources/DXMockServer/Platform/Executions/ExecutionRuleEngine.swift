@@ -103,7 +103,8 @@ final class ExecutionRuleEngine: Sendable {
         guard entry.matched > entry.rule.skip else { continue }
         if let times = entry.rule.times, entry.applied >= times { continue }
         guarded.entries[index].applied += 1
-        chosen = entry.rule.plan(defaultDuration: defaultDuration, defaultDescribes: defaultDescribes, now: now)
+        chosen = entry.rule.plan(
+          defaultDuration: defaultDuration, defaultDescribes: defaultDescribes, now: now)
       }
       return chosen
     }

@@ -8,11 +8,14 @@ extension MockPlatform {
   /// - Throws: ResourceNotFound.
   func adminExecution(_ id: String) throws(DXPlatformError) -> DXJSON {
     try store.read { (state: PlatformState) throws(DXPlatformError) in
-      guard let execution = state.executions[id] else { throw .resourceNotFound("No execution has the ID \(id)") }
+      guard let execution = state.executions[id] else {
+        throw .resourceNotFound("No execution has the ID \(id)")
+      }
       guard var members = state.describe(execution, options: .init()).objectValue else { return .null }
       members["token"] = execution.tokens.first.map(DXJSON.string) ?? .null
       members["plan"] = [
-        "outcome": .string(execution.plan.outcome.rawValue), "durationMs": .integer(execution.plan.durationMs),
+        "outcome": .string(execution.plan.outcome.rawValue),
+        "durationMs": .integer(execution.plan.durationMs),
         "describes": execution.plan.describes.map(DXJSON.integer) ?? .null,
         "rule": execution.plan.rule.map(DXJSON.string) ?? .null,
       ]
@@ -24,6 +27,7 @@ extension MockPlatform {
   /// "failureReason"?, "failureMessage"?}`. A job moved to `running` stays there until moved again or
   /// terminated; an analysis can only be terminated.
   /// - Throws: ResourceNotFound, InvalidInput, InvalidState.
+  @discardableResult
   func adminMoveExecution(_ id: String, _ body: DXJSON) throws(DXPlatformError) -> DXJSON {
     let input = try PlatformInput(body)
     let target = try input.requiredString("state")
@@ -32,7 +36,9 @@ extension MockPlatform {
     let reason = try input.string("failureReason") ?? "AppError"
     let message = try input.string("failureMessage") ?? "Failed through the admin API"
     return try store.write { (state: inout PlatformState) throws(DXPlatformError) in
-      guard let execution = state.executions[id] else { throw .resourceNotFound("No execution has the ID \(id)") }
+      guard let execution = state.executions[id] else {
+        throw .resourceNotFound("No execution has the ID \(id)")
+      }
       guard !execution.isTerminal else {
         throw .invalidState("\(id) is already \(execution.state)")
       }

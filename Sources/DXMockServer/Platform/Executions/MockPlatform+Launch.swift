@@ -47,7 +47,9 @@ extension MockPlatform {
     if call.target.hasPrefix("applet-") {
       let object = try state.object(call.target, klass: "applet")
       let project = try state.copyProject(of: object, for: call.caller, hint: nil, atLeast: .view)
-      guard let spec = object.applet else { throw .internalError("The applet \(call.target) has no specification") }
+      guard let spec = object.applet else {
+        throw .internalError("The applet \(call.target) has no specification")
+      }
       return ExecutableInfo(
         id: object.id, name: object.copies[project]?.name ?? object.id, applet: object.id, spec: spec)
     }
@@ -68,7 +70,8 @@ extension MockPlatform {
       alias = String(text[text.index(after: slash)...])
     }
     let request = DXMockRequest(method: "POST", path: "/\(text)/run")
-    let call = APICall(request: request, caller: user, target: target, alias: alias, method: "run", input: [:])
+    let call = APICall(
+      request: request, caller: user, target: target, alias: alias, method: "run", input: [:])
     return try executable(call, state: state)
   }
 
@@ -83,7 +86,8 @@ extension MockPlatform {
   ) throws(DXPlatformError) -> String {
     let project = try state.project(placement.project, for: caller, atLeast: .contribute)
     let originalInput =
-      checkSpec ? try ExecutionInputCheck.check(request.input, against: executable.spec.inputSpec) : request.input
+      checkSpec
+      ? try ExecutionInputCheck.check(request.input, against: executable.spec.inputSpec) : request.input
     try Self.checkLinks(.object(originalInput), for: caller, state: state)
     for dependency in request.dependsOn {
       guard state.executions[dependency] != nil || state.objects[dependency] != nil else {
@@ -102,7 +106,8 @@ extension MockPlatform {
       appVersion: executable.appVersion, function: placement.function, input: .object(originalInput))
     let plan =
       executionRules.plan(
-        for: subject, defaultDuration: configuration.jobDuration, defaultDescribes: configuration.jobDescribes,
+        for: subject, defaultDuration: configuration.jobDuration,
+        defaultDescribes: configuration.jobDescribes,
         now: now)
       ?? ExecutionPlan(durationMs: configuration.jobDuration, describes: configuration.jobDescribes)
     let id = reserved ?? state.newID("job")
@@ -118,7 +123,8 @@ extension MockPlatform {
       state.insertProject(box)
       workspace = container
     }
-    let defaultName = placement.function == "main" ? executable.name : "\(executable.name):\(placement.function)"
+    let defaultName =
+      placement.function == "main" ? executable.name : "\(executable.name):\(placement.function)"
     var job = ExecutionState(
       id: id, klass: "job", name: request.name ?? defaultName, executable: executable.id,
       executableName: executable.name, project: project.id, folder: placement.folder, state: "idle",

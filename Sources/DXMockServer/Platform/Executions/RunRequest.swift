@@ -82,7 +82,8 @@ struct RunRequest: Sendable {
     }
     systemRequirementsByExecutable = try input.object("systemRequirementsByExecutable")
     for (executable, value) in systemRequirementsByExecutable ?? [:] where value.objectValue == nil {
-      throw .invalidInput("\"systemRequirementsByExecutable.\(executable)\" must be an object of entry points")
+      throw .invalidInput(
+        "\"systemRequirementsByExecutable.\(executable)\" must be an object of entry points")
     }
     if let policy = try input.object("executionPolicy") { executionPolicy = .object(policy) }
     if let value = input.fields["costLimit"], !value.isNull {

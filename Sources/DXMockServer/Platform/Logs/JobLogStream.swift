@@ -35,7 +35,8 @@ struct JobLogStream: Sendable {
   /// Runs the stream on `channel` until the job ends, the client goes, or the server stops.
   func run(on channel: WebSocketChannel) {
     guard case .text(let hello) = channel.receive(timeoutMs: helloTimeoutMs) else {
-      channel.close(code: 1008, reason: Self.reason("InvalidInput", "Expected a first message with access_token"))
+      channel.close(
+        code: 1008, reason: Self.reason("InvalidInput", "Expected a first message with access_token"))
       return
     }
     let options: Options
@@ -158,11 +159,13 @@ struct JobLogStream: Sendable {
 
   /// A close reason dxpy parses: `{"type", "message"}` (cut to fit a close frame).
   static func reason(_ type: String, _ message: String) -> String {
-    var text = DXJSON.object(["type": .string(type), "message": .string(message)]).serializedString(sortedKeys: true)
+    var text = DXJSON.object(["type": .string(type), "message": .string(message)]).serializedString(
+      sortedKeys: true)
     var shortened = message
     while text.utf8.count > 123, !shortened.isEmpty {
       shortened.removeLast(max(1, text.utf8.count - 123))
-      text = DXJSON.object(["type": .string(type), "message": .string(shortened)]).serializedString(sortedKeys: true)
+      text = DXJSON.object(["type": .string(type), "message": .string(shortened)]).serializedString(
+        sortedKeys: true)
     }
     return text
   }

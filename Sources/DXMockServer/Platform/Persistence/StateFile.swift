@@ -160,7 +160,9 @@ final class StateFile {
       }
       // Rows other than parts: a page each is close enough.
       written +=
-        4096 * (changes.projects.count + changes.objects.count + changes.nonces.count + changes.executions.count + 1)
+        4096
+        * (changes.projects.count + changes.objects.count + changes.nonces.count + changes.executions.count
+          + 1)
       uncheckpointedBytes += written
     } catch {
       throw .internalError("Cannot write the state file: \(error)")

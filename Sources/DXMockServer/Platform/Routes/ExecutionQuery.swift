@@ -89,7 +89,9 @@ struct ExecutionQuery {
       modified = try DataObjectQuery.TimeRange(value, field: "modified")
     }
     if let value = input.fields["name"], !value.isNull { name = try NameMatcher(value) }
-    if let value = input.fields["tags"], !value.isNull { tags = try DataObjectQuery.SetFilter(value, field: "tags") }
+    if let value = input.fields["tags"], !value.isNull {
+      tags = try DataObjectQuery.SetFilter(value, field: "tags")
+    }
     if let value = input.fields["properties"], !value.isNull {
       properties = try DataObjectQuery.PropertyFilter(value)
     }

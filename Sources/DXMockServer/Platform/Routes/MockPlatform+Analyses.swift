@@ -18,7 +18,8 @@ extension MockPlatform {
   /// `{"workflowInputField": F}` the workflow-level input F.
   private func runWorkflow(_ call: APICall) throws(DXPlatformError) -> DXJSON {
     let request = try RunRequest(Self.input(call), kind: .workflow)
-    return try withNonce(call, route: "/\(call.target)/run") { (state: inout PlatformState) throws(DXPlatformError) in
+    return try withNonce(call, route: "/\(call.target)/run") {
+      (state: inout PlatformState) throws(DXPlatformError) in
       let object = try state.object(call.target, klass: "workflow")
       let home = try state.copyProject(of: object, for: call.caller, hint: request.project, atLeast: .view)
       let workflow = object.workflow ?? WorkflowData()
@@ -27,7 +28,9 @@ extension MockPlatform {
         throw .invalidInput("Expected input to have the field \"project\"")
       }
       _ = try state.project(project, for: call.caller, atLeast: .contribute)
-      guard !workflow.stages.isEmpty else { throw .invalidState("The workflow \(object.id) has no stages to run") }
+      guard !workflow.stages.isEmpty else {
+        throw .invalidState("The workflow \(object.id) has no stages to run")
+      }
       let stageIDs = workflow.stages.map { $0["id"]?.stringValue ?? "" }
       let stageInputs = try Self.stageInputs(request.input, workflow: workflow, stageIDs: stageIDs)
       let folder = request.folder ?? workflow.outputFolder ?? "/"
@@ -69,7 +72,8 @@ extension MockPlatform {
         region: state.projects[project]?.region ?? "aws:us-east-1",
         plan: ExecutionPlan(durationMs: 0))
       analysis.workflow = object.id
-      analysis.workflowSnapshot = state.describe(object, in: home, options: try PlatformState.DescribeOptions(nil))
+      analysis.workflowSnapshot = state.describe(
+        object, in: home, options: try PlatformState.DescribeOptions(nil))
       analysis.parentJob = caller?.id
       analysis.transitions = [ExecutionTransition(newState: "idle", setAt: now)]
       analysis.runInput = .object(request.input)
@@ -97,7 +101,8 @@ extension MockPlatform {
         stageRequest.details = nil
         stageRequest.dependsOn = []
         stageRequest.systemRequirements =
-          request.stageSystemRequirements?[stageID]?.objectValue ?? request.stageSystemRequirements?["*"]?.objectValue
+          request.stageSystemRequirements?[stageID]?.objectValue ?? request.stageSystemRequirements?["*"]?
+          .objectValue
           ?? stage["systemRequirements"]?.objectValue
         if let policy = stage["executionPolicy"], policy.objectValue?.isEmpty == false {
           stageRequest.executionPolicy = policy

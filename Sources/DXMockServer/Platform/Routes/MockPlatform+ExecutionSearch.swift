@@ -25,7 +25,9 @@ extension MockPlatform {
     guard let elements = input.fields["executions"]?.arrayValue else {
       throw .invalidInput("Expected input to have the field \"executions\" (an array)")
     }
-    guard elements.count <= 1000 else { throw .invalidInput("At most 1000 executions can be described at once") }
+    guard elements.count <= 1000 else {
+      throw .invalidInput("At most 1000 executions can be described at once")
+    }
     let shared = try PlatformState.ExecutionDescribeOptions(input.fields["describe"])
     var requests: [(String, PlatformState.ExecutionDescribeOptions)] = []
     for element in elements {

@@ -27,7 +27,8 @@ extension MockPlatform {
     }
     router.register("/\(klass)-xxxx/addTags") { call throws(DXPlatformError) in
       let tags = try Self.requiredTags(Self.input(call))
-      return try self.editExecution(call, klass: klass) { execution, _ in Self.add(tags, to: &execution.tags) }
+      return try self.editExecution(call, klass: klass) { execution, _ in Self.add(tags, to: &execution.tags)
+      }
     }
     router.register("/\(klass)-xxxx/removeTags") { call throws(DXPlatformError) in
       let tags = try Self.requiredTags(Self.input(call))
@@ -86,10 +87,12 @@ extension MockPlatform {
         let execution = try Self.execution(call, klass: klass, state: state)
         let ownToken = Self.callingJob(call, in: state)?.id == execution.id
         guard ownToken || execution.launchedBy == call.caller else {
-          throw .permissionDenied("Only \(execution.id) itself or the user who launched it can get its identity token")
+          throw .permissionDenied(
+            "Only \(execution.id) itself or the user who launched it can get its identity token")
         }
         guard !execution.isTerminal else {
-          throw .invalidState("\(execution.id) is \(execution.state); identity tokens are for running executions")
+          throw .invalidState(
+            "\(execution.id) is \(execution.state); identity tokens are for running executions")
         }
         let now = self.store.now()
         let token = Self.identityToken(
@@ -116,7 +119,8 @@ extension MockPlatform {
       placement.parentJob = parent?.id
       placement.rootExecution = parent?.rootExecution
       placement.inheritedByExecutable = parent?.mergedSystemRequirementsByExecutable?.objectValue ?? [:]
-      let id = try self.createJob(executable, request, placement: placement, caller: call.caller, state: &state)
+      let id = try self.createJob(
+        executable, request, placement: placement, caller: call.caller, state: &state)
       return ["id": .string(id)]
     }
   }
@@ -126,7 +130,8 @@ extension MockPlatform {
     return try withNonce(call, route: "/job/new") { (state: inout PlatformState) throws(DXPlatformError) in
       guard let parent = Self.callingJob(call, in: state) else {
         throw .permissionDenied(
-          "/job/new creates a sub-job of the calling job: call it with the job's token (DX_SECURITY_CONTEXT inside the job)")
+          "/job/new creates a sub-job of the calling job: call it with the job's token (DX_SECURITY_CONTEXT inside the job)"
+        )
       }
       guard !parent.isTerminal else { throw .invalidState("\(parent.id) is \(parent.state)") }
       let executable = try Self.executableInfo(of: parent, state: state)
@@ -179,7 +184,8 @@ extension MockPlatform {
   ) throws(DXPlatformError) {
     guard let level = state.level(of: user, in: execution.project), level >= minimum else {
       throw .permissionDenied(
-        "\(minimum.name) permission required in \(execution.project) to perform this action on \(execution.id)")
+        "\(minimum.name) permission required in \(execution.project) to perform this action on \(execution.id)"
+      )
     }
   }
 
@@ -216,7 +222,8 @@ extension MockPlatform {
       "iat": .integer(now / 1000), "exp": .integer(now / 1000 + 300), "jti": .string(nonce),
     ]
     let subjectParts = claims.isEmpty ? ["launched_by", "job_id"] : claims
-    payload["sub"] = .string(subjectParts.map { "\($0);\(payload[$0]?.stringValue ?? "")" }.joined(separator: ";"))
+    payload["sub"] = .string(
+      subjectParts.map { "\($0);\(payload[$0]?.stringValue ?? "")" }.joined(separator: ";"))
     return encode(header) + "." + encode(.object(payload)) + ".mock"
   }
 }

@@ -102,7 +102,8 @@ extension PlatformState {
     ]
     if let started = execution.startedRunning { all["startedRunning"] = .integer(started) }
     if let stopped = execution.stoppedRunning { all["stoppedRunning"] = .integer(stopped) }
-    if execution.state == "failed" || execution.state == "partially_failed" || execution.state == "terminated" {
+    if execution.state == "failed" || execution.state == "partially_failed" || execution.state == "terminated"
+    {
       all["failureReason"] = .string(execution.failureReason ?? "AppError")
       all["failureMessage"] = .string(execution.failureMessage ?? "")
       all["failureFrom"] = ["id": .string(execution.failureFrom ?? execution.id)]

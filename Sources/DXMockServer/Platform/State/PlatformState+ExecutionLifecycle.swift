@@ -93,7 +93,8 @@ extension PlatformState {
     case .running:
       executions.update(id) { $0.dueAt = nil }
     case .failed:
-      fail(id, at: time, reason: execution.plan.failureReason, message: execution.plan.failureMessage, from: nil)
+      fail(
+        id, at: time, reason: execution.plan.failureReason, message: execution.plan.failureMessage, from: nil)
     case .done:
       complete(id, at: time, output: execution.plan.output)
     }
@@ -193,7 +194,9 @@ extension PlatformState {
       if !found.contains(id) { found.append(id) }
     }
     Self.visitReferences(execution.originalInput) { link in
-      if let id = link["job"]?.stringValue ?? link["analysis"]?.stringValue, !found.contains(id) { found.append(id) }
+      if let id = link["job"]?.stringValue ?? link["analysis"]?.stringValue, !found.contains(id) {
+        found.append(id)
+      }
     }
     return found
   }
@@ -219,7 +222,9 @@ extension PlatformState {
   /// Moves a new or waiting job on: fails it when a dependency failed, makes it runnable with its input
   /// resolved when every dependency is done, or (re)registers it as waiting.
   private mutating func checkInputs(_ id: String, at time: Int) {
-    guard let execution = executions[id], ["idle", "waiting_on_input"].contains(execution.state) else { return }
+    guard let execution = executions[id], ["idle", "waiting_on_input"].contains(execution.state) else {
+      return
+    }
     let dependencies = dependencies(of: execution)
     for dependency in dependencies {
       guard let other = executions[dependency], other.state == "failed" || other.state == "terminated" else {

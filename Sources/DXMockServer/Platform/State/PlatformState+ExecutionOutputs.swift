@@ -55,7 +55,9 @@ extension PlatformState {
     }
   }
 
-  private mutating func makeOutputFile(named name: String, bytes: Data, for execution: ExecutionState, at time: Int)
+  private mutating func makeOutputFile(
+    named name: String, bytes: Data, for execution: ExecutionState, at time: Int
+  )
     -> String
   {
     let id = newID("file")
@@ -72,7 +74,9 @@ extension PlatformState {
     return id
   }
 
-  private mutating func makeOutputRecord(named name: String, for execution: ExecutionState, at time: Int) -> String {
+  private mutating func makeOutputRecord(named name: String, for execution: ExecutionState, at time: Int)
+    -> String
+  {
     let id = newID("record")
     var object = DataObjectState(
       id: id, klass: "record", created: time, modified: time, createdBy: execution.launchedBy)
@@ -86,7 +90,9 @@ extension PlatformState {
 
   /// Creates the job's output folder (and its parents) when it is missing.
   private mutating func ensureOutputFolder(_ execution: ExecutionState) {
-    guard let project = projects[execution.project], !project.folders.contains(execution.folder) else { return }
+    guard let project = projects[execution.project], !project.folders.contains(execution.folder) else {
+      return
+    }
     _ = try? updateProject(execution.project) { (project: inout ProjectState) throws(DXPlatformError) in
       project.folders.formUnion(Self.folderChain(execution.folder))
     }
