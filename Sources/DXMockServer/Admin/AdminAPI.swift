@@ -78,7 +78,7 @@ struct AdminAPI: Sendable {
       case "GET": return listFaults()
       case "POST": return addFaults(request)
       case "DELETE": return .json(["removed": .integer(faults.clear())])
-      default: return methodNotAllowed(request, allowed: ["GET", "POST", "DELETE"])
+      default: return Self.methodNotAllowed(request, allowed: ["GET", "POST", "DELETE"])
       }
     case ("faults", 2):
       let id = parts[1]
@@ -89,16 +89,16 @@ struct AdminAPI: Sendable {
       case "DELETE":
         guard faults.remove(id: id) else { return unknownRule(id) }
         return .json(["removed": 1, "id": .string(id)])
-      default: return methodNotAllowed(request, allowed: ["GET", "DELETE"])
+      default: return Self.methodNotAllowed(request, allowed: ["GET", "DELETE"])
       }
     case ("requests", 1):
       switch method {
       case "GET": return listRequests(request)
       case "DELETE": return .json(["removed": .integer(journal.clear())])
-      default: return methodNotAllowed(request, allowed: ["GET", "DELETE"])
+      default: return Self.methodNotAllowed(request, allowed: ["GET", "DELETE"])
       }
     case ("requests", 2):
-      guard method == "GET" else { return methodNotAllowed(request, allowed: ["GET"]) }
+      guard method == "GET" else { return Self.methodNotAllowed(request, allowed: ["GET"]) }
       guard let id = Int(parts[1]), let entry = journal.entry(id: id) else {
         return .error(.resourceNotFound("No journal entry \(parts[1]) (it may have been dropped or cleared)"))
       }
@@ -137,10 +137,10 @@ struct AdminAPI: Sendable {
       guard method == "GET" else { return methodNotAllowed(request, allowed: ["GET"]) }
       return verify(request)
     case ("reset", 1):
-      guard method == "POST" else { return methodNotAllowed(request, allowed: ["POST"]) }
+      guard method == "POST" else { return Self.methodNotAllowed(request, allowed: ["POST"]) }
       return reset()
     case ("health", 1):
-      guard method == "GET" else { return methodNotAllowed(request, allowed: ["GET"]) }
+      guard method == "GET" else { return Self.methodNotAllowed(request, allowed: ["GET"]) }
       return health()
     default:
       if let first = parts.first, let mount = mounts[first] { return mount(request, parts, method) }
@@ -379,7 +379,8 @@ struct AdminAPI: Sendable {
     ])
   }
 
-  private func methodNotAllowed(_ request: DXMockRequest, allowed: [String]) -> DXMockResponse {
+  /// 405 with the platform's error body and an `Allow` header listing `allowed`.
+  static func methodNotAllowed(_ request: DXMockRequest, allowed: [String]) -> DXMockResponse {
     let list = allowed.joined(separator: ", ")
     var response = DXMockResponse.error(
       DXPlatformError(

@@ -23,7 +23,7 @@ struct ExecutionAdminAPI: Sendable {
         case "GET": return .json(["rules": .array(platform.executionRules.entries.map(\.json))])
         case "POST": return try addRules(request)
         case "DELETE": return .json(["removed": .integer(platform.executionRules.clear())])
-        default: return Self.methodNotAllowed(request, ["GET", "POST", "DELETE"])
+        default: return AdminAPI.methodNotAllowed(request, allowed: ["GET", "POST", "DELETE"])
         }
       case ("executions", 2):
         let id = parts[1]
@@ -34,13 +34,13 @@ struct ExecutionAdminAPI: Sendable {
         case "DELETE":
           guard platform.executionRules.remove(id: id) else { throw Self.unknownRule(id) }
           return .json(["removed": 1, "id": .string(id)])
-        default: return Self.methodNotAllowed(request, ["GET", "DELETE"])
+        default: return AdminAPI.methodNotAllowed(request, allowed: ["GET", "DELETE"])
         }
       case ("jobs", 2):
-        guard method == "GET" else { return Self.methodNotAllowed(request, ["GET"]) }
+        guard method == "GET" else { return AdminAPI.methodNotAllowed(request, allowed: ["GET"]) }
         return .json(try platform.adminExecution(parts[1]))
       case ("jobs", 3) where parts[2] == "state":
-        guard method == "POST" else { return Self.methodNotAllowed(request, ["POST"]) }
+        guard method == "POST" else { return AdminAPI.methodNotAllowed(request, allowed: ["POST"]) }
         return .json(try platform.adminMoveExecution(parts[1], try Self.body(request)))
       default:
         throw .resourceNotFound(
@@ -80,14 +80,4 @@ struct ExecutionAdminAPI: Sendable {
     .resourceNotFound("No execution rule has the ID \"\(id)\"")
   }
 
-  private static func methodNotAllowed(_ request: DXMockRequest, _ allowed: [String]) -> DXMockResponse {
-    let list = allowed.joined(separator: ", ")
-    var response = DXMockResponse.error(
-      DXPlatformError(
-        type: "InvalidInput",
-        message: "The method \(request.method) is not allowed on \(request.path); use \(list)",
-        status: 405))
-    response.headers.add(name: "Allow", value: list)
-    return response
-  }
 }

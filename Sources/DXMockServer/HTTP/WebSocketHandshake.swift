@@ -12,18 +12,10 @@ enum WebSocketHandshake {
       DXPlatformError(type: "InvalidInput", message: "Bad WebSocket handshake: \(message)", status: 400)
     }
     guard method == "GET" else { throw bad("the method must be GET, not \(method)") }
-    guard
-      headers["Upgrade"]?.lowercased().split(separator: ",").contains(where: {
-        $0.trimmingCharacters(in: .whitespaces) == "websocket"
-      }) == true
-    else {
+    guard hasToken("websocket", in: headers["Upgrade"]) else {
       throw bad("the header Upgrade: websocket is missing")
     }
-    guard
-      headers["Connection"]?.lowercased().split(separator: ",").contains(where: {
-        $0.trimmingCharacters(in: .whitespaces) == "upgrade"
-      }) == true
-    else {
+    guard hasToken("upgrade", in: headers["Connection"]) else {
       throw bad("the header Connection: Upgrade is missing")
     }
     guard headers["Sec-WebSocket-Version"]?.trimmingCharacters(in: .whitespaces) == "13" else {
@@ -38,5 +30,11 @@ enum WebSocketHandshake {
       "Upgrade": "websocket", "Connection": "Upgrade",
       "Sec-WebSocket-Accept": WebSocketFrame.acceptKey(for: key),
     ]
+  }
+
+  /// Whether the comma-separated header `value` lists `token` (case-insensitive).
+  private static func hasToken(_ token: String, in value: String?) -> Bool {
+    value?.lowercased().split(separator: ",").contains { $0.trimmingCharacters(in: .whitespaces) == token }
+      == true
   }
 }

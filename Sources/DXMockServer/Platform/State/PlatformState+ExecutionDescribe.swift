@@ -22,23 +22,11 @@ extension PlatformState {
     /// Options from a describe input (`true`, an object, or absent for the defaults).
     /// - Throws: InvalidInput for wrong types.
     init(_ json: DXJSON?, field: String = "describe") throws(DXPlatformError) {
-      guard let json, !json.isNull, json.boolValue == nil else { return }
-      guard json.objectValue != nil else {
-        throw .invalidInput("Expected \"\(field)\" to be a boolean or an object, but got \(json.typeName)")
-      }
-      let input = try PlatformInput(json)
-      if let fields = try input.object("fields") {
-        var selected: Set<String> = []
-        for (name, value) in fields {
-          guard let flag = value.boolValue else {
-            throw .invalidInput("Expected every value of \"fields\" to be a boolean (field \"\(name)\")")
-          }
-          if flag { selected.insert(name) }
-        }
-        self.fields = selected
-      }
-      defaultFields = try input.bool("defaultFields") ?? false
-      io = try input.bool("io") ?? true
+      // `fields` and `defaultFields` as data objects take them; `io` is the executions' own.
+      let common = try DescribeOptions(json, field: field)
+      fields = common.fields
+      defaultFields = common.defaultFields
+      if let members = json?.objectValue { io = try PlatformInput(.object(members)).bool("io") ?? true }
     }
 
     /// Whether to include `name`.
