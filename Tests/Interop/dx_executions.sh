@@ -98,8 +98,32 @@ run "find executions" "$DX" find executions -n 100 && check "find executions sho
 run "find jobs as bob" "${BOB[@]}" "$DX" find jobs --brief --all-projects && check "bob sees no jobs" equals ""
 # 6. dx terminate
 run "run sleeper" "$DX" run sleeper -y --brief && SLEEPER=$LAST
+# Code inside the running job: its token (from the admin API), DX_JOB_ID and DX_WORKSPACE_ID; dxpy's
+# new_dxjob makes a sub-job and new objects go to the job's workspace container.
+run "inside the job" "$PY" - "$ADMIN" "${SLEEPER:-job-none}" "$PROJECT" <<'PYEOF'
+import json, os, subprocess, sys, urllib.request
+admin, job, project = sys.argv[1:4]
+info = json.loads(urllib.request.urlopen(admin + "/jobs/" + job).read())
+env = dict(os.environ, DX_JOB_ID=job, DX_WORKSPACE_ID=info["workspace"], DX_PROJECT_CONTEXT_ID=project,
+           DX_SECURITY_CONTEXT=json.dumps({"auth_token": info["token"], "auth_token_type": "Bearer"}))
+code = ("import dxpy, json; j = dxpy.new_dxjob({'x': 1}, 'scatter'); r = dxpy.new_dxrecord(close=True); "
+        "print(json.dumps({'sub': j.get_id(), 'parent': j.describe()['parentJob'], 'fn': j.describe()['function'], "
+        "'recordProject': r.describe()['project']}))")
+out = json.loads(subprocess.check_output([sys.executable, "-c", code], env=env))
+assert out["parent"] == job and out["fn"] == "scatter" and out["recordProject"] == info["workspace"], out
+print(out["sub"])
+PYEOF
+SUBJOB=$LAST
+check "a sub-job from inside the job (job token, DX_JOB_ID, DX_WORKSPACE_ID)" grep -Eq '^job-[0-9A-Za-z]{24}$' <<<"${SUBJOB:-}"
+run "job token" "$PY" -c "import json,urllib.request; print(json.loads(urllib.request.urlopen('$ADMIN/jobs/${SLEEPER:-job-none}').read())['token'])" \
+  && JOBTOKEN=$LAST
+run "the job token works while the job runs" env DX_SECURITY_CONTEXT="{\"auth_token\": \"${JOBTOKEN:-none}\", \"auth_token_type\": \"Bearer\"}" "$DX" whoami \
+  && check "the job token authenticates as the launcher" equals "alice"
 run "terminate" "$DX" terminate "${SLEEPER:-job-none}"
 run "describe terminated" "$DX" describe "${SLEEPER:-job-none}" --json && check "dx terminate" json "d['state'] == 'terminated'"
+run "describe terminated sub-job" "$DX" describe "${SUBJOB:-job-none}" --json && check "terminate cascades to the sub-job" json \
+  "d['state'] == 'terminated' and d['parentJob'] == '${SLEEPER:-none}'"
+refused "the job token dies with the job" "InvalidAuthentication" env DX_SECURITY_CONTEXT="{\"auth_token\": \"${JOBTOKEN:-none}\", \"auth_token_type\": \"Bearer\"}" "$DX" whoami
 # 7. dx watch streams the log and exits when the job ends
 run "run talker" "$DX" run talker -y --brief && TALKER=$LAST
 run "watch" "$DX" watch "${TALKER:-job-none}" && check "dx watch prints the log lines" \
