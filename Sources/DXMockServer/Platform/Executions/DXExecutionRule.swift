@@ -62,6 +62,7 @@ public struct DXExecutionRule: Sendable, Hashable {
   public var times: Int?
 
   /// Parses a rule from its JSON form.
+  /// - Parameter json: The rule object.
   /// - Throws: ``DXPlatformError`` (InvalidInput) naming the field that is wrong.
   public init(json: DXJSON) throws(DXPlatformError) {
     let input = try PlatformInput(json)
@@ -126,6 +127,7 @@ public struct DXExecutionRule: Sendable, Hashable {
   }
 
   /// The rules in a JSON file: an array of rules or `{"rules": […]}`.
+  /// - Parameter path: The file.
   /// - Throws: ``DXPlatformError`` when the file cannot be read or a rule is invalid.
   public static func rules(contentsOfFile path: String) throws(DXPlatformError) -> [DXExecutionRule] {
     let data: Data
@@ -144,6 +146,7 @@ public struct DXExecutionRule: Sendable, Hashable {
   }
 
   /// The rules in a JSON value: one rule, an array of rules, or `{"rules": […]}`.
+  /// - Parameter json: The value.
   /// - Throws: ``DXPlatformError`` (InvalidInput) for an invalid rule.
   public static func rules(json: DXJSON) throws(DXPlatformError) -> [DXExecutionRule] {
     if let list = json["rules"]?.arrayValue ?? json.arrayValue {
