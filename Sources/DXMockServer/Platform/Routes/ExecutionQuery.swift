@@ -178,7 +178,7 @@ struct ExecutionQuery {
     if let created, !created.contains(execution.created) { return false }
     if let modified, !modified.contains(execution.modified) { return false }
     if let name, !name.matches(execution.name) { return false }
-    if let tags, !tags.matches(execution.tags) { return false }
+    if let tags, !tags.matches(OrderedStringSet(execution.tags)) { return false }
     if let properties, !properties.matches(execution.properties) { return false }
     if !includeSubjobs, execution.klass == "job", execution.originJob != execution.id { return false }
     return true

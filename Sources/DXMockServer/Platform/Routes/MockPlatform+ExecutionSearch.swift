@@ -6,7 +6,11 @@ extension MockPlatform {
   func registerExecutionSearchRoutes(into router: inout PlatformRouter) {
     for (route, klass) in [("findExecutions", nil), ("findJobs", "job"), ("findAnalyses", "analysis")] {
       router.register("/system/\(route)") { call throws(DXPlatformError) in
-        let query = try ExecutionQuery(Self.input(call), klass: klass)
+        var query = try ExecutionQuery(Self.input(call), klass: klass)
+        // A glob or regular expression is matched outside the state lock, against every name.
+        query.name = try self.resolveNames(query.name) { state in
+          Set(state.executions.byID.values.lazy.map(\.name))
+        }
         return try self.store.read { (state: PlatformState) throws(DXPlatformError) in
           if let project = query.project { _ = try state.project(project, for: call.caller, atLeast: .view) }
           return query.run(on: state, for: call.caller)

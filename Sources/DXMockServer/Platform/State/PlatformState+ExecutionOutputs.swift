@@ -94,7 +94,7 @@ extension PlatformState {
       return
     }
     _ = try? updateProject(execution.project) { (project: inout ProjectState) throws(DXPlatformError) in
-      project.folders.formUnion(Self.folderChain(execution.folder))
+      project.folders.insert(execution.folder)
     }
   }
 
