@@ -108,7 +108,7 @@ struct AdminAPI: Sendable {
       case "GET": return .json(["stubs": .array(stubs.stubs.map(\.json))])
       case "POST": return addStubs(request)
       case "DELETE": return .json(["removed": .integer(stubs.clear())])
-      default: return methodNotAllowed(request, allowed: ["GET", "POST", "DELETE"])
+      default: return Self.methodNotAllowed(request, allowed: ["GET", "POST", "DELETE"])
       }
     case ("stubs", 2):
       let id = parts[1]
@@ -121,20 +121,22 @@ struct AdminAPI: Sendable {
       case "DELETE":
         guard stubs.remove(id: id) else { return .error(.resourceNotFound("No stub has the ID \"\(id)\"")) }
         return .json(["removed": 1, "id": .string(id)])
-      default: return methodNotAllowed(request, allowed: ["GET", "DELETE"])
+      default: return Self.methodNotAllowed(request, allowed: ["GET", "DELETE"])
       }
     case ("scenarios", 1):
-      guard method == "GET" else { return methodNotAllowed(request, allowed: ["GET"]) }
+      guard method == "GET" else { return Self.methodNotAllowed(request, allowed: ["GET"]) }
       return .json(["scenarios": .object(stubs.scenarios.mapValues { .string($0) })])
     case ("scenarios", 2) where parts[1] == "reset":
-      guard method == "POST" else { return methodNotAllowed(request, allowed: ["POST"]) }
+      guard method == "POST" else { return Self.methodNotAllowed(request, allowed: ["POST"]) }
       stubs.resetScenarios()
       return .json(["scenarios": .object(stubs.scenarios.mapValues { .string($0) })])
     case ("scenarios", 2):
-      guard method == "PUT" || method == "POST" else { return methodNotAllowed(request, allowed: ["PUT"]) }
+      guard method == "PUT" || method == "POST" else {
+        return Self.methodNotAllowed(request, allowed: ["PUT"])
+      }
       return setScenario(parts[1], request)
     case ("verify", 1):
-      guard method == "GET" else { return methodNotAllowed(request, allowed: ["GET"]) }
+      guard method == "GET" else { return Self.methodNotAllowed(request, allowed: ["GET"]) }
       return verify(request)
     case ("reset", 1):
       guard method == "POST" else { return Self.methodNotAllowed(request, allowed: ["POST"]) }
