@@ -25,9 +25,9 @@ public final class DXCassetteHybridBackend: DXMockBackend {
   @TaskLocal static var current: (request: DXMockRequest, context: DXMockBackendContext)?
 
   /// Opens `cassettePath`: read-only to replay only, for writing when `options.recordMode` is
-  /// ``DXCassetteRecordMode/newEpisodes`` (the only other mode accepted is the default `all`, which
+  /// `DXCassetteRecordMode.newEpisodes` (the only other mode accepted is the default `all`, which
   /// here means replay only).
-  /// - Throws: ``DXMockServerError/invalidConfiguration(_:)`` when the cassette cannot be opened or the
+  /// - Throws: `DXMockServerError.invalidConfiguration(_:)` when the cassette cannot be opened or the
   ///   record mode is neither.
   public init(
     cassettePath: String, options: DXCassetteBackendOptions = .init(),

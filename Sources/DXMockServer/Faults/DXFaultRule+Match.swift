@@ -8,7 +8,7 @@ extension DXFaultRule {
   /// - ``query`` and ``headers``: each named query argument or header field satisfies its
   ///   ``ValuePattern`` (present, absent, exact, regular expression; header names are
   ///   case-insensitive);
-  /// - ``body``: the body is JSON containing this value (``JSONSubset``: `{"input":{"name":"x"}}`
+  /// - ``body``: the body is JSON containing this value (`JSONSubset`: `{"input":{"name":"x"}}`
   ///   matches any body whose `input.name` is `"x"`);
   /// - ``objectClass`` and ``objectID``: the first path segment shaped like an object ID
   ///   (`file-B12…` in `/file-B12…/close` or in an upload URL) has this class (`file`) or matches this

@@ -4,7 +4,7 @@ import DXWire
 /// need to change.
 ///
 /// The rules (see `dxpy-behaviour.md` §2.4): no retry after 422; a POST on a route whose dxpy
-/// default is not `always_retry` (``DXPyRetryRoutes``) is not retried after a timeout or an
+/// default is not `always_retry` (`DXPyRetryRoutes`) is not retried after a timeout or an
 /// unreadable reply (connection failures and 5xx are retried on every route); the nonce stays the
 /// same; a throttled retry waits at least the integral `Retry-After`; any other retry waits at least
 /// dxpy's backoff minimum (1 s after the first attempt, then 2^(min(n,8)-2) s after the n-th, the
