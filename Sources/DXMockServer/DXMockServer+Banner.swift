@@ -21,6 +21,7 @@ extension DXMockServer {
       "Point the dx client at it:",
       "export DX_APISERVER_PROTOCOL=http DX_APISERVER_HOST=\(clientHost) DX_APISERVER_PORT=\(port)",
       "export DX_SECURITY_CONTEXT='{\"auth_token_type\":\"Bearer\",\"auth_token\":\"\(token)\"}'",
+      "export DX_AUTHSERVER_HOST=http://\(clientHost.contains(":") ? "[\(clientHost)]" : clientHost) DX_AUTHSERVER_PORT=\(authServerPort)",
     ]
     if storagePort != 0 {
       lines.insert("  upload and download URLs: port \(storagePort) (the storage origin)", at: 3)

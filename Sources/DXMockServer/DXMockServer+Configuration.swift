@@ -75,6 +75,13 @@ extension DXMockServer {
     /// Replaces the platform for every non-admin request (cassette replay or record); default `nil`,
     /// the emulated platform.
     public var backend: (any DXMockBackend)?
+    /// Users (with tokens and names), orgs and projects that exist from the start (`--fixtures FILE`);
+    /// default none.
+    public var fixtures = DXMockFixtures()
+    /// A second port that serves the auth server's routes (`system/newAuthToken`,
+    /// `system/getUserInfo`, `system/destroyAuthToken`, `oauth2/…`), for `DX_AUTHSERVER_PORT`;
+    /// default `nil`: the auth routes answer on ``port`` only. 0 picks a free port.
+    public var authServerPort: Int?
 
     /// Creates the default configuration.
     public init() {}
@@ -84,6 +91,9 @@ extension DXMockServer {
     public func validate() throws(DXMockServerError) {
       guard (0...65535).contains(port) else {
         throw .invalidConfiguration("the port must be from 0 to 65535, got \(port)")
+      }
+      if let authServerPort, !(0...65535).contains(authServerPort) {
+        throw .invalidConfiguration("the auth server port must be from 0 to 65535, got \(authServerPort)")
       }
       guard journalSize >= 0 else {
         throw .invalidConfiguration("the journal size must not be negative, got \(journalSize)")
@@ -127,7 +137,7 @@ extension DXMockServer {
         throw .invalidConfiguration(
           "the default user must be a handle of letters, digits, '.', '_' or '-', got \"\(defaultUser)\"")
       }
-      for token in tokens + users.map(\.token) + (adminToken.map { [$0] } ?? []) {
+      for token in tokens + users.map(\.token) + fixtures.users.flatMap(\.tokens) + (adminToken.map { [$0] } ?? []) {
         guard Self.isToken(token) else {
           throw .invalidConfiguration(
             "a token must be printable ASCII without spaces, quotes or backslashes, got \"\(token)\"")
@@ -148,8 +158,22 @@ extension DXMockServer {
         }
         owner[user.token] = user.handle
       }
+      for user in fixtures.users {
+        for token in user.tokens {
+          if let other = owner[token], other != user.handle {
+            throw .invalidConfiguration(
+              "the token \"\(token)\" is given to both \(other) and \(user.handle)")
+          }
+          owner[token] = user.handle
+        }
+      }
       if let adminToken, owner[adminToken] != nil {
         throw .invalidConfiguration("the admin token must differ from every API token")
+      }
+      do throws(DXPlatformError) {
+        try fixtures.validate(knownUsers: Set(platformUsers.map(\.id)))
+      } catch {
+        throw .invalidConfiguration("fixtures: \(error.message)")
       }
     }
 
@@ -166,14 +190,20 @@ extension DXMockServer {
         && text.utf8.allSatisfy { $0 > 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x27 && $0 != 0x5C }
     }
 
-    /// The platform's users: the default user with ``tokens``, then each extra handle with its tokens.
+    /// The platform's users: the default user with ``tokens``, then each extra handle with its
+    /// tokens, then the fixtures' users (whose tokens and password join a configured user's).
     var platformUsers: [MockPlatform.User] {
       var result = [MockPlatform.User(handle: defaultUser, tokens: tokens)]
-      for user in users {
+      let extra =
+        users.map { MockPlatform.User(handle: $0.handle, tokens: [$0.token]) } + fixtures.platformUsers
+      for user in extra {
         if let index = result.firstIndex(where: { $0.handle == user.handle }) {
-          if !result[index].tokens.contains(user.token) { result[index].tokens.append(user.token) }
+          for token in user.tokens where !result[index].tokens.contains(token) {
+            result[index].tokens.append(token)
+          }
+          if let password = user.password { result[index].password = password }
         } else {
-          result.append(MockPlatform.User(handle: user.handle, tokens: [user.token]))
+          result.append(user)
         }
       }
       return result

@@ -23,6 +23,8 @@ public final class DXMockServer {
     var daemon: HTTPDaemon?
     /// The storage origin's daemon (upload and download URLs), when it has its own port.
     var storage: HTTPDaemon?
+    /// The daemon on ``Configuration/authServerPort``, when one is configured.
+    var authDaemon: HTTPDaemon?
     var stopped = false
   }
 
@@ -56,7 +58,8 @@ public final class DXMockServer {
         configuration: MockPlatform.Configuration(
           users: configuration.platformUsers, seed: configuration.seed, statePath: configuration.statePath,
           jobDuration: configuration.jobDuration, jobDescribes: configuration.jobDescribes,
-          executionRules: configuration.executionRules))
+          executionRules: configuration.executionRules,
+          fixtures: configuration.fixtures))
     } catch let error as DXPlatformError {
       throw DXMockServerError.stateFailed("cannot open the platform state: \(error.message)")
     } catch {
@@ -64,7 +67,8 @@ public final class DXMockServer {
     }
     self.platform = platform
     let secrets =
-      configuration.tokens + configuration.users.map(\.token) + (configuration.adminToken.map { [$0] } ?? [])
+      configuration.tokens + configuration.users.map(\.token) + configuration.fixtures.users.flatMap(\.tokens)
+      + (configuration.adminToken.map { [$0] } ?? [])
     let journal = RequestJournal(capacity: configuration.journalSize, secrets: secrets)
     let faults = FaultEngine(
       seed: configuration.seed, initialRules: configuration.faults,
@@ -74,6 +78,7 @@ public final class DXMockServer {
     var router = PlatformRouter()
     platform.register(into: &router)
     systemRoutes.register(into: &router)
+    platform.registerPendingRoutes(into: &router)
     let admin = AdminAPI(
       faults: faults, journal: journal, stubs: stubs,
       resetPlatform: {
@@ -142,6 +147,19 @@ public final class DXMockServer {
           throw error
         }
       }
+      // The auth server's routes on a port of their own (the same pipeline answers them).
+      if let authServerPort = configuration.authServerPort {
+        options.port = authServerPort
+        do {
+          state.authDaemon = try HTTPDaemon(options: options, handler: pipeline)
+        } catch {
+          state.storage?.stop()
+          state.storage = nil
+          daemon.stop()
+          state.daemon = nil
+          throw error
+        }
+      }
     }
     if let portFile = configuration.portFile {
       do {
@@ -160,6 +178,10 @@ public final class DXMockServer {
   /// The storage origin's port, which upload and download URLs point at (0 before ``start()``, and
   /// when transfers use the API's port: ``Configuration/storagePort`` `nil`, or a backend).
   public var storagePort: Int { state.withLock { $0.storage?.port ?? 0 } }
+
+  /// The port the auth server's routes answer on: the ``Configuration/authServerPort`` daemon's once
+  /// started, else ``port``.
+  public var authServerPort: Int { state.withLock { $0.authDaemon?.port ?? $0.daemon?.port ?? 0 } }
 
   /// The server's base URL, e.g. `"http://127.0.0.1:8123"` (IPv6 hosts in brackets).
   public var baseURL: String { Self.origin(host: configuration.host, port: port) }
@@ -217,7 +239,7 @@ public final class DXMockServer {
     state.withLock { state -> [HTTPDaemon]? in
       if state.stopped { return nil }
       state.stopped = true
-      return [state.daemon, state.storage].compactMap { $0 }
+      return [state.daemon, state.storage, state.authDaemon].compactMap { $0 }
     }
   }
 

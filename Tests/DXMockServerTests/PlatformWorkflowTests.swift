@@ -37,13 +37,20 @@ struct PlatformWorkflowTests {
     #expect(
       h.error("/\(id)/moveStage", ["editVersion": 2, "stage": "s1", "newIndex": 5])?.type == "InvalidInput")
     try h.call("/\(id)/update", ["editVersion": 2, "title": "New", "stages": ["s1": ["name": "first"]]])
+    // The applet needs an input the stage does not bind: incompatible unless forced.
+    let applet = try PlatformAppletTests.newApplet(h, project)
+    let refused = h.error(
+      "/\(id)/updateStageExecutable", ["editVersion": 3, "stage": "s1", "executable": .string(applet)])
+    #expect(refused?.type == "InvalidState")
+    #expect(refused?.message.contains("compatible") == true)
+    #expect(refused?.details?["incompatibilities"]?.arrayValue?.isEmpty == false)
     try h.call(
       "/\(id)/updateStageExecutable",
-      ["editVersion": 3, "stage": "s1", "executable": "applet-000000000000000000000009"])
+      ["editVersion": 3, "stage": "s1", "executable": .string(applet), "force": true])
     describe = try h.call("/\(id)/describe")
     #expect(describe["stages"]?[0]?["id"] == .string(stage))
     #expect(describe["stages"]?[1]?["name"] == "first")
-    #expect(describe["stages"]?[1]?["executable"] == "applet-000000000000000000000009")
+    #expect(describe["stages"]?[1]?["executable"] == .string(applet))
     #expect(describe["title"] == "New")
     try h.call("/\(id)/removeStage", ["editVersion": 4, "stage": .string(stage)])
     #expect(h.error("/\(id)/removeStage", ["editVersion": 5, "stage": "nope"])?.type == "ResourceNotFound")

@@ -208,24 +208,31 @@ struct ServerAPITests {
     }
   }
 
-  @Test func comeBackLaterWindowWithInjectedClock() throws {
+  @Test func comeBackLaterWithInjectedClock() throws {
     let clock = DXLock(1_000_000)
     let routes = SystemRoutes(now: { clock.withLock { $0 } })
     var router = PlatformRouter()
     routes.register(into: &router)
     let api = APIPipeline(router: router, authenticate: { $0 == "t" ? "user-alice" : nil })
-    func call() -> DXMockResponse {
+    func call(_ body: String = "") -> DXMockResponse {
       api.respond(
         to: DXMockRequest(
-          method: "POST", path: "/system/comeBackLater", headers: ["Authorization": "Bearer t"]))
+          method: "POST", path: "/system/comeBackLater", headers: ["Authorization": "Bearer t"],
+          body: Data(body.utf8)))
     }
-    #expect(call().status == 503)
-    #expect(call().headers["Retry-After"] == "1")
-    clock.withLock { $0 += SystemRoutes.defaultWindowMs - 1 }
-    #expect(call().status == 503)
-    clock.withLock { $0 += 1 }
+    // Without waitUntil the platform answers at once with its clock.
     #expect(call().status == 200)
-    #expect(call().status == 503)
+    #expect(try DXJSON(parsing: call().body) == ["currentTime": 1_000_000])
+    let waiting = #"{"waitUntil": 1002500}"#
+    #expect(call(waiting).status == 503)
+    #expect(call(waiting).headers["Retry-After"] == "3")
+    #expect(call(#"{"waitUntil": 1002500, "setRetryAfter": false}"#).headers["Retry-After"] == nil)
+    clock.withLock { $0 += 2500 }
+    #expect(try DXJSON(parsing: call(waiting).body) == ["currentTime": 1_002_500])
+    // greet answers without a token; whoami does not.
+    let greet = api.respond(to: DXMockRequest(method: "POST", path: "/system/greet"))
+    #expect(greet.status == 200)
+    #expect(api.respond(to: DXMockRequest(method: "POST", path: "/system/whoami")).status == 401)
   }
 
   @Test func routesRegisteredForAnyJSONTakeNonObjects() throws {

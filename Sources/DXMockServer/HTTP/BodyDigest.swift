@@ -24,7 +24,7 @@ final class BodyDigest {
   }
 
   /// The lower-case hex digits of `digest`.
-  static func hex(_ digest: Insecure.MD5Digest) -> String {
+  static func hex(_ digest: some Digest) -> String {
     let digits = Array("0123456789abcdef".utf8)
     var text: [UInt8] = []
     text.reserveCapacity(32)

@@ -6,7 +6,8 @@ import Foundation
 ///
 /// Order (each step answers with the platform's error body when it fails):
 /// 1. only `POST` (any other method → 405 with type `InvalidInput` and `Allow: POST`);
-/// 2. `Authorization: Bearer <known token>` (else 401 `InvalidAuthentication`);
+/// 2. `Authorization: Bearer <known token>` (else 401 `InvalidAuthentication`, unless the route is
+///    public: `/system/greet` and the auth server's token routes then see an empty caller);
 /// 3. the route (unknown → 404 `ResourceNotFound` naming the path);
 /// 4. the body: empty means `{}`; not JSON → 400 `MalformedJSON`; JSON but not an object → 422
 ///    `InvalidInput`, unless the route was registered with `acceptsAnyJSON`;
@@ -34,17 +35,13 @@ struct APIPipeline: Sendable {
       response.headers.add(name: "Allow", value: "POST")
       return .success(response)
     }
-    guard let header = request.headers["Authorization"] else {
-      return .failure(
-        .invalidAuthentication("No authentication token was given; send Authorization: Bearer <token>"))
-    }
-    guard let token = Self.bearerToken(header) else {
-      return .failure(
-        .invalidAuthentication(
-          "The Authorization header must be \"Bearer <token>\"; no other scheme is accepted"))
-    }
-    guard let caller = authenticate(token) else {
-      return .failure(.invalidAuthentication("The token could not be found or is not valid"))
+    let caller: String
+    switch authenticate(request) {
+    case .success(let user): caller = user
+    case .failure(let error):
+      // A public route (greet, the auth server's token routes) answers anonymous callers.
+      guard router.isPublic(path: request.path) else { return .failure(error) }
+      caller = ""
     }
     let resolution = router.resolve(path: request.path)
     guard case .found(let handler, let target, let alias, let method) = resolution else {
@@ -71,6 +68,23 @@ struct APIPipeline: Sendable {
     } catch {
       return .failure(error)
     }
+  }
+
+  /// The user the request's bearer token authenticates as, or the 401 to answer.
+  private func authenticate(_ request: DXMockRequest) -> Result<String, DXPlatformError> {
+    guard let header = request.headers["Authorization"] else {
+      return .failure(
+        .invalidAuthentication("No authentication token was given; send Authorization: Bearer <token>"))
+    }
+    guard let token = Self.bearerToken(header) else {
+      return .failure(
+        .invalidAuthentication(
+          "The Authorization header must be \"Bearer <token>\"; no other scheme is accepted"))
+    }
+    guard let caller = authenticate(token) else {
+      return .failure(.invalidAuthentication("The token could not be found or is not valid"))
+    }
+    return .success(caller)
   }
 
   /// The token of an `Authorization: Bearer <token>` value (scheme case-insensitive), or `nil`.

@@ -21,7 +21,6 @@ final class RequestPipeline: HTTPRequestHandler {
   private let logger: Logger
   /// Whether this pipeline serves the storage origin: file transfer URLs only.
   private let storageOnly: Bool
-  private let requestIDPrefix: String
   private let requestCounter = DXLock<UInt64>(0)
 
   init(
@@ -40,9 +39,6 @@ final class RequestPipeline: HTTPRequestHandler {
     self.platform = platform
     self.backend = backend
     self.logger = logger
-    let random = UInt32.random(in: .min ... .max)
-    let hex = String(random, radix: 16)
-    self.requestIDPrefix = "mock-" + String(repeating: "0", count: 8 - hex.count) + hex + "-"
   }
 
   /// The same pipeline for the storage origin (the port upload and download URLs point at): it
@@ -56,12 +52,19 @@ final class RequestPipeline: HTTPRequestHandler {
 
   // MARK: - HTTPRequestHandler
 
+  /// A request ID in the platform's format, `<epoch ms, 13 digits>-<1 to 6 digits>` (dx prints it and
+  /// parses it back): the time of the request and a counter that wraps at a million.
   func makeRequestID() -> String {
     let number = requestCounter.withLock { counter in
-      counter += 1
+      counter = (counter + 1) % 1_000_000
       return counter
     }
-    return requestIDPrefix + String(number)
+    return Self.requestID(epochMilliseconds: Int(Date().timeIntervalSince1970 * 1000), sequence: number)
+  }
+
+  /// The platform-format request ID for a time and a sequence number below a million.
+  static func requestID(epochMilliseconds: Int, sequence: UInt64) -> String {
+    "\(epochMilliseconds)-\(sequence)"
   }
 
   /// File transfers, admin calls and every request to a backend: the server's ``maxBodyBytes``; an

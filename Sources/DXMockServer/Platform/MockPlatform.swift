@@ -1,5 +1,6 @@
 import DXWire
 import Foundation
+import Synchronization
 
 /// The emulated platform behind the HTTP layer: users, projects and containers with folders and
 /// members, data objects (records, files, workflows, applets) with their per-project copies, file
@@ -16,6 +17,8 @@ final class MockPlatform: Sendable {
     var handle: String
     /// The API tokens that authenticate as this user.
     var tokens: [String]
+    /// The password `system/newAuthToken` checks, or `nil` to accept any non-empty password.
+    var password: String?
 
     /// `user-<handle>`.
     var id: String { "user-\(handle)" }
@@ -35,10 +38,15 @@ final class MockPlatform: Sendable {
     var jobDescribes: Int?
     /// The start-up execution rules.
     var executionRules: [DXExecutionRule] = []
+    /// Users' profiles, orgs and projects that exist from the start (and after a reset).
+    var fixtures = DXMockFixtures()
   }
 
   let configuration: Configuration
   private let userByToken: [String: String]
+  /// Whether the state holds tokens made by the auth routes or revoked tokens; until it does, tokens
+  /// are checked against the configuration alone (no lock).
+  let hasDynamicAuth = Atomic<Bool>(false)
   /// The state.
   let store: PlatformStore
   /// Signs upload and download URLs.
@@ -63,21 +71,43 @@ final class MockPlatform: Sendable {
     }
     self.userByToken = map
     self.executionRules = ExecutionRuleEngine(initialRules: configuration.executionRules)
+    let fixtures = configuration.fixtures
     self.store = try PlatformStore(
       users: configuration.users.map(\.id), seed: configuration.seed, statePath: configuration.statePath,
-      now: now)
+      now: now, setUp: { (state: inout PlatformState, now: Int) throws(DXPlatformError) in
+        try fixtures.apply(to: &state, now: now)
+      })
+    refreshDynamicAuth()
   }
 
-  /// The ID of the user `token` authenticates as, or `nil` for an unknown token.
+  /// The ID of the user `token` authenticates as, or `nil` for an unknown or revoked token.
   ///
-  /// Besides the configured tokens, a running job's token (and the identity tokens it was given)
-  /// authenticates as the user who launched the job, until the job ends.
+  /// Besides the configured tokens: the tokens the auth routes made, and a running job's token (and
+  /// the identity tokens it was given), which authenticates as the user who launched the job until
+  /// the job ends. Until the state has made or revoked a token, a configured one is checked without
+  /// the lock.
   func userID(forToken token: String) -> String? {
-    if let user = userByToken[token] { return user }
+    let configured = userByToken[token]
+    if configured != nil, !hasDynamicAuth.load(ordering: .relaxed) { return configured }
     return try? store.read { (state: PlatformState) throws(DXPlatformError) -> String? in
-      guard let job = state.executions.jobByToken[token] else { return nil }
+      if let user = state.authenticate(token, configuredUser: configured, now: self.store.now()) { return user }
+      guard configured == nil, let job = state.executions.jobByToken[token] else { return nil }
       return state.executions[job]?.launchedBy
     }
+  }
+
+  /// Turns the lock-free token check off once the state has made or revoked tokens (and back on after
+  /// a reset that cleared them).
+  func refreshDynamicAuth() {
+    let dynamic = (try? store.read { (state: PlatformState) throws(DXPlatformError) in
+      !state.directory.tokens.isEmpty || !state.directory.revoked.isEmpty
+    }) ?? true
+    hasDynamicAuth.store(dynamic, ordering: .relaxed)
+  }
+
+  /// The configured tokens of `user`.
+  func configuredTokens(of user: String) -> [String] {
+    configuration.users.first { $0.id == user }?.tokens ?? []
   }
 
   /// Adds the platform's routes to `router`.
@@ -89,11 +119,17 @@ final class MockPlatform: Sendable {
     registerWorkflowRoutes(into: &router)
     registerAppletRoutes(into: &router)
     registerAppRoutes(into: &router)
+    registerGlobalWorkflowRoutes(into: &router)
     registerSearchRoutes(into: &router)
     registerUserRoutes(into: &router)
     registerJobRoutes(into: &router)
     registerAnalysisRoutes(into: &router)
     registerExecutionSearchRoutes(into: &router)
+    registerOrgRoutes(into: &router)
+    registerAuthRoutes(into: &router)
+    registerSystemRoutes(into: &router)
+    registerDatabaseRoutes(into: &router)
+    registerPendingRoutes(into: &router)
   }
 
   /// Serves a file-transfer URL (upload or download), or returns `nil` when `request` is not one.
@@ -111,6 +147,7 @@ final class MockPlatform: Sendable {
   func reset() throws {
     try store.reset()
     executionRules.reset()
+    refreshDynamicAuth()
   }
 
   /// Flushes and closes persistent state; called once when the server stops.

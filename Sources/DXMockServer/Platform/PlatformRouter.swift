@@ -34,6 +34,9 @@ struct PlatformRouter: Sendable {
   private var routes: [Pattern: Handler] = [:]
   /// Routes whose input may be any JSON value (e.g. `setDetails`), not only an object.
   private var anyInputRoutes: Set<Pattern> = []
+  /// Routes that answer without a valid token (`/system/greet`, the auth server's token routes); their
+  /// handlers see an empty ``APICall/caller`` then.
+  private var publicRoutes: Set<Pattern> = []
 
   /// What a path resolved to.
   enum Resolution {
@@ -50,7 +53,10 @@ struct PlatformRouter: Sendable {
   ///
   /// The HTTP layer answers 422 InvalidInput when a route's body is JSON but not an object, unless
   /// the route is registered with `acceptsAnyJSON: true` (e.g. `setDetails`, whose input is any value).
-  mutating func register(_ route: String, acceptsAnyJSON: Bool = false, _ handler: @escaping Handler) {
+  /// A route registered with `isPublic: true` answers callers without a valid token too.
+  mutating func register(
+    _ route: String, acceptsAnyJSON: Bool = false, isPublic: Bool = false, _ handler: @escaping Handler
+  ) {
     let parts = route.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
     guard parts.count == 2 else { return }
     let pattern: Pattern
@@ -65,6 +71,16 @@ struct PlatformRouter: Sendable {
     } else {
       anyInputRoutes.remove(pattern)
     }
+    if isPublic {
+      publicRoutes.insert(pattern)
+    } else {
+      publicRoutes.remove(pattern)
+    }
+  }
+
+  /// Whether `path` is a fixed route registered with `isPublic: true`.
+  func isPublic(path: String) -> Bool {
+    !publicRoutes.isEmpty && publicRoutes.contains(.fixed(path))
   }
 
   /// Whether the route `path` resolves to was registered with `acceptsAnyJSON: true`.

@@ -5,20 +5,15 @@ import Foundation
 ///
 /// - `/system/whoami` → `{"id": "<caller>"}`, plus `"clientIp"` when the input has
 ///   `{"fields": {"clientIp": true}}`.
-/// - `/system/greet` → `{"messages": [], "update": {"available": false}}` (dxpy reads `messages`).
+/// - `/system/greet` (no token needed) → `{"messages": [], "update": {"available": false}}` (dxpy
+///   reads `messages`).
 /// - `/system/headers` → the request's headers as an object with lower-case keys (repeated fields
 ///   joined with `", "`).
-/// - `/system/comeBackLater` → 503 `ServiceUnavailable` with `Retry-After` until a moment passes, then
-///   `{}`. With `{"waitUntil": <ms since 1970>}` the moment is that time, and `Retry-After` is the whole
-///   seconds left (1…60); `"setRetryAfter": false` leaves the header out. Without `waitUntil`, the first
-///   call starts a server-wide window of ``defaultWindowMs`` and calls answer 503 (`Retry-After: 1`) until
-///   it ends; the first call after it succeeds and closes the window.
+/// - `/system/comeBackLater` → `{"currentTime": <ms>}` at once without `waitUntil`, as the platform
+///   answers; with `{"waitUntil": <ms since 1970>}`, 503 `ServiceUnavailable` with `Retry-After` (the
+///   whole seconds left, 1…60) until then, and `"setRetryAfter": false` leaves the header out.
 final class SystemRoutes: Sendable {
-  /// The length of the `comeBackLater` window when the input gives no `waitUntil`: 2 seconds.
-  static let defaultWindowMs = 2000
-
   private let now: @Sendable () -> Int
-  private let window = DXLock<Int?>(nil)
 
   /// Creates the routes.
   /// - Parameter now: The clock in milliseconds since 1970 (the system clock by default).
@@ -31,8 +26,9 @@ final class SystemRoutes: Sendable {
     router.register("/system/whoami") { call throws(DXPlatformError) in
       try Self.whoami(call)
     }
-    router.register("/system/greet") { _ throws(DXPlatformError) in
-      ["messages": [], "update": ["available": false]]
+    router.register("/system/greet", isPublic: true) { call throws(DXPlatformError) in
+      _ = try PlatformInput(call.input)
+      return ["messages": [], "update": ["available": false]]
     }
     router.register("/system/headers") { call throws(DXPlatformError) in
       Self.headers(call)
@@ -42,8 +38,8 @@ final class SystemRoutes: Sendable {
     }
   }
 
-  /// Ends any open `comeBackLater` window (server reset).
-  func reset() { window.withLock { $0 = nil } }
+  /// Nothing to restore: the routes keep no state (kept for the server's reset).
+  func reset() {}
 
   // MARK: - Handlers
 
@@ -95,21 +91,12 @@ final class SystemRoutes: Sendable {
           "waitUntil must be an integer from 0 to \(PlatformLimits.maxTimestamp) (ms since 1970), got \(deadline)"
         )
       }
-      guard current < deadline else { return [:] }
-      let seconds = min(60, max(1, (deadline - current + 999) / 1000))
-      throw Self.comeBackLaterError(retryAfter: setRetryAfter ? seconds : nil)
-    }
-    let open = window.withLock { deadline -> Bool in
-      guard let end = deadline else {
-        deadline = current + Self.defaultWindowMs
-        return true
+      if current < deadline {
+        let seconds = min(60, max(1, (deadline - current + 999) / 1000))
+        throw Self.comeBackLaterError(retryAfter: setRetryAfter ? seconds : nil)
       }
-      if current < end { return true }
-      deadline = nil
-      return false
     }
-    guard open else { return [:] }
-    throw Self.comeBackLaterError(retryAfter: setRetryAfter ? 1 : nil)
+    return ["currentTime": .integer(current)]
   }
 
   private static func comeBackLaterError(retryAfter: Int?) -> DXPlatformError {

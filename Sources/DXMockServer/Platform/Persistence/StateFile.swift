@@ -28,8 +28,21 @@ final class StateFile {
   /// tree (``FolderTree``: names and parent positions) instead of every path in full; the rows of an
   /// older file are read as they are and written in the new form when the project next changes. A
   /// version 3 file is refused by older servers (they could not read its projects). Version 4 adds the
-  /// `executions` table (jobs and analyses); an older file gets it created empty.
-  static let schemaVersion = 4
+  /// `executions` table (jobs and analyses); an older file gets it created empty. Version 5 adds the
+  /// directory (`orgs`, `userProfiles`, `authTokens`, `revokedTokens`) and the global workflow tables,
+  /// created empty in an older file.
+  static let schemaVersion = 5
+
+  /// The tables of the directory and the global workflows (version 5; made with
+  /// `CREATE TABLE IF NOT EXISTS`, so an upgrade only adds them).
+  private static let directoryTables = [
+    "orgs(id TEXT PRIMARY KEY, json TEXT NOT NULL)",
+    "userProfiles(id TEXT PRIMARY KEY, json TEXT NOT NULL)",
+    "authTokens(token TEXT PRIMARY KEY, json TEXT NOT NULL)",
+    "revokedTokens(signature TEXT PRIMARY KEY)",
+    "globalWorkflows(id TEXT PRIMARY KEY, json TEXT NOT NULL)",
+    "globalWorkflowFamilies(name TEXT PRIMARY KEY, json TEXT NOT NULL)",
+  ]
 
   /// Opens (creating if needed) the state file at `path`.
   /// - Throws: InternalError when the file cannot be opened or is not a state file.
@@ -56,6 +69,8 @@ final class StateFile {
         CREATE TABLE IF NOT EXISTS appFamilies(name TEXT PRIMARY KEY, json TEXT NOT NULL);
         CREATE TABLE IF NOT EXISTS executions(id TEXT PRIMARY KEY, json TEXT NOT NULL);
         """)
+      try database.execute(
+        Self.directoryTables.map { "CREATE TABLE IF NOT EXISTS \($0);" }.joined(separator: "\n"))
       try database.setUserVersion(Self.schemaVersion)
     } catch let error as DXPlatformError {
       throw error
@@ -94,6 +109,7 @@ final class StateFile {
         state.executions.insert(try decoder.decode(ExecutionState.self, from: Data(text.utf8)))
       }
       state.rebuildExecutionWaiters()
+      try loadDirectory(into: &state)
       try database.prepare("SELECT file, idx, data FROM parts").query { row in
         state.loadPart(row.string(at: 0) ?? "", index: row.int(at: 1), bytes: row.data(at: 2) ?? Data())
       }
@@ -147,6 +163,7 @@ final class StateFile {
             try upsert("INSERT OR REPLACE INTO executions(id, json) VALUES (?, ?)", key: id, execution)
           }
         }
+        try commitDirectory(changes, from: state)
         for file in changes.droppedFiles {
           try database.execute("DELETE FROM parts WHERE file = ?", [.text(file)])
         }
@@ -169,6 +186,66 @@ final class StateFile {
     }
   }
 
+  /// Reads the directory (profiles, orgs, tokens) and the global workflows.
+  private func loadDirectory(into state: inout PlatformState) throws {
+    for text in try database.prepare("SELECT json FROM orgs").map({ $0.string(at: 0) ?? "" }) {
+      state.directory.storeOrg(try decoder.decode(OrgState.self, from: Data(text.utf8)))
+    }
+    for text in try database.prepare("SELECT json FROM userProfiles").map({ $0.string(at: 0) ?? "" }) {
+      state.directory.storeProfile(try decoder.decode(UserProfile.self, from: Data(text.utf8)))
+    }
+    for (token, text) in try database.prepare("SELECT token, json FROM authTokens").map({
+      ($0.string(at: 0) ?? "", $0.string(at: 1) ?? "")
+    }) {
+      state.directory.storeToken(token, try decoder.decode(AuthToken.self, from: Data(text.utf8)))
+    }
+    for signature in try database.prepare("SELECT signature FROM revokedTokens").map({ $0.string(at: 0) ?? "" }) {
+      state.directory.revoke(signature: signature)
+    }
+    for text in try database.prepare("SELECT json FROM globalWorkflows").map({ $0.string(at: 0) ?? "" }) {
+      state.globalWorkflows.store(try decoder.decode(GlobalWorkflowState.self, from: Data(text.utf8)))
+    }
+    for text in try database.prepare("SELECT json FROM globalWorkflowFamilies").map({ $0.string(at: 0) ?? "" }) {
+      state.globalWorkflows.storeFamily(try decoder.decode(AppFamily.self, from: Data(text.utf8)))
+    }
+  }
+
+  /// Writes the changed directory entries and global workflows (inside ``commit(_:from:)``'s
+  /// transaction).
+  private func commitDirectory(_ changes: PlatformState.Changes, from state: PlatformState) throws {
+    let directory = changes.directory
+    for id in directory.orgs {
+      try upsertOrDelete("orgs", key: id, state.directory.orgs[id])
+    }
+    for id in directory.profiles {
+      try upsertOrDelete("userProfiles", key: id, state.directory.profiles[id])
+    }
+    for token in directory.tokens {
+      try upsertOrDelete("authTokens", keyColumn: "token", key: token, state.directory.tokens[token])
+    }
+    for signature in directory.revoked {
+      try database.execute("INSERT OR REPLACE INTO revokedTokens(signature) VALUES (?)", [.text(signature)])
+    }
+    for id in changes.globalWorkflows.versions {
+      try upsertOrDelete("globalWorkflows", key: id, state.globalWorkflows.versions[id])
+    }
+    for name in changes.globalWorkflows.families {
+      try upsertOrDelete(
+        "globalWorkflowFamilies", keyColumn: "name", key: name, state.globalWorkflows.families[name])
+    }
+  }
+
+  /// Writes `value` as the JSON row `key` of `table`, or deletes the row when `value` is `nil`.
+  private func upsertOrDelete(
+    _ table: String, keyColumn: String = "id", key: String, _ value: (some Encodable)?
+  ) throws {
+    if let value {
+      try upsert("INSERT OR REPLACE INTO \(table)(\(keyColumn), json) VALUES (?, ?)", key: key, value)
+    } else {
+      try database.execute("DELETE FROM \(table) WHERE \(keyColumn) = ?", [.text(key)])
+    }
+  }
+
   private func upsert(_ sql: String, key: String?, _ value: some Encodable) throws {
     let text = String(decoding: try encoder.encode(value), as: UTF8.self)
     let statement = try database.prepare(sql)
@@ -187,6 +264,9 @@ final class StateFile {
       try database.transaction {
         for table in ["meta", "projects", "objects", "nonces", "parts", "apps", "appFamilies", "executions"] {
           try database.execute("DELETE FROM \(table)")
+        }
+        for table in Self.directoryTables {
+          try database.execute("DELETE FROM \(table.prefix { $0 != "(" })")
         }
       }
     } catch {

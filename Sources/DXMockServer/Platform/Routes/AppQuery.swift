@@ -58,7 +58,7 @@ struct AppQuery {
   }
 
   /// Whether `app` (of `family`) passes the filters for `user` (visibility included).
-  func matches(_ app: AppState, family: AppFamily, user: String) -> Bool {
+  func matches(_ app: some GlobalExecutableVersion, family: AppFamily, user: String) -> Bool {
     guard !app.deleted, family.canSee(app, user: user) else { return false }
     if let name, !name.matches(app.name) { return false }
     if let category, !app.categories.contains(category) { return false }
@@ -72,14 +72,15 @@ struct AppQuery {
     return true
   }
 
-  /// Runs the query over `state`'s app registry for `user`: `{"results": [{id, describe?}], "next"}`.
-  func run(on state: PlatformState, for user: String) -> DXJSON {
+  /// Runs the query over `state`'s registry of `kind` for `user`:
+  /// `{"results": [{id, describe?}], "next"}`.
+  func run<Version>(_ kind: GlobalExecutableKind<Version>, on state: PlatformState, for user: String) -> DXJSON {
     // An exact name selects one family; otherwise every family is a candidate.
-    let names = name?.exactName.map { [$0] } ?? Array(state.appFamilies.keys)
-    var matching: [AppState] = []
+    let names = name?.exactName.map { [$0] } ?? kind.names(state)
+    var matching: [Version] = []
     for name in names {
-      guard let family = state.appFamilies[name] else { continue }
-      let versions = state.appVersions(named: name).filter { matches($0, family: family, user: user) }
+      guard let family = kind.family(state, name) else { continue }
+      let versions = kind.versions(state, name).filter { matches($0, family: family, user: user) }
       if allVersions {
         matching.append(contentsOf: versions)
       } else if let chosen = versions.first(where: { $0.tags.contains("default") }) ?? versions.last {
@@ -96,7 +97,7 @@ struct AppQuery {
         break
       }
       var entry: [String: DXJSON] = ["id": .string(app.id)]
-      if let describe { entry["describe"] = state.describe(app, for: user, options: describe) }
+      if let describe { entry["describe"] = kind.describe(state, app, user, describe) }
       results.append(.object(entry))
     }
     return ["results": .array(results), "next": next]

@@ -130,6 +130,10 @@ struct DataObjectQuery {
   var describe: PlatformState.DescribeOptions?
   var limit = 1000
   var starting: (project: String, id: String)?
+  /// `id`: only these objects.
+  var ids: Set<String>?
+  /// `archivalState`: `live`, `archival`, `archived` or `unarchiving` (`any`: no filter).
+  var archivalState: String?
 
   /// Parses the input of `/system/findDataObjects`.
   init(_ input: PlatformInput) throws(DXPlatformError) {
@@ -186,12 +190,25 @@ struct DataObjectQuery {
       starting = (project, id)
     }
     _ = try input.string("region")
-    _ = try input.string("archivalState")
+    if let state = try input.string("archivalState") {
+      guard ["live", "archival", "archived", "unarchiving", "any"].contains(state) else {
+        throw .invalidInput(
+          "\"archivalState\" must be live, archival, archived, unarchiving or any, not \"\(state)\"")
+      }
+      archivalState = state == "any" ? nil : state
+    }
+    if let value = input.fields["id"], !value.isNull {
+      guard let list = value.arrayValue, list.allSatisfy({ $0.stringValue != nil }) else {
+        throw .invalidInput("Expected \"id\" to be an array of object IDs")
+      }
+      ids = Set(list.compactMap(\.stringValue))
+    }
   }
 
   /// The smallest candidate set the index gives for `project`, or all its objects.
   func candidates(in project: ProjectState, index: ProjectIndex) -> Set<String> {
     var sets: [Set<String>] = []
+    if let ids { sets.append(ids.intersection(index.all)) }
     if let exact = name?.exactName { sets.append(index.byName[exact] ?? []) }
     if let klass { sets.append(index.byClass[klass] ?? []) }
     for filter in tags {
@@ -242,6 +259,10 @@ struct DataObjectQuery {
     }
     if let created, !created.contains(object.created) { return false }
     if let modified, !modified.contains(object.modified) { return false }
+    if let ids, !ids.contains(object.id) { return false }
+    if let archivalState {
+      guard object.klass == "file", (copy.archivalState ?? "live") == archivalState else { return false }
+    }
     return true
   }
 }

@@ -42,11 +42,6 @@ extension MockPlatform {
         return .object(members)
       }
     }
-    for route in ["/applet-xxxx/validateBatch", "/app-xxxx/validateBatch"] {
-      router.register(route) { call throws(DXPlatformError) in
-        throw .resourceNotFound("The route \(call.request.path) is not served by dx-mock-server")
-      }
-    }
   }
 
   /// The interpreters `runSpec.interpreter` accepts.

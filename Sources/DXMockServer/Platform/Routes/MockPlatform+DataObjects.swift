@@ -4,7 +4,7 @@ import DXWire
 
 extension MockPlatform {
   /// The data-object classes the mock stores.
-  static let dataObjectClasses = ["record", "file", "workflow", "applet"]
+  static let dataObjectClasses = ["record", "file", "workflow", "applet", "database", "dbcluster"]
 
   /// The shared methods an applet has: applets are created closed and have no `setDetails`,
   /// `addTypes`, `removeTypes` or `setVisibility` route (dxpy's `DXApplet` maps those to nonexistent
@@ -17,6 +17,8 @@ extension MockPlatform {
     for klass in Self.dataObjectClasses {
       func add(_ method: String, acceptsAnyJSON: Bool = false, _ handler: @escaping PlatformRouter.Handler) {
         guard klass != "applet" || Self.appletMethods.contains(method) else { return }
+        // The platform has no listProjects for database clusters.
+        guard klass != "dbcluster" || method != "listProjects" else { return }
         router.register("/\(klass)-xxxx/\(method)", acceptsAnyJSON: acceptsAnyJSON, handler)
       }
       add("describe") { call throws(DXPlatformError) in
@@ -43,7 +45,7 @@ extension MockPlatform {
         }
       }
       add("addTypes") { call throws(DXPlatformError) in
-        let types = try Self.requiredList(call, "types")
+        let types = try Self.typeNames(try Self.requiredList(call, "types"))
         try PlatformLimits.checkTags(types, field: "types")
         return try self.modifyOpenObject(call, what: "add types") { object, _ throws(DXPlatformError) in
           object.types.add(types)
@@ -51,7 +53,7 @@ extension MockPlatform {
         }
       }
       add("removeTypes") { call throws(DXPlatformError) in
-        let types = try Self.requiredList(call, "types")
+        let types = try Self.typeNames(try Self.requiredList(call, "types"))
         return try self.modifyOpenObject(call, what: "remove types") { object, _ throws(DXPlatformError) in
           object.types.remove(types)
         }
@@ -108,6 +110,16 @@ extension MockPlatform {
         }
       }
     }
+  }
+
+  /// `types` checked as the platform checks type names: ASCII letters, digits, `_` and `/`.
+  /// - Throws: InvalidInput "Expected input field types to be an array of valid strings for a type name".
+  static func typeNames(_ types: [String]) throws(DXPlatformError) -> [String] {
+    for type in types
+    where type.isEmpty || !type.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "/") }) {
+      throw .invalidInput("Expected input field types to be an array of valid strings for a type name")
+    }
+    return types
   }
 
   /// The `key` list input (types), required.
@@ -188,7 +200,7 @@ extension MockPlatform {
       parents = try input.bool("parents") ?? false
       tags = try input.strings("tags")
       if let tags { try PlatformLimits.checkTags(tags, field: "tags") }
-      types = try input.strings("types")
+      types = try input.strings("types").map { (list) throws(DXPlatformError) in try MockPlatform.typeNames(list) }
       if let types { try PlatformLimits.checkTags(types, field: "types") }
       hidden = try input.bool("hidden")
       properties = try input.properties("properties")?.compactMapValues { $0 }

@@ -119,6 +119,9 @@ extension MockPlatform {
       guard object.state == "closed" else {
         throw .invalidState("\(call.target) is not in the closed state, so it cannot be downloaded")
       }
+      if let archival = object.copies[project]?.archivalState, archival != "archival" {
+        throw .invalidState("\(call.target) is \(archival) in \(project), so it cannot be downloaded")
+      }
       if state.projects[project]?.flags["downloadRestricted"] == true {
         throw .permissionDenied("Downloads are restricted in \(project)")
       }
@@ -177,13 +180,19 @@ extension MockPlatform {
       if parts.first == "upload" || parts.first == "download" {
         throw DXPlatformError(type: "PermissionDenied", message: "The transfer URL is not valid", status: 403)
       }
+      if parts.count >= 3, parts[0] == "database" {
+        guard request.method == "GET" || request.method == "HEAD" else {
+          return Self.methodNotAllowed("GET, HEAD")
+        }
+        return try sendDatabaseFile(request, database: parts[1], path: parts[2...].joined(separator: "/"))
+      }
       throw .resourceNotFound("No file transfer at \(request.path)")
     } catch {
       return .error(error)
     }
   }
 
-  private static func methodNotAllowed(_ allowed: String) -> DXMockResponse {
+  static func methodNotAllowed(_ allowed: String) -> DXMockResponse {
     var response = DXMockResponse.error(
       DXPlatformError(type: "InvalidInput", message: "Method not allowed; use \(allowed)", status: 405))
     response.headers.add(name: "Allow", value: allowed)

@@ -62,6 +62,8 @@ extension MockPlatform {
       }
     }
     router.register("/project-xxxx/invite") { call throws(DXPlatformError) in try self.invite(call) }
+    registerProjectBillingRoutes(into: &router)
+    registerArchivalRoutes(into: &router)
     router.register("/project-xxxx/decreasePermissions") { call throws(DXPlatformError) in
       try self.decreasePermissions(call)
     }
@@ -139,13 +141,11 @@ extension MockPlatform {
     try PlatformLimits.checkTags(tags, field: "tags")
     let properties = try input.properties("properties") ?? [:]
     let billTo = try input.string("billTo") ?? call.caller
-    guard billTo.hasPrefix("user-") || billTo.hasPrefix("org-") else {
-      throw .invalidInput("\"billTo\" must be a user or org ID, not \"\(billTo)\"")
+    let region = try input.string("region") ?? PlatformRegions.defaultRegion
+    guard PlatformRegions.isKnown(region) else {
+      throw .invalidInput(
+        "Invalid region \"\(region)\"; the regions are \(PlatformRegions.all.joined(separator: ", "))")
     }
-    if billTo.hasPrefix("user-"), billTo != call.caller {
-      throw .permissionDenied("You cannot bill a project to another user (\(billTo))")
-    }
-    let region = try input.string("region") ?? "aws:us-east-1"
     var flags: [String: Bool] = [:]
     for flag in ProjectState.flagNames {
       if let value = try input.bool(flag) { flags[flag] = value }
@@ -157,6 +157,8 @@ extension MockPlatform {
     }
     return try withNonce(call, route: "/project/new") {
       (state: inout PlatformState) throws(DXPlatformError) in
+      try state.requireBillable(billTo, by: call.caller, what: "a project")
+      try Self.checkRegionAndPHI(region: region, containsPHI: flags["containsPHI"] == true, billTo: billTo, state: state)
       let now = store.now()
       let id = state.newID("project")
       var project = ProjectState(
@@ -193,9 +195,15 @@ extension MockPlatform {
     if let executables = settings["allowedExecutables"], !executables.isNull, executables.arrayValue == nil {
       throw .invalidInput("Expected \"allowedExecutables\" to be an array or null")
     }
+    let billTo = try input.string("billTo")
     return try store.write { (state: inout PlatformState) throws(DXPlatformError) in
-      let needed: AccessLevel = flags.isEmpty && settings.isEmpty ? .contribute : .administer
+      let needed: AccessLevel = flags.isEmpty && settings.isEmpty && billTo == nil ? .contribute : .administer
       let current = try state.project(call.target, for: call.caller, atLeast: needed)
+      if let billTo { try state.requireBillable(billTo, by: call.caller, what: "a project") }
+      if flags["containsPHI"] == true, current.flags["containsPHI"] != true {
+        try Self.checkRegionAndPHI(
+          region: current.region, containsPHI: true, billTo: billTo ?? current.billTo, state: state)
+      }
       var merged = current.flags.merging(flags) { $1 }
       if flags["downloadRestricted"] == true {
         merged["previewViewerRestricted"] = true
@@ -213,6 +221,7 @@ extension MockPlatform {
         if let name { project.name = name }
         if let summary { project.summary = summary }
         if let description { project.description = description }
+        if let billTo { project.billTo = billTo }
         project.flags = merged
         project.settings.merge(settings) { $1 }
         project.modified = now
@@ -250,17 +259,15 @@ extension MockPlatform {
     }
     _ = try input.bool("suppressEmailNotification")
     return try store.write { (state: inout PlatformState) throws(DXPlatformError) in
-      _ = try state.project(call.target, for: call.caller, atLeast: .administer)
-      guard invitee.hasPrefix("user-") else {
-        throw .invalidInput("\"invitee\" must be a user ID (user-…), not \"\(invitee)\"")
-      }
-      guard state.users.contains(invitee) else {
-        throw .resourceNotFound("The user \(invitee) could not be found")
-      }
+      let project = try state.project(call.target, for: call.caller, atLeast: .administer)
+      let member = try Self.invitedPrincipal(invitee, state: state)
       try state.updateProject(call.target) { (project: inout ProjectState) throws(DXPlatformError) in
-        project.members[invitee] = max(project.members[invitee] ?? level, level)
+        project.members[member] = max(project.members[member] ?? level, level)
       }
-      return ["id": .string(invitee), "state": "member"]
+      state.notify(
+        member, type: "projectInvite", message: "\(call.caller) shared \(project.name) with you (\(level.name))",
+        subject: call.target, now: store.now())
+      return ["id": .string(member), "state": "member"]
     }
   }
 
@@ -279,6 +286,9 @@ extension MockPlatform {
     }
     return try store.write { (state: inout PlatformState) throws(DXPlatformError) in
       _ = try state.project(call.target, for: call.caller, atLeast: .administer)
+      for member in changes.keys.sorted() where !state.isKnownPrincipal(member) {
+        throw .resourceNotFound("The \(member.hasPrefix("org-") ? "org" : "user") \(member) could not be found")
+      }
       try state.updateProject(call.target) { (project: inout ProjectState) throws(DXPlatformError) in
         for (member, level) in changes {
           guard let current = project.members[member] else { continue }
@@ -364,7 +374,6 @@ extension MockPlatform {
     _ = try input.bool("partial")
     return try store.write { (state: inout PlatformState) throws(DXPlatformError) in
       let project = try state.project(call.target, for: call.caller, atLeast: .contribute)
-      guard folder != "/" else { throw .invalidInput("The root folder cannot be removed") }
       guard project.folders.contains(folder) else {
         throw .resourceNotFound("The folder \(folder) could not be found in \(call.target)")
       }
@@ -377,7 +386,12 @@ extension MockPlatform {
       }
       for id in contained { state.removeCopy(id, from: call.target) }
       try state.updateProject(call.target) { (project: inout ProjectState) throws(DXPlatformError) in
-        project.folders.remove(folder)
+        if folder == "/" {
+          // Removing "/" empties the project; the root itself stays.
+          for child in project.folders.children(of: "/") { project.folders.remove(child) }
+        } else {
+          project.folders.remove(folder)
+        }
         project.modified = store.now()
       }
       return ["id": .string(call.target), "completed": true]
@@ -409,11 +423,16 @@ extension MockPlatform {
   private func renameFolder(_ call: APICall) throws(DXPlatformError) -> DXJSON {
     let input = try Self.input(call)
     let folder = try PlatformState.normalizeFolder(try input.requiredString("folder"))
-    let name = try input.requiredString("name")
-    guard !name.isEmpty, !name.contains("/"), name != ".", name != ".." else {
+    // `dx mv` sends the whole new path (`newpath`); the bindings send the new last part (`name`).
+    let newPath = try input.string("newpath").map { (path) throws(DXPlatformError) in
+      try PlatformState.normalizeFolder(path, field: "newpath")
+    }
+    let name = newPath == nil ? try input.requiredString("name") : nil
+    if let name, name.isEmpty || name.contains("/") || name == "." || name == ".." {
       throw .invalidInput("The new folder name must be non-empty and must not contain \"/\": \"\(name)\"")
     }
-    try PlatformLimits.checkName(name, field: "name")
+    if let name { try PlatformLimits.checkName(name, field: "name") }
+    if let newPath { try PlatformState.checkFolderBounds(newPath, field: "newpath") }
     return try store.write { (state: inout PlatformState) throws(DXPlatformError) in
       let project = try state.project(call.target, for: call.caller, atLeast: .contribute)
       guard folder != "/" else { throw .invalidInput("The root folder cannot be renamed") }
@@ -421,8 +440,15 @@ extension MockPlatform {
         throw .resourceNotFound("The folder \(folder) could not be found in \(call.target)")
       }
       let parent = PlatformState.parentFolder(folder)
-      let target = parent == "/" ? "/" + name : parent + "/" + name
+      let target = newPath ?? (parent == "/" ? "/" : parent + "/") + (name ?? "")
       if target == folder { return ["id": .string(call.target)] }
+      guard target != "/", !PlatformState.isFolder(target, inside: folder) else {
+        throw .invalidInput("Cannot move the folder \(folder) to \(target)")
+      }
+      guard project.folders.contains(PlatformState.parentFolder(target)) else {
+        throw .resourceNotFound(
+          "The folder \(PlatformState.parentFolder(target)) could not be found in \(call.target)")
+      }
       guard !project.folders.contains(target) else {
         throw .invalidInput("A folder named \(target) already exists in \(call.target)")
       }
@@ -516,6 +542,9 @@ extension MockPlatform {
         let parent = PlatformState.parentFolder(folder)
         let relativeRoot = parent == "/" ? folder : String(folder.dropFirst(parent.count))
         let copied = destination == "/" ? relativeRoot : destination + relativeRoot
+        if folder != "/", dest.folders.contains(copied) {
+          throw .invalidState("If cloned, a folder would conflict with the route of an existing folder.")
+        }
         newFolders.graft(FolderTree(subtreeOf: folder, in: source.folders), at: copied)
         for path in source.folders.subtree(of: folder) {
           let relative = parent == "/" ? path : String(path.dropFirst(parent.count))
@@ -529,10 +558,21 @@ extension MockPlatform {
           throw .invalidState("\(id) is not closed; only closed objects can be cloned")
         }
       }
+      // An applet brings the files its runSpec bundles (the assets it needs to run).
+      for (id, folder) in plan {
+        for file in state.objects[id]?.applet?.bundledFiles ?? [] {
+          guard let object = state.objects[file],
+            (try? state.copyProject(of: object, for: call.caller, hint: nil, atLeast: .view)) != nil
+          else { continue }
+          if !plan.contains(where: { $0.0 == file }) { plan.append((file, folder)) }
+        }
+      }
       var exists: [DXJSON] = []
       let now = store.now()
       for (id, folder) in plan {
-        guard let object = state.objects[id], let copy = object.copies[call.target] else { continue }
+        guard let object = state.objects[id],
+          let copy = object.copies[call.target] ?? object.copies.values.min(by: { $0.added < $1.added })
+        else { continue }
         if object.copies[destProject] != nil {
           exists.append(.string(id))
           continue

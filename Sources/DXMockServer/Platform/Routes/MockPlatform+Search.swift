@@ -8,7 +8,7 @@ extension MockPlatform {
       var query = try DataObjectQuery(Self.input(call))
       query.name = try self.resolveNames(query.name) { state in
         var names: Set<String> = []
-        for (id, project) in state.projects where project.members[call.caller] != nil {
+        for (id, project) in state.projects where state.effectiveLevel(of: call.caller, in: project) != nil {
           if let wanted = query.project, wanted != id { continue }
           if let byName = state.index[id]?.byName { names.formUnion(byName.keys) }
         }
@@ -51,12 +51,16 @@ extension MockPlatform {
     if let id = query.project {
       let project = try state.project(id, for: caller, atLeast: .view)
       if let folder = query.folder, !project.folders.contains(folder) {
-        throw .resourceNotFound("The folder \(folder) could not be found in \(id)")
+        throw .resourceNotFound("Folder \"\(folder)\" does not exist in project \"\(id)\"")
       }
-      if let level = project.members[caller], level >= query.level { projects.append(project) }
+      if let level = state.effectiveLevel(of: caller, in: project), level >= query.level {
+        projects.append(project)
+      }
     } else {
       projects = state.projects.values.filter {
-        ($0.members[caller] ?? .view) >= query.level && $0.members[caller] != nil
+        // Containers (job workspaces, global workflow resources) are found only by scope.
+        guard $0.klass == "project", let level = state.effectiveLevel(of: caller, in: $0) else { return false }
+        return level >= query.level
       }
     }
     projects.sort { $0.id < $1.id }
@@ -89,84 +93,12 @@ extension MockPlatform {
   }
 
   private func findProjects(_ call: APICall) throws(DXPlatformError) -> DXJSON {
-    let input = try Self.input(call)
-    let name = try resolveNames(
-      input.fields["name"].flatMap { (value) throws(DXPlatformError) -> NameMatcher? in
-        value.isNull ? nil : try NameMatcher(value)
-      }
-    ) { state in Set(state.projects.values.lazy.filter { $0.members[call.caller] != nil }.map(\.name)) }
-    var minimum = AccessLevel.view
-    if let levelName = try input.string("level") {
-      guard let level = AccessLevel(name: levelName) else {
-        throw .invalidInput("\"level\" must be VIEW, UPLOAD, CONTRIBUTE or ADMINISTER, not \"\(levelName)\"")
-      }
-      minimum = level
-    }
-    var billTo: [String]?
-    if let value = input.fields["billTo"], !value.isNull {
-      if let one = value.stringValue {
-        billTo = [one]
-      } else {
-        billTo = try input.strings("billTo")
-      }
-    }
-    let created = try input.fields["created"].flatMap { (value) throws(DXPlatformError) in
-      value.isNull ? nil : try DataObjectQuery.TimeRange(value, field: "created")
-    }
-    let modified = try input.fields["modified"].flatMap { (value) throws(DXPlatformError) in
-      value.isNull ? nil : try DataObjectQuery.TimeRange(value, field: "modified")
-    }
-    let tags = try input.fields["tags"].flatMap { (value) throws(DXPlatformError) in
-      value.isNull ? nil : try DataObjectQuery.SetFilter(value, field: "tags")
-    }
-    let properties = try input.fields["properties"].flatMap { (value) throws(DXPlatformError) in
-      value.isNull ? nil : try DataObjectQuery.PropertyFilter(value)
-    }
-    var ids: Set<String>?
-    if let value = input.fields["id"], !value.isNull {
-      if let one = value.stringValue {
-        ids = [one]
-      } else {
-        ids = Set(try input.strings("id") ?? [])
-      }
-    }
-    let wantsDescribe = input.wantsDescribe
-    let describeInput = input.fields["describe"]?.objectValue ?? [:]
-    let limit = try input.pageLimit() ?? 1000
-    let starting = try input.string("starting")
-    if let value = input.fields["starting"], !value.isNull, starting == nil {
-      throw .invalidInput("\"starting\" is not a pagination token returned by findProjects")
+    var query = try ProjectQuery(Self.input(call))
+    query.name = try resolveNames(query.name) { state in
+      Set(state.projects.values.lazy.filter { state.effectiveLevel(of: call.caller, in: $0) != nil }.map(\.name))
     }
     return try store.read { (state: PlatformState) throws(DXPlatformError) in
-      let visible = state.projects.values.filter { project in
-        guard let level = project.members[call.caller], level >= minimum else { return false }
-        if let name, !name.matches(project.name) { return false }
-        if let billTo, !billTo.contains(project.billTo) { return false }
-        if let created, !created.contains(project.created) { return false }
-        if let modified, !modified.contains(project.modified) { return false }
-        if let tags, !tags.matches(project.tags) { return false }
-        if let properties, !properties.matches(project.properties) { return false }
-        if let ids, !ids.contains(project.id) { return false }
-        if let starting, project.id < starting { return false }
-        return true
-      }.sorted { $0.id < $1.id }
-      var results: [DXJSON] = []
-      var next: DXJSON = .null
-      for project in visible {
-        if results.count == min(limit, 1000) {
-          next = .string(project.id)
-          break
-        }
-        var entry: [String: DXJSON] = [
-          "id": .string(project.id), "level": .string(project.members[call.caller]?.name ?? "VIEW"),
-          "permissionSources": [.string(call.caller)], "public": false,
-        ]
-        if wantsDescribe {
-          entry["describe"] = try state.describe(project, for: call.caller, input: describeInput)
-        }
-        results.append(.object(entry))
-      }
-      return ["results": .array(results), "next": next]
+      try query.run(on: state, for: call.caller)
     }
   }
 
@@ -230,7 +162,8 @@ extension MockPlatform {
           _ = try state.project(project, for: call.caller, atLeast: .view)
           projects = [project]
         } else {
-          projects = state.projects.values.filter { $0.members[call.caller] != nil }.map(\.id).sorted()
+          projects = state.projects.values.filter { state.effectiveLevel(of: call.caller, in: $0) != nil }.map(\.id)
+            .sorted()
         }
         var matches: [DXJSON] = []
         for project in projects {
@@ -286,6 +219,7 @@ extension MockPlatform {
     var handle = try input.string("handle")
     if handle == nil { handle = try input.string("username") }
     let describe = input.wantsDescribe
+    let options = try PlatformState.DescribeOptions(input.fields["describe"])
     let limit = try input.pageLimit() ?? 1000
     let starting = try input.string("starting")
     return try store.read { (state: PlatformState) throws(DXPlatformError) in
@@ -301,7 +235,9 @@ extension MockPlatform {
           break
         }
         var entry: [String: DXJSON] = ["id": .string(user)]
-        if describe { entry["describe"] = Self.describeUser(user) }
+        if describe {
+          entry["describe"] = Self.describeUser(user, for: call.caller, state: state, options: options)
+        }
         results.append(.object(entry))
       }
       return ["results": .array(results), "next": next]

@@ -23,6 +23,7 @@ extension MockPlatform {
           fields.apply(to: &workflow)
           if stagesInput != nil { workflow.stages = stages }
           workflow.editVersion = 0
+          workflow.initializedFrom = source?.id
           object.workflow = workflow
         }
         return ["id": .string(id), "editVersion": 0]
@@ -81,14 +82,25 @@ extension MockPlatform {
       let input = try Self.input(call)
       let stage = try input.requiredString("stage")
       let executable = try Self.executable(try input.requiredString("executable"))
-      return try self.editWorkflow(call) { workflow, _ throws(DXPlatformError) in
+      let force = try input.bool("force") ?? false
+      return try self.editWorkflow(call) { workflow, state throws(DXPlatformError) in
         let index = try Self.stageIndex(stage, in: workflow)
+        let incompatibilities = try state.incompatibilities(
+          of: executable, with: index, in: workflow, for: call.caller)
+        if !incompatibilities.isEmpty, !force {
+          throw .of(
+            "InvalidState",
+            "The executable \(executable) is not compatible with stage \(stage): "
+              + incompatibilities.joined(separator: "; ") + " (use force to replace it anyway)",
+            details: ["incompatibilities": .array(incompatibilities.map(DXJSON.string))])
+        }
         guard var members = workflow.stages[index].objectValue else { return [:] }
         members["executable"] = .string(executable)
         workflow.stages[index] = .object(members)
-        return ["compatible": true]
+        return ["compatible": .bool(incompatibilities.isEmpty)]
       }
     }
+    registerWorkflowCheckRoutes(into: &router)
   }
 
   /// An optional array-or-null field kept as given.
@@ -127,6 +139,7 @@ extension MockPlatform {
       "systemRequirements": json["systemRequirements"] ?? .object([:]),
     ]
     _ = try input.string("name")
+    try checkInstanceTypes(json["systemRequirements"])
     if let folder = try input.string("folder"), !folder.hasPrefix("/") {
       stage["folder"] = .string(folder)  // relative to the output folder, as the platform allows
     }
@@ -143,6 +156,7 @@ extension MockPlatform {
     if let values = try input.object("input") { members["input"] = .object(values) }
     if let policy = try input.object("executionPolicy") { members["executionPolicy"] = .object(policy) }
     if let requirements = try input.object("systemRequirements") {
+      try checkInstanceTypes(.object(requirements))
       members["systemRequirements"] = .object(requirements)
     }
     return .object(members)
@@ -199,24 +213,46 @@ struct WorkflowFields {
   var outputFolder: String?
   var inputs: DXJSON?
   var outputs: DXJSON?
+  var ignoreReuse: DXJSON?
+  var treeTurnaroundTimeThreshold: Int?
+  /// `title: null`: the title goes back to the name.
+  var resetTitle = false
+  /// `outputFolder: null`: no output folder.
+  var clearOutputFolder = false
 
   init(_ input: PlatformInput) throws(DXPlatformError) {
     title = try input.string("title")
+    resetTitle = input.fields["title"]?.isNull == true
     summary = try input.string("summary")
     description = try input.string("description")
     outputFolder = try input.string("outputFolder").map { (path) throws(DXPlatformError) in
       try PlatformState.normalizeFolder(path, field: "outputFolder")
     }
+    clearOutputFolder = input.fields["outputFolder"]?.isNull == true
     inputs = try MockPlatform.optionalArray(input, "inputs")
     outputs = try MockPlatform.optionalArray(input, "outputs")
+    if let value = input.fields["ignoreReuse"], !value.isNull {
+      guard value.boolValue != nil || (value.arrayValue?.allSatisfy { $0.stringValue != nil } ?? false) else {
+        throw .invalidInput("Expected \"ignoreReuse\" to be a boolean or an array of stage IDs")
+      }
+      ignoreReuse = value
+    }
+    treeTurnaroundTimeThreshold = try input.int("treeTurnaroundTimeThreshold")
+    if let threshold = treeTurnaroundTimeThreshold, threshold < 0 {
+      throw .invalidInput("\"treeTurnaroundTimeThreshold\" must not be negative")
+    }
   }
 
   func apply(to workflow: inout WorkflowData) {
     if let title { workflow.title = title }
+    if resetTitle { workflow.title = nil }
     if let summary { workflow.summary = summary }
     if let description { workflow.description = description }
     if let outputFolder { workflow.outputFolder = outputFolder }
+    if clearOutputFolder { workflow.outputFolder = nil }
     if let inputs { workflow.inputs = inputs }
     if let outputs { workflow.outputs = outputs }
+    if let ignoreReuse { workflow.ignoreReuse = ignoreReuse }
+    if let treeTurnaroundTimeThreshold { workflow.treeTurnaroundTimeThreshold = treeTurnaroundTimeThreshold }
   }
 }

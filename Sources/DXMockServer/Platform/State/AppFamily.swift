@@ -1,6 +1,6 @@
 import DXWire
 
-/// What all versions of one app name share.
+/// What all versions of one app (or global workflow) name share.
 struct AppFamily: Sendable, Codable, Equatable {
   var name: String
   /// Users who may create versions, publish and manage the app (the creator first).
@@ -15,7 +15,7 @@ struct AppFamily: Sendable, Codable, Equatable {
 
   /// Whether `user` may see `version`: developers see every version, authorized users (or everyone
   /// with `"PUBLIC"`) the published ones.
-  func canSee(_ version: AppState, user: String) -> Bool {
+  func canSee(_ version: some GlobalExecutableVersion, user: String) -> Bool {
     if isDeveloper(user) { return true }
     guard version.published > 0 else { return false }
     return authorizedUsers.contains("PUBLIC") || authorizedUsers.contains(user)

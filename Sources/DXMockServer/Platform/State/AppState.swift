@@ -27,6 +27,9 @@ struct AppState: Sendable, Codable, Equatable {
   var applet: String
   /// The executable fields: the applet's, with the app's own title/summary/description/notes.
   var spec: AppletData
+  /// Per region, `{"applet": …}` and the other options given (`nil` in files written before regions:
+  /// the default region with ``applet``).
+  var regionalOptions: [String: DXJSON]?
 
   /// The version followed by the tags, as describe's `aliases` lists them.
   var aliases: [String] { [version] + tags }

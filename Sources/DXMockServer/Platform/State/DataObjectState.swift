@@ -1,11 +1,11 @@
 import DXWire
 
-/// A data object (record, file, workflow, applet): what is shared by every project it lives in.
+/// A data object (record, file, workflow, applet, database, dbcluster): what is shared by every project it lives in.
 ///
 /// Name, folder, tags and properties are per project (``ObjectCopy``); a clone keeps the ID.
 struct DataObjectState: Sendable, Codable, Equatable {
   var id: String
-  /// `"record"`, `"file"`, `"workflow"`, `"applet"`.
+  /// `"record"`, `"file"`, `"workflow"`, `"applet"`, `"database"`, `"dbcluster"`.
   var klass: String
   var created: Int
   var modified: Int
@@ -25,6 +25,10 @@ struct DataObjectState: Sendable, Codable, Equatable {
   var workflow: WorkflowData?
   /// Applet: its own fields.
   var applet: AppletData?
+  /// Database: its own fields.
+  var database: DatabaseData?
+  /// Database cluster: its own fields.
+  var dbcluster: DBClusterData?
   /// The copies, by project ID.
   var copies: [String: ObjectCopy] = [:]
 
@@ -64,6 +68,8 @@ struct ObjectCopy: Sendable, Codable, Equatable {
   var properties: [String: String] = [:]
   /// When the object was added to this project (used for ordering).
   var added: Int
+  /// File: `archival`, `archived` or `unarchiving` in this project; `nil` is `live`.
+  var archivalState: String?
 }
 
 /// One uploaded part of a file.
@@ -83,4 +89,9 @@ struct WorkflowData: Sendable, Codable, Equatable {
   var outputs: DXJSON?
   var stages: [DXJSON] = []
   var editVersion: Int = 0
+  /// `ignoreReuse` as given (stage IDs, or `["*"]`).
+  var ignoreReuse: DXJSON?
+  var treeTurnaroundTimeThreshold: Int?
+  /// The workflow this one was initialized from (`initializeFrom`).
+  var initializedFrom: String?
 }

@@ -3,9 +3,11 @@ import DXWire
 // MARK: - Access checks shared by the routes
 
 extension PlatformState {
-  /// The level `user` has in `project`, or `nil` when they are not a member.
+  /// The level `user` has in `project`, or `nil` when they have none
+  /// (``effectiveLevel(of:in:)``).
   func level(of user: String, in project: String) -> AccessLevel? {
-    projects[project]?.members[user]
+    guard let project = projects[project] else { return nil }
+    return effectiveLevel(of: user, in: project)
   }
 
   /// The project `id` when `user` has at least `minimum` in it.
@@ -19,7 +21,7 @@ extension PlatformState {
       }
       throw .resourceNotFound("The ID \"\(id)\" is not a valid project or container ID")
     }
-    guard let level = project.members[user] else {
+    guard let level = effectiveLevel(of: user, in: project) else {
       throw .permissionDenied("\(minimum.name) permission required in \(id) to perform this action")
     }
     guard level >= minimum else {
@@ -51,7 +53,12 @@ extension PlatformState {
     if let hint, object.copies[hint] != nil, let level = level(of: user, in: hint), level >= minimum {
       return hint
     }
-    for project in object.copies.keys.sorted() {
+    // A hint that does not hold the object: the platform answers for the original copy.
+    let order =
+      hint == nil
+      ? object.copies.keys.sorted()
+      : object.copies.sorted { ($0.value.added, $0.key) < ($1.value.added, $1.key) }.map(\.key)
+    for project in order {
       if let level = level(of: user, in: project), level >= minimum { return project }
     }
     if object.copies.keys.contains(where: { level(of: user, in: $0) != nil }) {

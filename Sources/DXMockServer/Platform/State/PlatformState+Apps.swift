@@ -8,33 +8,9 @@ extension PlatformState {
     (appIDsByName[name] ?? []).compactMap { apps[$0] }.sorted { ($0.created, $0.id) < ($1.created, $1.id) }
   }
 
-  /// The app version a path names, as `user` may see it: `app-<id>`, or `app-<name>` with an alias
-  /// (a version or a tag; `"default"` when absent).
-  /// - Throws: ResourceNotFound when nothing matches or `user` may not see the match (the platform
-  ///   does not reveal unpublished apps); InvalidInput for an alias after an app ID.
+  /// The app version a path names, as `user` may see it (``globalExecutable(_:_:alias:for:)``).
   func app(_ target: String, alias: String?, for user: String) throws(DXPlatformError) -> AppState {
-    if let app = apps[target] {
-      guard alias == nil else {
-        throw .invalidInput("An app ID (\(target)) cannot be followed by a version or tag")
-      }
-      guard let family = appFamilies[app.name], family.canSee(app, user: user) else {
-        throw .resourceNotFound("The entity \(target) could not be found")
-      }
-      return app
-    }
-    if alias == nil, IDGenerator.isValid(target, klass: "app") {
-      throw .resourceNotFound("The entity \(target) could not be found")
-    }
-    let name = String(target.dropFirst("app-".count))
-    let wanted = alias ?? "default"
-    guard let family = appFamilies[name],
-      let app = appVersions(named: name).first(where: {
-        !$0.deleted && ($0.version == wanted || $0.tags.contains(wanted))
-      }), family.canSee(app, user: user)
-    else {
-      throw .resourceNotFound("No app named \"\(name)\" with the version or tag \"\(wanted)\" could be found")
-    }
-    return app
+    try globalExecutable(.apps, target, alias: alias, for: user)
   }
 
   /// Describes an app version for `user` with the fields `options` selects (all are default fields).
@@ -61,6 +37,8 @@ extension PlatformState {
       "categories": .array(app.categories.map(DXJSON.string)),
       "details": app.details,
       "applet": .string(app.applet),
+      "regionalOptions": .object(
+        app.regionalOptions ?? [PlatformRegions.defaultRegion: ["applet": .string(app.applet)]]),
     ]
     all.merge(own) { _, new in new }
     if family.isDeveloper(user) {

@@ -75,7 +75,7 @@ extension PlatformState {
     case "file":
       all["media"] = object.media.map(DXJSON.string) ?? .string("")
       all["size"] = .integer(object.size ?? object.parts.values.reduce(0) { $0 + $1.size })
-      all["archivalState"] = .string("live")
+      all["archivalState"] = .string(copy.archivalState ?? "live")
       var parts: [String: DXJSON] = [:]
       for (index, part) in object.parts {
         parts[String(index)] = .object([
@@ -93,10 +93,13 @@ extension PlatformState {
       all["outputs"] = workflow.outputs ?? .null
       all["stages"] = .array(workflow.stages)
       all["editVersion"] = .integer(workflow.editVersion)
+      for (key, value) in workflowFields(workflow) { all[key] = value }
     case "applet":
       if let applet = object.applet {
         for (key, value) in Self.executableFields(applet, name: copy.name) { all[key] = value }
       }
+    case "database", "dbcluster":
+      for (key, value) in databaseFields(object, in: project) { all[key] = value }
     default:
       break
     }
@@ -155,7 +158,7 @@ extension PlatformState {
       "modified": .integer(project.modified),
       "createdBy": .object(["user": .string(project.createdBy)]),
       "billTo": .string(project.billTo),
-      "level": .string(project.members[user]?.name ?? "NONE"),
+      "level": .string(effectiveLevel(of: user, in: project)?.name ?? "NONE"),
       "dataUsage": .double(Double(dataUsage) / 1_073_741_824),
       "storageCost": .double(0),
       "sponsoredDataUsage": .double(0),
@@ -164,13 +167,17 @@ extension PlatformState {
       "version": .integer(1),
       "currency": .object(["dxCode": 0, "code": "USD", "symbol": "$", "symbolPosition": "left"]),
       "archivedDataUsage": .double(0),
-      "public": .bool(false),
+      "public": .bool(project.flags["public"] ?? false),
+      "totalSponsoredEgressBytes": .integer(0),
+      "consumedSponsoredEgressBytes": .integer(0),
+      "atSpendingLimit": .bool(false),
       "isTransferrable": .bool(true),
       "defaultSymlink": .null,
       "databaseResultsRestricted": project.settings["databaseResultsRestricted"] ?? .null,
       "allowedExecutables": project.settings["allowedExecutables"] ?? .null,
     ]
     for flag in ProjectState.flagNames { all[flag] = .bool(project.flags[flag] ?? false) }
+    if let until = project.settings["sponsoredUntil"] { all["sponsoredUntil"] = until }
     var permissions: [String: DXJSON] = [:]
     for (member, level) in project.members { permissions[member] = .string(level.name) }
     let extras: [String: DXJSON] = [

@@ -28,6 +28,12 @@ struct PlatformState: Sendable {
   private(set) var appIDsByName: [String: Set<String>] = [:]
   /// Every job and analysis, indexed.
   var executions = ExecutionTable()
+  /// User profiles, orgs and the auth routes' tokens (records its own changes).
+  var directory = DirectoryState()
+  /// The global workflow registry (records its own changes).
+  var globalWorkflows = GlobalWorkflowRegistry()
+  /// Objects with a state change due (archival, dbcluster) and when (ms); rebuilt on load.
+  var transitions: [String: Int] = [:]
   /// What changed since the last ``takeChanges()``.
   private(set) var changes = Changes()
 
@@ -46,10 +52,15 @@ struct PlatformState: Sendable {
     /// Jobs and analyses.
     var executions: Set<String> = []
     var ids = false
+    /// Profiles, orgs and tokens changed.
+    var directory = DirectoryState.Changes()
+    /// Global workflow versions and families changed.
+    var globalWorkflows = GlobalWorkflowRegistry.Changes()
 
     var isEmpty: Bool {
       projects.isEmpty && objects.isEmpty && nonces.isEmpty && parts.isEmpty && droppedFiles.isEmpty
-        && apps.isEmpty && appFamilies.isEmpty && executions.isEmpty && !ids
+        && apps.isEmpty && appFamilies.isEmpty && executions.isEmpty && !ids && directory.isEmpty
+        && globalWorkflows.isEmpty
     }
   }
 
@@ -62,6 +73,8 @@ struct PlatformState: Sendable {
   mutating func takeChanges() -> Changes {
     var taken = changes
     taken.executions = executions.takeChanged()
+    taken.directory = directory.takeChanges()
+    taken.globalWorkflows = globalWorkflows.takeChanges()
     changes = Changes()
     return taken
   }
@@ -106,6 +119,7 @@ struct PlatformState: Sendable {
   mutating func insertObject(_ object: DataObjectState) {
     objects[object.id] = object
     if object.state == "closing" { closing[object.id] = 0 }
+    if object.hasTransitionDue { transitions[object.id] = 0 }
     countUsage(of: object, sign: 1)
     for (project, copy) in object.copies {
       index[project, default: ProjectIndex()].insert(object.id, klass: object.klass, copy: copy)
@@ -139,8 +153,10 @@ struct PlatformState: Sendable {
     return result
   }
 
-  /// Moves files whose `closing` time has come to `closed`.
+  /// Moves files whose `closing` time has come to `closed`, and makes the other due state changes
+  /// (``advanceTransitions(now:)``).
   mutating func finishClosing(now: Int) {
+    advanceTransitions(now: now)
     for (id, due) in closing where due <= now {
       closing[id] = nil
       _ = try? updateObject(id) { (object: inout DataObjectState) throws(DXPlatformError) in
@@ -207,5 +223,7 @@ struct PlatformState: Sendable {
   mutating func clearChanges() {
     changes = Changes()
     executions.clearChanged()
+    _ = directory.takeChanges()
+    _ = globalWorkflows.takeChanges()
   }
 }

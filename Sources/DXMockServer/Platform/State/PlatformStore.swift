@@ -14,6 +14,8 @@ final class PlatformStore {
   private let guarded: DXLock<Guarded>
   private let initialUsers: [String]
   private let seed: UInt64?
+  /// Makes what exists from the start (the fixtures) in a fresh or loaded state; run again by reset.
+  private let setUp: @Sendable (inout PlatformState, Int) throws(DXPlatformError) -> Void
   /// Only used while `guarded`'s lock is held.
   private let file: StateFile?
   /// Runs the state file's checkpoints after the requests that made them due were answered.
@@ -23,20 +25,27 @@ final class PlatformStore {
 
   /// Creates the store, loading the state file when one is given.
   /// - Throws: ``DXPlatformError`` when the state file cannot be opened or read.
-  init(users: [String], seed: UInt64?, statePath: String?, now: @escaping @Sendable () -> Int)
-    throws(DXPlatformError)
-  {
+  /// - Parameter setUp: Makes what exists from the start (the fixtures); it must leave what is
+  ///   already there alone, as it runs on a loaded state file too. Default nothing.
+  init(
+    users: [String], seed: UInt64?, statePath: String?, now: @escaping @Sendable () -> Int,
+    setUp: @escaping @Sendable (inout PlatformState, Int) throws(DXPlatformError) -> Void = { _, _ in }
+  ) throws(DXPlatformError) {
     self.initialUsers = users
     self.seed = seed
     self.now = now
+    self.setUp = setUp
     var state = PlatformState(users: users, seed: seed)
     state.executions.seed = seed ?? 0
     if let statePath {
       let file = try StateFile(path: statePath)
       try file.load(into: &state)
       state.users = users
+      try setUp(&state, now())
+      try file.commit(state.takeChanges(), from: state)
       self.file = file
     } else {
+      try setUp(&state, now())
       self.file = nil
     }
     state.clearChanges()
@@ -54,10 +63,14 @@ final class PlatformStore {
     }
   }
 
-  /// Promotes due `closing` files to `closed`, makes due execution transitions, and commits that.
-  /// Called with the lock held; reads the clock only when something waits on it.
+  /// Promotes due `closing` files to `closed`, makes due execution, archival and database cluster
+  /// transitions, and commits that. Called with the lock held; reads the clock only when something
+  /// waits on it.
   private func settle(_ guarded: inout Guarded) throws(DXPlatformError) {
-    guard !guarded.state.closing.isEmpty || !guarded.state.executions.timers.isEmpty else { return }
+    guard
+      !guarded.state.closing.isEmpty || !guarded.state.executions.timers.isEmpty
+        || !guarded.state.transitions.isEmpty
+    else { return }
     let now = self.now()
     guarded.state.finishClosing(now: now)
     guarded.state.advanceExecutions(now: now)
@@ -113,8 +126,12 @@ final class PlatformStore {
   func reset() throws(DXPlatformError) {
     try guarded.withLock { (guarded) throws(DXPlatformError) in
       try file?.wipe()
-      guarded.state = PlatformState(users: initialUsers, seed: seed)
-      guarded.state.executions.seed = seed ?? 0
+      var state = PlatformState(users: initialUsers, seed: seed)
+      state.executions.seed = seed ?? 0
+      try setUp(&state, now())
+      if let file { try file.commit(state.takeChanges(), from: state) }
+      state.clearChanges()
+      guarded.state = state
     }
   }
 
