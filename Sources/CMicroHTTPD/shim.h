@@ -13,16 +13,22 @@
 // MHD_start_daemon is variadic (options as a va_list). DXKit always passes the same option set:
 // an explicit bind address (MHD_OPTION_SOCK_ADDR; a bare port would bind every interface), the
 // thread pool, the request-completed, connection-notification and URI-log callbacks, the connection
-// limit, memory and timeout limits.
+// limit, memory and timeout limits; and, when both PEM texts are given, HTTPS (MHD_USE_TLS, GnuTLS)
+// with that key and certificate held in memory (the auth server's port: dx reaches it with https).
 static inline struct MHD_Daemon *dx_mhd_start_daemon(
     unsigned int flags, const struct sockaddr *address, unsigned int thread_pool_size,
     MHD_AccessHandlerCallback handler, void *handler_cls, MHD_RequestCompletedCallback completed,
     void *completed_cls, MHD_NotifyConnectionCallback notify, void *notify_cls,
     void *(*uri_log)(void *cls, const char *uri, struct MHD_Connection *connection), void *uri_log_cls,
     unsigned int connection_limit, size_t connection_memory_limit, unsigned int connection_timeout,
-    unsigned int listen_backlog) {
+    unsigned int listen_backlog, const char *tls_key_pem, const char *tls_cert_pem) {
+  int use_tls = tls_key_pem != NULL && tls_cert_pem != NULL;
+  struct MHD_OptionItem tls[] = {
+      {use_tls ? MHD_OPTION_HTTPS_MEM_KEY : MHD_OPTION_END, 0, (void *)tls_key_pem},
+      {MHD_OPTION_HTTPS_MEM_CERT, 0, (void *)tls_cert_pem},
+      {MHD_OPTION_END, 0, NULL}};
   // A pool of one thread is passed as 0: libmicrohttpd rejects a pool size of 1.
-  return MHD_start_daemon(flags, 0, NULL, NULL, handler, handler_cls,
+  return MHD_start_daemon(flags | (use_tls ? MHD_USE_TLS : 0), 0, NULL, NULL, handler, handler_cls,
                           MHD_OPTION_SOCK_ADDR, address,
                           MHD_OPTION_THREAD_POOL_SIZE, thread_pool_size > 1 ? thread_pool_size : 0,
                           MHD_OPTION_NOTIFY_COMPLETED, completed, completed_cls,
@@ -32,6 +38,7 @@ static inline struct MHD_Daemon *dx_mhd_start_daemon(
                           MHD_OPTION_CONNECTION_MEMORY_LIMIT, connection_memory_limit,
                           MHD_OPTION_CONNECTION_TIMEOUT, connection_timeout,
                           MHD_OPTION_LISTEN_BACKLOG_SIZE, listen_backlog,
+                          MHD_OPTION_ARRAY, tls,
                           MHD_OPTION_END);
 }
 

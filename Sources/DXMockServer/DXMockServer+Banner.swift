@@ -14,6 +14,7 @@ extension DXMockServer {
     let admin =
       configuration.adminToken == nil
       ? "loopback clients only" : "Authorization: Bearer <admin token> required"
+    let authScheme = configuration.authServerTLS == nil ? "http" : "https"
     var lines = [
       "dx-mock-server listening on \(baseURL)",
       "  user: user-\(user)  token: \(token)",
@@ -21,10 +22,14 @@ extension DXMockServer {
       "Point the dx client at it:",
       "export DX_APISERVER_PROTOCOL=http DX_APISERVER_HOST=\(clientHost) DX_APISERVER_PORT=\(port)",
       "export DX_SECURITY_CONTEXT='{\"auth_token_type\":\"Bearer\",\"auth_token\":\"\(token)\"}'",
-      "export DX_AUTHSERVER_HOST=http://\(clientHost.contains(":") ? "[\(clientHost)]" : clientHost) DX_AUTHSERVER_PORT=\(authServerPort)",
+      "export DX_AUTHSERVER_HOST=\(authScheme)://\(clientHost.contains(":") ? "[\(clientHost)]" : clientHost) "
+        + "DX_AUTHSERVER_PORT=\(authServerPort)",
     ]
     if storagePort != 0 {
       lines.insert("  upload and download URLs: port \(storagePort) (the storage origin)", at: 3)
+    }
+    if configuration.authServerTLS != nil {
+      lines.append("  (the auth server speaks HTTPS: trust its certificate with DX_CA_CERT=<certificate file>)")
     }
     if configuration.backend != nil {
       lines.insert("  serving from a backend (cassette), not the platform", at: 3)

@@ -82,6 +82,11 @@ extension DXMockServer {
     /// `system/getUserInfo`, `system/destroyAuthToken`, `oauth2/…`), for `DX_AUTHSERVER_PORT`;
     /// default `nil`: the auth routes answer on ``port`` only. 0 picks a free port.
     public var authServerPort: Int?
+    /// With ``authServerPort``: a PEM certificate and its private key (the files' contents) that make
+    /// that port speak HTTPS, as `dx login --token --host … --port …` needs (dx reaches the auth
+    /// server with https whatever `--protocol` says; trust the certificate with `DX_CA_CERT`);
+    /// default `nil`, plain HTTP.
+    public var authServerTLS: (certificatePEM: String, keyPEM: String)?
 
     /// Creates the default configuration.
     public init() {}
@@ -94,6 +99,16 @@ extension DXMockServer {
       }
       if let authServerPort, !(0...65535).contains(authServerPort) {
         throw .invalidConfiguration("the auth server port must be from 0 to 65535, got \(authServerPort)")
+      }
+      if let authServerTLS {
+        guard authServerPort != nil else {
+          throw .invalidConfiguration("a TLS certificate for the auth server needs an auth server port")
+        }
+        guard authServerTLS.certificatePEM.contains("BEGIN CERTIFICATE"),
+          authServerTLS.keyPEM.contains("PRIVATE KEY")
+        else {
+          throw .invalidConfiguration("the auth server's TLS certificate and key must be PEM")
+        }
       }
       guard journalSize >= 0 else {
         throw .invalidConfiguration("the journal size must not be negative, got \(journalSize)")

@@ -150,6 +150,7 @@ public final class DXMockServer {
       // The auth server's routes on a port of their own (the same pipeline answers them).
       if let authServerPort = configuration.authServerPort {
         options.port = authServerPort
+        options.tls = configuration.authServerTLS.map { (key: $0.keyPEM, certificate: $0.certificatePEM) }
         do {
           state.authDaemon = try HTTPDaemon(options: options, handler: pipeline)
         } catch {

@@ -116,6 +116,24 @@ struct DXMockServerCommand: ParsableCommand {
     help: "The most query-string arguments a request may carry (default 100).")
   var maxQueryArguments: Int?
 
+  @Option(
+    name: .customLong("fixtures"),
+    help: "A JSON file of users (tokens, names), orgs (members, levels) and projects that exist from the start.")
+  var fixturesFile: String?
+
+  @Option(
+    name: .customLong("authserver-port"),
+    help: "Also serve the auth server's routes on this port (0 picks a free one); default: the API port.")
+  var authServerPort: Int?
+
+  @Option(
+    name: .customLong("authserver-tls-cert"),
+    help: "A PEM certificate that makes --authserver-port speak HTTPS (with --authserver-tls-key).")
+  var authServerCertificate: String?
+
+  @Option(name: .customLong("authserver-tls-key"), help: "The PEM private key of --authserver-tls-cert.")
+  var authServerKey: String?
+
   @Option(name: .customLong("log-level"), help: "trace, debug, info, notice, warning, error or critical.")
   var logLevel = "info"
 
@@ -257,6 +275,20 @@ struct DXMockServerCommand: ParsableCommand {
     if let maxQueryArguments { configuration.maxQueryArguments = maxQueryArguments }
     if let storagePort { configuration.storagePort = storagePort }
     if sameOriginTransfers { configuration.storagePort = nil }
+    if let fixturesFile { configuration.fixtures = try DXMockFixtures(contentsOfFile: fixturesFile) }
+    configuration.authServerPort = authServerPort
+    switch (authServerCertificate, authServerKey) {
+    case (nil, nil): break
+    case (let certificate?, let key?):
+      do {
+        configuration.authServerTLS = (
+          try String(contentsOfFile: certificate, encoding: .utf8), try String(contentsOfFile: key, encoding: .utf8)
+        )
+      } catch {
+        throw ValidationError("cannot read the auth server's certificate or key: \(error.localizedDescription)")
+      }
+    default: throw ValidationError("--authserver-tls-cert and --authserver-tls-key go together")
+    }
     configuration.backend = try makeCassetteBackend()
     return configuration
   }

@@ -45,7 +45,7 @@ struct PlatformAppTests {
     #expect(describe["name"] == "hello")
     #expect(describe["version"] == "1.0.0")
     #expect(describe["aliases"] == ["1.0.0", "default"])
-    #expect(describe["published"] == 0)
+    #expect(describe["published"] == nil)
     #expect(describe["title"] == "Hello app")
     #expect(describe["applet"] == .string(applet))
     #expect(describe["createdBy"] == "user-alice")

@@ -69,11 +69,11 @@ struct PlatformAppletTests {
     #expect(after["tags"] == ["u"])
     #expect(after["properties"] == ["n": "m"])
     #expect(try h.call("/\(id)/listProjects") == .object([project: "ADMINISTER"]))
-    // Defaults: title falls back to the name; specs that were not given are left out (dx run iterates
+    // Defaults: no title until one is given; specs that were not given are left out (dx run iterates
     // them when the key is there).
     let bare = try Self.newApplet(h, project, ["inputSpec": .null, "outputSpec": .null, "name": "bare"])
     let bareDescribe = try h.call("/\(bare)/describe")
-    #expect(bareDescribe["title"] == "bare")
+    #expect(bareDescribe["title"] == nil)
     #expect(bareDescribe.objectValue?.keys.contains("inputSpec") == false)
     #expect(bareDescribe.objectValue?.keys.contains("outputSpec") == false)
   }

@@ -32,6 +32,9 @@ final class HTTPDaemon {
     /// it zeroes the pool between the requests of a keep-alive connection, so a larger pool costs
     /// every request (64 KiB showed as 4% of a whoami), and bigger read buffers did not speed uploads.
     var connectionMemoryLimit = 32 * 1024
+    /// A PEM private key and certificate to speak HTTPS with (libmicrohttpd's GnuTLS), or `nil` for
+    /// plain HTTP.
+    var tls: (key: String, certificate: String)?
   }
 
   /// The daemon's handle (`nil` once stopped) and whether it still listens, behind a lock.
@@ -96,7 +99,7 @@ final class HTTPDaemon {
         // libmicrohttpd stops accepting at its limit; the guard keeps room below it.
         UInt32(clamping: max(1, options.limits.connectionLimit)), options.connectionMemoryLimit,
         UInt32(clamping: max(0, options.connectionTimeout)),
-        1024)
+        1024, options.tls?.key, options.tls?.certificate)
     }
     guard let started else {
       let reason = errno == 0 ? "libmicrohttpd could not start" : String(cString: strerror(errno))

@@ -1,4 +1,5 @@
 import DXWire
+import Foundation
 
 // MARK: - /applet/new and /applet-xxxx/get (the run routes are in MockPlatform+Jobs)
 
@@ -13,10 +14,18 @@ extension MockPlatform {
       var spec = try Self.executableSpec(input)
       return try self.withNonce(call, route: "/applet/new") {
         (state: inout PlatformState) throws(DXPlatformError) in
-        // The platform records the bundled dependencies per region (`dx get` reads them).
-        if var runSpec = spec.runSpec.objectValue, runSpec["bundledDependsByRegion"] == nil {
-          let region = state.projects[common.project]?.region ?? "aws:us-east-1"
-          runSpec["bundledDependsByRegion"] = [region: runSpec["bundledDepends"] ?? []]
+        // The platform records the bundled dependencies and system requirements per region, keyed by
+        // the project's region (`dx get` reads them), and shows its run defaults.
+        if var runSpec = spec.runSpec.objectValue {
+          let region = state.projects[common.project]?.region ?? PlatformRegions.defaultRegion
+          if runSpec["bundledDependsByRegion"] == nil {
+            runSpec["bundledDependsByRegion"] = [region: runSpec["bundledDepends"] ?? []]
+          }
+          if runSpec["systemRequirementsByRegion"] == nil {
+            runSpec["systemRequirementsByRegion"] = [region: runSpec["systemRequirements"] ?? [:]]
+          }
+          if runSpec["headJobOnDemand"] == nil { runSpec["headJobOnDemand"] = false }
+          if runSpec["inheritParentRestartOnPolicy"] == nil { runSpec["inheritParentRestartOnPolicy"] = false }
           spec.runSpec = .object(runSpec)
         }
         let id = try self.createObject(common, klass: "applet", caller: call.caller, state: &state) {
@@ -90,6 +99,12 @@ extension MockPlatform {
       }
       guard let name = parameter["name"]?.stringValue, !name.isEmpty else {
         throw .invalidInput("Expected \"\(key)[\(position)]\" to have a non-empty string \"name\"")
+      }
+      // The platform takes identifiers only: a letter or "_", then letters, digits and "_".
+      guard name.range(of: "^[A-Za-z_][A-Za-z0-9_]*$", options: .regularExpression) != nil else {
+        throw .invalidInput(
+          "The name \"\(name)\" in \"\(key)[\(position)]\" is not a valid identifier (letters, digits and _, "
+            + "not starting with a digit)")
       }
       guard parameter["class"]?.stringValue != nil else {
         throw .invalidInput("Expected \"\(key)[\(position)]\" (\(name)) to have a string \"class\"")

@@ -26,7 +26,7 @@ extension PlatformState {
       "createdBy": .string(app.createdBy),
       "created": .integer(app.created),
       "modified": .integer(app.modified),
-      "published": .integer(app.published),
+
       "deleted": .bool(app.deleted),
       "installed": .bool(family.installedBy.contains(user)),
       "installs": .integer(family.installedBy.count),
@@ -41,6 +41,8 @@ extension PlatformState {
         app.regionalOptions ?? [PlatformRegions.defaultRegion: ["applet": .string(app.applet)]]),
     ]
     all.merge(own) { _, new in new }
+    // The platform has no `published` key until the version is published.
+    if app.published > 0 { all["published"] = .integer(app.published) }
     if family.isDeveloper(user) {
       all["authorizedUsers"] = .array(family.authorizedUsers.map(DXJSON.string))
     }

@@ -109,14 +109,13 @@ extension PlatformState {
     return .object(result)
   }
 
-  /// The fields an applet (and an app built from one) describes: title, summary, description,
+  /// The fields an applet (and an app built from one) describes: title (when given), summary, description,
   /// developer notes, `dxapi`, access, the input/output specifications and `runSpec` without its code.
   ///
   /// `inputSpec` and `outputSpec` are left out when the executable has none (not `null`: `dx run`
   /// iterates them when the key is there).
   static func executableFields(_ spec: AppletData, name: String) -> [String: DXJSON] {
     var fields: [String: DXJSON] = [
-      "title": .string(spec.title ?? name),
       "summary": .string(spec.summary),
       "description": .string(spec.description),
       "developerNotes": .string(spec.developerNotes),
@@ -126,6 +125,8 @@ extension PlatformState {
       "ignoreReuse": .bool(spec.ignoreReuse),
       "treeTurnaroundTimeThreshold": spec.treeTurnaroundTimeThreshold.map(DXJSON.integer) ?? .null,
     ]
+    // The platform leaves `title` out when none was given.
+    if let title = spec.title { fields["title"] = .string(title) }
     if let inputSpec = spec.inputSpec { fields["inputSpec"] = inputSpec }
     if let outputSpec = spec.outputSpec { fields["outputSpec"] = outputSpec }
     return fields

@@ -21,7 +21,6 @@ extension PlatformState {
       "createdBy": .string(version.createdBy),
       "created": .integer(version.created),
       "modified": .integer(version.modified),
-      "published": .integer(version.published),
       "deleted": .bool(version.deleted),
       "isDeveloperFor": .bool(family.isDeveloper(user)),
       "billTo": .string(version.billTo),
@@ -34,6 +33,7 @@ extension PlatformState {
       "dxapi": "1.0.0",
       "regionalOptions": .object(regional),
     ]
+    if version.published > 0 { all["published"] = .integer(version.published) }
     if family.isDeveloper(user) {
       all["authorizedUsers"] = .array(family.authorizedUsers.map(DXJSON.string))
     }

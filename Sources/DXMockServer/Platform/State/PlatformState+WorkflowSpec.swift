@@ -10,9 +10,9 @@ extension PlatformState {
     var fields: [String: DXJSON] = [
       "inputSpec": workflow.inputs ?? .array(stageSpecs(workflow, key: "inputSpec")),
       "outputSpec": workflow.outputs ?? .array(stageSpecs(workflow, key: "outputSpec")),
-      "ignoreReuse": workflow.ignoreReuse ?? .null,
       "treeTurnaroundTimeThreshold": workflow.treeTurnaroundTimeThreshold.map(DXJSON.integer) ?? .null,
     ]
+    if let ignoreReuse = workflow.ignoreReuse { fields["ignoreReuse"] = ignoreReuse }
     if let source = workflow.initializedFrom { fields["initializedFrom"] = ["id": .string(source)] }
     return fields
   }
