@@ -29,7 +29,8 @@ extension DXMockServer {
       lines.insert("  upload and download URLs: port \(storagePort) (the storage origin)", at: 3)
     }
     if configuration.authServerTLS != nil {
-      lines.append("  (the auth server speaks HTTPS: trust its certificate with DX_CA_CERT=<certificate file>)")
+      lines.append(
+        "  (the auth server speaks HTTPS: trust its certificate with DX_CA_CERT=<certificate file>)")
     }
     if configuration.backend != nil {
       lines.insert("  serving from a backend (cassette), not the platform", at: 3)

@@ -152,7 +152,9 @@ extension DXMockServer {
         throw .invalidConfiguration(
           "the default user must be a handle of letters, digits, '.', '_' or '-', got \"\(defaultUser)\"")
       }
-      for token in tokens + users.map(\.token) + fixtures.users.flatMap(\.tokens) + (adminToken.map { [$0] } ?? []) {
+      for token in tokens + users.map(\.token) + fixtures.users.flatMap(\.tokens)
+        + (adminToken.map { [$0] } ?? [])
+      {
         guard Self.isToken(token) else {
           throw .invalidConfiguration(
             "a token must be printable ASCII without spaces, quotes or backslashes, got \"\(token)\"")

@@ -118,7 +118,8 @@ struct DXMockServerCommand: ParsableCommand {
 
   @Option(
     name: .customLong("fixtures"),
-    help: "A JSON file of users (tokens, names), orgs (members, levels) and projects that exist from the start.")
+    help:
+      "A JSON file of users (tokens, names), orgs (members, levels) and projects that exist from the start.")
   var fixturesFile: String?
 
   @Option(
@@ -282,10 +283,12 @@ struct DXMockServerCommand: ParsableCommand {
     case (let certificate?, let key?):
       do {
         configuration.authServerTLS = (
-          try String(contentsOfFile: certificate, encoding: .utf8), try String(contentsOfFile: key, encoding: .utf8)
+          try String(contentsOfFile: certificate, encoding: .utf8),
+          try String(contentsOfFile: key, encoding: .utf8)
         )
       } catch {
-        throw ValidationError("cannot read the auth server's certificate or key: \(error.localizedDescription)")
+        throw ValidationError(
+          "cannot read the auth server's certificate or key: \(error.localizedDescription)")
       }
     default: throw ValidationError("--authserver-tls-cert and --authserver-tls-key go together")
     }

@@ -21,7 +21,8 @@ final class PlatformHarness: Sendable {
 
   init(
     users: [String] = ["alice", "bob", "carol"], seed: UInt64? = 7, statePath: String? = nil,
-    jobDuration: Int = 100, jobDescribes: Int? = nil, executionRules: [DXExecutionRule] = []
+    jobDuration: Int = 100, jobDescribes: Int? = nil, executionRules: [DXExecutionRule] = [],
+    fixtures: DXMockFixtures = .init()
   ) throws {
     let clock = TestClock()
     self.clock = clock
@@ -29,7 +30,7 @@ final class PlatformHarness: Sendable {
       configuration: MockPlatform.Configuration(
         users: users.map { MockPlatform.User(handle: $0, tokens: ["token-\($0)"]) }, seed: seed,
         statePath: statePath, jobDuration: jobDuration, jobDescribes: jobDescribes,
-        executionRules: executionRules),
+        executionRules: executionRules, fixtures: fixtures),
       now: {
         clock.advance(1)
         return clock.now
@@ -90,6 +91,19 @@ final class PlatformHarness: Sendable {
     var input = extra
     input["project"] = .string(project)
     return try call("/record/new", .object(input), as: user)["id"]?.stringValue ?? ""
+  }
+
+  /// The IDs in a search result's `results`.
+  func ids(_ path: String, _ input: DXJSON = [:], as user: String = "alice") throws -> [String] {
+    try call(path, input, as: user)["results"]?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? []
+  }
+
+  /// The error type `path` answers with, or `nil` (and a recorded issue) when it succeeds.
+  func errorType(
+    _ path: String, _ input: DXJSON = [:], as user: String = "alice",
+    sourceLocation: SourceLocation = #_sourceLocation
+  ) -> String? {
+    error(path, input, as: user, sourceLocation: sourceLocation)?.type
   }
 
   /// Sends a transfer request to the platform (upload or download URL).

@@ -74,7 +74,8 @@ final class MockPlatform: Sendable {
     let fixtures = configuration.fixtures
     self.store = try PlatformStore(
       users: configuration.users.map(\.id), seed: configuration.seed, statePath: configuration.statePath,
-      now: now, setUp: { (state: inout PlatformState, now: Int) throws(DXPlatformError) in
+      now: now,
+      setUp: { (state: inout PlatformState, now: Int) throws(DXPlatformError) in
         try fixtures.apply(to: &state, now: now)
       })
     refreshDynamicAuth()
@@ -99,9 +100,10 @@ final class MockPlatform: Sendable {
   /// Turns the lock-free token check off once the state has made or revoked tokens (and back on after
   /// a reset that cleared them).
   func refreshDynamicAuth() {
-    let dynamic = (try? store.read { (state: PlatformState) throws(DXPlatformError) in
-      !state.directory.tokens.isEmpty || !state.directory.revoked.isEmpty
-    }) ?? true
+    let dynamic =
+      (try? store.read { (state: PlatformState) throws(DXPlatformError) in
+        !state.directory.tokens.isEmpty || !state.directory.revoked.isEmpty
+      }) ?? true
     hasDynamicAuth.store(dynamic, ordering: .relaxed)
   }
 

@@ -12,7 +12,9 @@ extension DXMockFixtures {
     let orgIDs = Set(orgs.map(\.id))
     func check(_ id: String, _ place: String) throws(DXPlatformError) {
       let known = id.hasPrefix("org-") ? orgIDs.contains(id) : knownUsers.contains(id)
-      guard known else { throw .invalidInput("\(place) names \(id), which is not a configured user or fixture org") }
+      guard known else {
+        throw .invalidInput("\(place) names \(id), which is not a configured user or fixture org")
+      }
     }
     for org in orgs {
       for member in org.members.keys.sorted() { try check(member, "the members of \(org.id)") }

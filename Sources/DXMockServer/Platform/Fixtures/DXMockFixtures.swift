@@ -127,7 +127,9 @@ public struct DXMockFixtures: Sendable {
   private static func user(_ json: DXJSON, at index: Int) throws(DXPlatformError) -> User {
     let input = try PlatformInput(json)
     let handle = String(try input.requiredString("handle").trimmingPrefix("user-"))
-    guard isHandle(handle) else { throw .invalidInput("users[\(index)]: \"\(handle)\" is not a valid handle") }
+    guard isHandle(handle) else {
+      throw .invalidInput("users[\(index)]: \"\(handle)\" is not a valid handle")
+    }
     var profile = UserProfile(id: "user-" + handle)
     profile.first = try input.string("first") ?? profile.first
     profile.middle = try input.string("middle") ?? ""
@@ -186,12 +188,15 @@ public struct DXMockFixtures: Sendable {
     var members: [String: AccessLevel] = [:]
     for (member, value) in try input.object("members") ?? [:] {
       guard let text = value.stringValue, let level = AccessLevel(name: text) else {
-        throw .invalidInput("projects[\(index)].members.\(member) must be VIEW, UPLOAD, CONTRIBUTE or ADMINISTER")
+        throw .invalidInput(
+          "projects[\(index)].members.\(member) must be VIEW, UPLOAD, CONTRIBUTE or ADMINISTER")
       }
       members[member.hasPrefix("org-") ? member : userID(member)] = level
     }
     var folders: [String] = []
-    for folder in try input.strings("folders") ?? [] { folders.append(try PlatformState.normalizeFolder(folder)) }
+    for folder in try input.strings("folders") ?? [] {
+      folders.append(try PlatformState.normalizeFolder(folder))
+    }
     var databases: [Database] = []
     for (position, entry) in (try array(input, "databases")).enumerated() {
       let database = try PlatformInput(entry)
@@ -210,7 +215,8 @@ public struct DXMockFixtures: Sendable {
           files: files))
     }
     return Project(
-      id: id, name: name, createdBy: try input.string("createdBy").map(userID), billTo: try input.string("billTo"),
+      id: id, name: name, createdBy: try input.string("createdBy").map(userID),
+      billTo: try input.string("billTo"),
       region: region, flags: flags, summary: try input.string("summary") ?? "",
       description: try input.string("description") ?? "", tags: try input.strings("tags") ?? [],
       properties: (try input.properties("properties") ?? [:]).compactMapValues { $0 }, members: members,

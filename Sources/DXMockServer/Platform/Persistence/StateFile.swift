@@ -199,13 +199,16 @@ final class StateFile {
     }) {
       state.directory.storeToken(token, try decoder.decode(AuthToken.self, from: Data(text.utf8)))
     }
-    for signature in try database.prepare("SELECT signature FROM revokedTokens").map({ $0.string(at: 0) ?? "" }) {
+    for signature in try database.prepare("SELECT signature FROM revokedTokens").map({
+      $0.string(at: 0) ?? ""
+    }) {
       state.directory.revoke(signature: signature)
     }
     for text in try database.prepare("SELECT json FROM globalWorkflows").map({ $0.string(at: 0) ?? "" }) {
       state.globalWorkflows.store(try decoder.decode(GlobalWorkflowState.self, from: Data(text.utf8)))
     }
-    for text in try database.prepare("SELECT json FROM globalWorkflowFamilies").map({ $0.string(at: 0) ?? "" }) {
+    for text in try database.prepare("SELECT json FROM globalWorkflowFamilies").map({ $0.string(at: 0) ?? "" }
+    ) {
       state.globalWorkflows.storeFamily(try decoder.decode(AppFamily.self, from: Data(text.utf8)))
     }
   }

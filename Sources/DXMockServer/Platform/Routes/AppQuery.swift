@@ -74,7 +74,9 @@ struct AppQuery {
 
   /// Runs the query over `state`'s registry of `kind` for `user`:
   /// `{"results": [{id, describe?}], "next"}`.
-  func run<Version>(_ kind: GlobalExecutableKind<Version>, on state: PlatformState, for user: String) -> DXJSON {
+  func run<Version>(_ kind: GlobalExecutableKind<Version>, on state: PlatformState, for user: String)
+    -> DXJSON
+  {
     // An exact name selects one family; otherwise every family is a candidate.
     let names = name?.exactName.map { [$0] } ?? kind.names(state)
     var matching: [Version] = []

@@ -25,7 +25,9 @@ extension MockPlatform {
             runSpec["systemRequirementsByRegion"] = [region: runSpec["systemRequirements"] ?? [:]]
           }
           if runSpec["headJobOnDemand"] == nil { runSpec["headJobOnDemand"] = false }
-          if runSpec["inheritParentRestartOnPolicy"] == nil { runSpec["inheritParentRestartOnPolicy"] = false }
+          if runSpec["inheritParentRestartOnPolicy"] == nil {
+            runSpec["inheritParentRestartOnPolicy"] = false
+          }
           spec.runSpec = .object(runSpec)
         }
         let id = try self.createObject(common, klass: "applet", caller: call.caller, state: &state) {

@@ -45,7 +45,8 @@ extension MockPlatform {
       let input = try Self.input(call)
       let update = try AppFields(input)
       let regional = try Self.regionalApplets(input)
-      return try self.editExecutable(.apps, call, what: "update") { app, _, state, _ throws(DXPlatformError) in
+      return try self.editExecutable(.apps, call, what: "update") {
+        app, _, state, _ throws(DXPlatformError) in
         guard app.published == 0 else {
           throw .invalidState("\(app.name) version \(app.version) is published, so it cannot be updated")
         }
@@ -143,7 +144,9 @@ extension MockPlatform {
     var options: [String: DXJSON] = [:]
     var first: (String, AppletData)?
     for region in regional.keys.sorted() {
-      guard var entry = regional[region]?.objectValue, let applet = entry["applet"]?.stringValue else { continue }
+      guard var entry = regional[region]?.objectValue, let applet = entry["applet"]?.stringValue else {
+        continue
+      }
       let object = try state.object(applet, klass: "applet")
       let project = try state.copyProject(of: object, for: user, hint: nil, atLeast: .view)
       let appletRegion = state.projects[project]?.region ?? PlatformRegions.defaultRegion
@@ -154,7 +157,9 @@ extension MockPlatform {
       guard state.permittedRegions(of: billTo).contains(wanted) else {
         throw .invalidInput("\(billTo) is not permitted to use the region \(wanted)")
       }
-      guard let spec = object.applet else { throw .internalError("The applet \(applet) has no specification") }
+      guard let spec = object.applet else {
+        throw .internalError("The applet \(applet) has no specification")
+      }
       if first == nil { first = (applet, spec) }
       entry["applet"] = .string(applet)
       options[wanted] = .object(entry)

@@ -69,7 +69,9 @@ extension MockPlatform {
     let allCopies = try input.bool("allCopies") ?? false
     return try store.write { (state: inout PlatformState) throws(DXPlatformError) in
       let project = try state.project(call.target, for: call.caller, atLeast: .contribute)
-      if allCopies, project.billTo != call.caller, state.directory.orgs[project.billTo]?.isAdmin(call.caller) != true {
+      if allCopies, project.billTo != call.caller,
+        state.directory.orgs[project.billTo]?.isAdmin(call.caller) != true
+      {
         throw .permissionDenied(
           "allCopies needs ADMIN in the org \(project.billTo) that \(project.id) is billed to")
       }
@@ -115,7 +117,8 @@ extension MockPlatform {
       let bytes = files.reduce(0) { $0 + ($1.size ?? 0) }
       let gigabytes = Double(bytes) / 1_073_741_824
       let result: DXJSON = [
-        "files": .integer(files.count), "size": .double(gigabytes), "cost": .double((gigabytes * rate).rounded()),
+        "files": .integer(files.count), "size": .double(gigabytes),
+        "cost": .double((gigabytes * rate).rounded()),
       ]
       guard !dryRun else { return result }
       for file in files {

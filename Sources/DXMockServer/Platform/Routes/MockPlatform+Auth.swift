@@ -45,7 +45,8 @@ extension MockPlatform {
     if oauth {
       let grant = try input.requiredString("grant_type")
       guard grant == "password" || (grant == "client_credentials" && !call.caller.isEmpty) else {
-        throw .invalidInput("\"grant_type\" must be \"password\" (the mock has no OAuth clients), not \"\(grant)\"")
+        throw .invalidInput(
+          "\"grant_type\" must be \"password\" (the mock has no OAuth clients), not \"\(grant)\"")
       }
     }
     let username = try input.string("username")

@@ -116,7 +116,9 @@ extension MockPlatform {
   /// - Throws: InvalidInput "Expected input field types to be an array of valid strings for a type name".
   static func typeNames(_ types: [String]) throws(DXPlatformError) -> [String] {
     for type in types
-    where type.isEmpty || !type.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "/") }) {
+    where type.isEmpty
+      || !type.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "_" || $0 == "/") })
+    {
       throw .invalidInput("Expected input field types to be an array of valid strings for a type name")
     }
     return types

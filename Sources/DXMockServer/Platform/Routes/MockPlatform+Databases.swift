@@ -94,16 +94,21 @@ extension MockPlatform {
           }
         }
       }
-      if results.isEmpty, folder != "/", !database.files.keys.contains(where: { PlatformState.isFolder($0, inside: folder) }) {
+      if results.isEmpty, folder != "/",
+        !database.files.keys.contains(where: { PlatformState.isFolder($0, inside: folder) })
+      {
         throw .resourceNotFound("The path \(folder) could not be found in \(call.target)")
       }
       return ["results": .array(results)]
     }
   }
 
-  private static func databaseEntry(_ object: DataObjectState, path: String, size: Int, directory: Bool) -> DXJSON {
+  private static func databaseEntry(_ object: DataObjectState, path: String, size: Int, directory: Bool)
+    -> DXJSON
+  {
     [
-      "path": .string(object.id + path), "size": .integer(size), "modified": .integer(directory ? 0 : object.modified),
+      "path": .string(object.id + path), "size": .integer(size),
+      "modified": .integer(directory ? 0 : object.modified),
       "isDirectory": .bool(directory),
     ]
   }
@@ -112,7 +117,8 @@ extension MockPlatform {
   private func databaseDownloadFile(_ call: APICall) throws(DXPlatformError) -> DXJSON {
     let input = try Self.input(call)
     let filename = try input.requiredString("filename")
-    let path = try PlatformState.normalizeFolder(filename.hasPrefix("/") ? filename : "/" + filename, field: "filename")
+    let path = try PlatformState.normalizeFolder(
+      filename.hasPrefix("/") ? filename : "/" + filename, field: "filename")
     let hint = try input.string("projectContext")
     let expires = store.now() + Self.transferLifetime
     try store.read { (state: PlatformState) throws(DXPlatformError) in
@@ -164,7 +170,8 @@ extension MockPlatform {
     }
     _ = try input.string("adminPassword")
     _ = try input.string("initialSnapshot")
-    return try withNonce(call, route: "/dbcluster/new") { (state: inout PlatformState) throws(DXPlatformError) in
+    return try withNonce(call, route: "/dbcluster/new") {
+      (state: inout PlatformState) throws(DXPlatformError) in
       let now = store.now()
       let id = try createObject(common, klass: "dbcluster", caller: call.caller, state: &state) {
         object, _ throws(DXPlatformError) in
@@ -182,10 +189,13 @@ extension MockPlatform {
 extension PlatformState {
   /// The describe fields a database or a database cluster adds.
   func databaseFields(_ object: DataObjectState, in project: String) -> [String: DXJSON] {
-    var fields: [String: DXJSON] = ["region": .string(projects[project]?.region ?? PlatformRegions.defaultRegion)]
+    var fields: [String: DXJSON] = [
+      "region": .string(projects[project]?.region ?? PlatformRegions.defaultRegion)
+    ]
     if let database = object.database {
       fields["databaseName"] = .string(database.databaseName)
-      fields["uniqueDatabaseName"] = .string(DatabaseData.uniqueName(id: object.id, name: database.databaseName))
+      fields["uniqueDatabaseName"] = .string(
+        DatabaseData.uniqueName(id: object.id, name: database.databaseName))
     }
     if let cluster = object.dbcluster {
       fields["status"] = .string(cluster.status)

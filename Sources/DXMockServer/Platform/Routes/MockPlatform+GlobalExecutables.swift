@@ -25,7 +25,8 @@ extension MockPlatform {
     }
     router.register(prefix + "addTags") { call throws(DXPlatformError) in
       let tags = try Self.executableTags(Self.input(call))
-      return try self.editExecutable(kind, call, what: "tag") { version, _, state, _ throws(DXPlatformError) in
+      return try self.editExecutable(kind, call, what: "tag") {
+        version, _, state, _ throws(DXPlatformError) in
         Self.moveTags(tags, to: &version, kind: kind, state: &state)
       }
     }
@@ -135,17 +136,20 @@ extension MockPlatform {
     -> (String, String)
   {
     let name = try input.requiredString("name")
-    guard !name.isEmpty, name.count <= 256, name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) })
+    guard !name.isEmpty, name.count <= 256,
+      name.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._-".contains($0)) })
     else {
       throw .invalidInput(
-        "A\(noun.first == "a" ? "n" : "") \(noun) name may contain only letters, numbers, \".\", \"_\" and \"-\": \"\(name)\"")
+        "A\(noun.first == "a" ? "n" : "") \(noun) name may contain only letters, numbers, \".\", \"_\" and \"-\": \"\(name)\""
+      )
     }
     let version = try input.requiredString("version")
     guard !version.isEmpty, version.count <= 256,
       version.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || "._+-".contains($0)) })
     else {
       throw .invalidInput(
-        "\"version\" may contain only letters, numbers, \".\", \"_\", \"+\" and \"-\" (e.g. 1.0.0), not \"\(version)\"")
+        "\"version\" may contain only letters, numbers, \".\", \"_\", \"+\" and \"-\" (e.g. 1.0.0), not \"\(version)\""
+      )
     }
     return (name, version)
   }
@@ -159,7 +163,8 @@ extension MockPlatform {
 
   /// Gives `version` the `tags`, taking them from the name's other versions (a tag names one version).
   static func moveTags<Version>(
-    _ tags: [String], to version: inout Version, kind: GlobalExecutableKind<Version>, state: inout PlatformState
+    _ tags: [String], to version: inout Version, kind: GlobalExecutableKind<Version>,
+    state: inout PlatformState
   ) {
     for var other in kind.versions(state, version.name) where other.id != version.id {
       guard other.tags.contains(where: { tags.contains($0) }) else { continue }

@@ -10,7 +10,8 @@ extension MockPlatform {
         query.run(.globalWorkflows, on: state, for: call.caller)
       }
     }
-    router.register("/globalworkflow/new") { call throws(DXPlatformError) in try self.globalWorkflowNew(call) }
+    router.register("/globalworkflow/new") { call throws(DXPlatformError) in try self.globalWorkflowNew(call)
+    }
     router.register("/globalworkflow-xxxx/describe") { call throws(DXPlatformError) in
       let options = try PlatformState.DescribeOptions(call.input)
       return try self.store.read { (state: PlatformState) throws(DXPlatformError) in
@@ -67,7 +68,8 @@ extension MockPlatform {
       var family =
         state.globalWorkflows.families[name] ?? AppFamily(name: name, developers: [call.caller])
       guard family.isDeveloper(call.caller) else {
-        throw .permissionDenied("Only developers of the global workflow \(name) can create new versions of it")
+        throw .permissionDenied(
+          "Only developers of the global workflow \(name) can create new versions of it")
       }
       let versions = state.globalWorkflows.versions(named: name)
       if versions.contains(where: { $0.version == version }) {
@@ -102,7 +104,9 @@ extension MockPlatform {
       }
       fields.apply(to: &global)
       global.categories = categories
-      if !versions.contains(where: { !$0.deleted && $0.tags.contains("default") }) { global.tags = ["default"] }
+      if !versions.contains(where: { !$0.deleted && $0.tags.contains("default") }) {
+        global.tags = ["default"]
+      }
       Self.add(developers, to: &family.developers)
       if let authorized { Self.add(authorized, to: &family.authorizedUsers) }
       state.globalWorkflows.store(global)

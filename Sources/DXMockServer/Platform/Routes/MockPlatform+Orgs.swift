@@ -14,7 +14,8 @@ extension MockPlatform {
     }
     router.register("/org-xxxx/update") { call throws(DXPlatformError) in try self.orgUpdate(call) }
     router.register("/org-xxxx/invite") { call throws(DXPlatformError) in try self.orgInvite(call) }
-    router.register("/org-xxxx/removeMember") { call throws(DXPlatformError) in try self.orgRemoveMember(call) }
+    router.register("/org-xxxx/removeMember") { call throws(DXPlatformError) in try self.orgRemoveMember(call)
+    }
     router.register("/org-xxxx/setMemberAccess") { call throws(DXPlatformError) in
       try self.orgSetMemberAccess(call)
     }
@@ -40,12 +41,14 @@ extension MockPlatform {
   }
 
   /// An org's description for a member: name, handle, policies, the caller's membership, regions.
-  static func describeOrg(_ org: OrgState, for user: String, options: PlatformState.DescribeOptions) -> DXJSON {
+  static func describeOrg(_ org: OrgState, for user: String, options: PlatformState.DescribeOptions) -> DXJSON
+  {
     var all: [String: DXJSON] = [
       "id": .string(org.id), "class": "org", "name": .string(org.name), "handle": .string(org.handle),
       "created": .integer(org.created), "modified": .integer(org.modified),
       "createdBy": .object(["user": .string(org.createdBy)]), "policies": .object(org.policies),
-      "permittedRegions": .array(org.permittedRegions.map(DXJSON.string)), "containsPHI": .bool(org.allowsPHI),
+      "permittedRegions": .array(org.permittedRegions.map(DXJSON.string)),
+      "containsPHI": .bool(org.allowsPHI),
     ]
     for (key, value) in org.settings { all[key] = value }
     for (key, value) in org.members[user]?.json ?? [:] { all[key] = value }
@@ -80,7 +83,8 @@ extension MockPlatform {
         member.projectAccess = parsed
       } else {
         throw .invalidInput(
-          "\(place): \"projectAccess\" must be ADMINISTER, CONTRIBUTE, UPLOAD, VIEW or NONE, not \"\(access)\"")
+          "\(place): \"projectAccess\" must be ADMINISTER, CONTRIBUTE, UPLOAD, VIEW or NONE, not \"\(access)\""
+        )
       }
     }
     return member
@@ -92,7 +96,8 @@ extension MockPlatform {
     let input = try Self.input(call)
     let handle = try input.requiredString("handle")
     guard DXMockFixtures.isHandle(handle), !handle.hasPrefix("org-") else {
-      throw .invalidInput("\"handle\" may contain only letters, numbers, \".\", \"_\" and \"-\": \"\(handle)\"")
+      throw .invalidInput(
+        "\"handle\" may contain only letters, numbers, \".\", \"_\" and \"-\": \"\(handle)\"")
     }
     let name = try input.requiredString("name")
     guard !name.isEmpty else { throw .invalidInput("The org name must not be empty") }
@@ -103,7 +108,8 @@ extension MockPlatform {
         throw .invalidInput("An org with the handle \"\(handle)\" already exists")
       }
       let now = store.now()
-      var org = OrgState(id: id, handle: handle, name: name, created: now, modified: now, createdBy: call.caller)
+      var org = OrgState(
+        id: id, handle: handle, name: name, created: now, modified: now, createdBy: call.caller)
       org.policies.merge(policies) { $1 }
       org.members[call.caller] = .admin
       state.directory.storeOrg(org)
@@ -172,7 +178,8 @@ extension MockPlatform {
       org.modified = now
       state.directory.storeOrg(org)
       state.notify(
-        invitee, type: "orgInvite", message: "\(call.caller) added you to the org \(org.name)", subject: org.id,
+        invitee, type: "orgInvite", message: "\(call.caller) added you to the org \(org.name)",
+        subject: org.id,
         now: now)
       return ["id": .string(org.id)]
     }

@@ -53,12 +53,14 @@ extension MockPlatform {
       if let org = state.directory.orgs[project.billTo],
         org.policies["restrictProjectTransfer"]?.stringValue != "MEMBER", !org.isAdmin(call.caller)
       {
-        throw .permissionDenied("Only ADMINs of \(org.id) may transfer its projects (restrictProjectTransfer)")
+        throw .permissionDenied(
+          "Only ADMINs of \(org.id) may transfer its projects (restrictProjectTransfer)")
       }
       let target = try Self.invitedPrincipal(invitee, state: state)
       if target.hasPrefix("org-") { try state.requireBillable(target, by: call.caller, what: "a project") }
       try Self.checkRegionAndPHI(
-        region: project.region, containsPHI: project.flags["containsPHI"] == true, billTo: target, state: state)
+        region: project.region, containsPHI: project.flags["containsPHI"] == true, billTo: target,
+        state: state)
       let now = store.now()
       try state.updateProject(call.target) { (project: inout ProjectState) throws(DXPlatformError) in
         project.billTo = target
@@ -77,14 +79,17 @@ extension MockPlatform {
   private func updateSponsorship(_ call: APICall) throws(DXPlatformError) -> DXJSON {
     let input = try Self.input(call)
     guard let value = input.fields["sponsoredUntil"] else {
-      throw .invalidInput("Expected input to have the field \"sponsoredUntil\" (ms since 1970, or null to end)")
+      throw .invalidInput(
+        "Expected input to have the field \"sponsoredUntil\" (ms since 1970, or null to end)")
     }
     guard value.isNull || value.intValue != nil else {
-      throw .invalidInput("Expected input field \"sponsoredUntil\" to be an integer or null, but got \(value.typeName)")
+      throw .invalidInput(
+        "Expected input field \"sponsoredUntil\" to be an integer or null, but got \(value.typeName)")
     }
     return try store.write { (state: inout PlatformState) throws(DXPlatformError) in
       let project = try state.project(call.target, for: call.caller, atLeast: .view)
-      guard project.billTo.hasPrefix("org-"), state.directory.orgs[project.billTo]?.isAdmin(call.caller) == true
+      guard project.billTo.hasPrefix("org-"),
+        state.directory.orgs[project.billTo]?.isAdmin(call.caller) == true
       else {
         throw .permissionDenied(
           "Only an ADMIN of the org a project is billed to can sponsor it (\(project.billTo))")

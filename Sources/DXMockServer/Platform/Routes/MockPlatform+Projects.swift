@@ -158,7 +158,8 @@ extension MockPlatform {
     return try withNonce(call, route: "/project/new") {
       (state: inout PlatformState) throws(DXPlatformError) in
       try state.requireBillable(billTo, by: call.caller, what: "a project")
-      try Self.checkRegionAndPHI(region: region, containsPHI: flags["containsPHI"] == true, billTo: billTo, state: state)
+      try Self.checkRegionAndPHI(
+        region: region, containsPHI: flags["containsPHI"] == true, billTo: billTo, state: state)
       let now = store.now()
       let id = state.newID("project")
       var project = ProjectState(
@@ -265,7 +266,8 @@ extension MockPlatform {
         project.members[member] = max(project.members[member] ?? level, level)
       }
       state.notify(
-        member, type: "projectInvite", message: "\(call.caller) shared \(project.name) with you (\(level.name))",
+        member, type: "projectInvite",
+        message: "\(call.caller) shared \(project.name) with you (\(level.name))",
         subject: call.target, now: store.now())
       return ["id": .string(member), "state": "member"]
     }
@@ -287,7 +289,8 @@ extension MockPlatform {
     return try store.write { (state: inout PlatformState) throws(DXPlatformError) in
       _ = try state.project(call.target, for: call.caller, atLeast: .administer)
       for member in changes.keys.sorted() where !state.isKnownPrincipal(member) {
-        throw .resourceNotFound("The \(member.hasPrefix("org-") ? "org" : "user") \(member) could not be found")
+        throw .resourceNotFound(
+          "The \(member.hasPrefix("org-") ? "org" : "user") \(member) could not be found")
       }
       try state.updateProject(call.target) { (project: inout ProjectState) throws(DXPlatformError) in
         for (member, level) in changes {

@@ -59,7 +59,9 @@ extension MockPlatform {
     } else {
       projects = state.projects.values.filter {
         // Containers (job workspaces, global workflow resources) are found only by scope.
-        guard $0.klass == "project", let level = state.effectiveLevel(of: caller, in: $0) else { return false }
+        guard $0.klass == "project", let level = state.effectiveLevel(of: caller, in: $0) else {
+          return false
+        }
         return level >= query.level
       }
     }
@@ -162,7 +164,8 @@ extension MockPlatform {
           _ = try state.project(project, for: call.caller, atLeast: .view)
           projects = [project]
         } else {
-          projects = state.projects.values.filter { state.effectiveLevel(of: call.caller, in: $0) != nil }.map(\.id)
+          projects = state.projects.values.filter { state.effectiveLevel(of: call.caller, in: $0) != nil }
+            .map(\.id)
             .sorted()
         }
         var matches: [DXJSON] = []

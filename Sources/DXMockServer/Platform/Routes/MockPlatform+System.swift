@@ -7,7 +7,8 @@ import Foundation
 
 extension MockPlatform {
   func registerSystemRoutes(into router: inout PlatformRouter) {
-    router.register("/system/findAffiliates") { call throws(DXPlatformError) in try self.findAffiliates(call) }
+    router.register("/system/findAffiliates") { call throws(DXPlatformError) in try self.findAffiliates(call)
+    }
     router.register("/system/findProjectMembers") { call throws(DXPlatformError) in
       try self.findProjectMembers(call)
     }
@@ -25,7 +26,8 @@ extension MockPlatform {
     router.register("/system/globalSearch") { call throws(DXPlatformError) in try self.globalSearch(call) }
     router.register("/system/shortenURL") { call throws(DXPlatformError) in
       let url = try Self.input(call).requiredString("url")
-      guard let parsed = URL(string: url), let scheme = parsed.scheme, ["http", "https"].contains(scheme) else {
+      guard let parsed = URL(string: url), let scheme = parsed.scheme, ["http", "https"].contains(scheme)
+      else {
         throw .invalidInput("\"url\" must be an http or https URL, not \"\(url)\"")
       }
       let code = BodyDigest.hex(SHA256.hash(data: Data(url.utf8))).prefix(10)
@@ -39,7 +41,9 @@ extension MockPlatform {
       let includeRead = try input.bool("includeRead") ?? true
       let limit = try input.pageLimit() ?? 1000
       return try self.store.read { (state: PlatformState) throws(DXPlatformError) in
-        let all = state.directory.profile(call.caller).notifications.reversed().filter { includeRead || !$0.read }
+        let all = state.directory.profile(call.caller).notifications.reversed().filter {
+          includeRead || !$0.read
+        }
         return ["notifications": .array(all.prefix(limit).map(\.json))]
       }
     }
@@ -56,7 +60,8 @@ extension MockPlatform {
           throw .resourceNotFound("The notification \(id) could not be found")
         }
         try state.updateProfile(call.caller) { (profile: inout UserProfile) throws(DXPlatformError) in
-          for index in profile.notifications.indices where all || ids?.contains(profile.notifications[index].id) == true {
+          for index in profile.notifications.indices
+          where all || ids?.contains(profile.notifications[index].id) == true {
             profile.notifications[index].read = true
           }
         }
@@ -152,8 +157,12 @@ extension MockPlatform {
         }
       }
       if wanted("app") {
-        for (name, family) in state.appFamilies.sorted(by: { $0.key < $1.key }) where name.lowercased().contains(needle) {
-          guard let app = state.appVersions(named: name).last(where: { !$0.deleted && family.canSee($0, user: call.caller) })
+        for (name, family) in state.appFamilies.sorted(by: { $0.key < $1.key })
+        where name.lowercased().contains(needle) {
+          guard
+            let app = state.appVersions(named: name).last(where: {
+              !$0.deleted && family.canSee($0, user: call.caller)
+            })
           else { continue }
           results.append(["id": .string(app.id), "class": "app", "name": .string(name)])
         }
@@ -206,7 +215,8 @@ extension MockPlatform {
           guard let match = regex.firstMatch(in: copy.name, range: range),
             let group = Range(match.range(at: 1), in: copy.name)
           else { continue }
-          batches[String(copy.name[group]), default: [:]][name, default: [:]][copy.name, default: []].append(id)
+          batches[String(copy.name[group]), default: [:]][name, default: [:]][copy.name, default: []].append(
+            id)
         }
       }
       var results: [DXJSON] = []
@@ -216,7 +226,10 @@ extension MockPlatform {
         var problems: [String] = []
         for (name, files) in found.sorted(by: { $0.key < $1.key }) {
           let ids = files.values.flatMap { $0 }.sorted()
-          inputs[name] = ["name": .string(files.keys.sorted().joined(separator: ",")), "ids": .array(ids.map(DXJSON.string))]
+          inputs[name] = [
+            "name": .string(files.keys.sorted().joined(separator: ",")),
+            "ids": .array(ids.map(DXJSON.string)),
+          ]
           if ids.count > 1 { problems.append("\(name) matches more than one file") }
         }
         let missing = expressions.map(\.0).filter { found[$0] == nil }

@@ -37,7 +37,9 @@ extension MockPlatform {
   }
 
   /// The profile fields `user-xxxx/update` sets besides the names and the SSH key, kept as given.
-  static let userSettings: Set<String> = ["timezone", "sendEmailNotifications", "preferences", "defaultRegion"]
+  static let userSettings: Set<String> = [
+    "timezone", "sendEmailNotifications", "preferences", "defaultRegion",
+  ]
 
   private func userUpdate(_ call: APICall) throws(DXPlatformError) -> DXJSON {
     let input = try Self.input(call)
@@ -59,7 +61,8 @@ extension MockPlatform {
         }
         key = .some(text)
       } else {
-        throw .invalidInput("Expected input field \"sshPublicKey\" to be a string or null, but got \(value.typeName)")
+        throw .invalidInput(
+          "Expected input field \"sshPublicKey\" to be a string or null, but got \(value.typeName)")
       }
     }
     for name in input.fields.keys

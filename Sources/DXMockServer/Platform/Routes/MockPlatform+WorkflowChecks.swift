@@ -15,8 +15,11 @@ extension MockPlatform {
       return try self.store.read { (state: PlatformState) throws(DXPlatformError) in
         let (_, workflow) = try Self.readableWorkflow(call, state: state)
         let index = try Self.stageIndex(stage, in: workflow)
-        let problems = try state.incompatibilities(of: executable, with: index, in: workflow, for: call.caller)
-        return ["compatible": .bool(problems.isEmpty), "incompatibilities": .array(problems.map(DXJSON.string))]
+        let problems = try state.incompatibilities(
+          of: executable, with: index, in: workflow, for: call.caller)
+        return [
+          "compatible": .bool(problems.isEmpty), "incompatibilities": .array(problems.map(DXJSON.string)),
+        ]
       }
     }
     router.register("/workflow-xxxx/overwrite") { call throws(DXPlatformError) in
@@ -54,7 +57,8 @@ extension MockPlatform {
   static func checkInstanceTypes(_ requirements: DXJSON?) throws(DXPlatformError) {
     for (entry, value) in requirements?.objectValue ?? [:] {
       guard let type = value["instanceType"] else { continue }
-      guard let name = type.stringValue, name.range(of: instanceTypePattern, options: .regularExpression) != nil
+      guard let name = type.stringValue,
+        name.range(of: instanceTypePattern, options: .regularExpression) != nil
       else {
         throw .invalidInput("The instance type \(type) requested for \(entry) is not a valid instance type")
       }
@@ -73,7 +77,8 @@ extension MockPlatform {
   /// Resolves a run input key (`<stage ID>.<name>`, `<index>.<name>`, `<stage name>.<name>`, or a
   /// workflow input) to the stage's ID and the input name.
   /// - Throws: InvalidInput for an unknown stage or an input the stage's executable lacks.
-  static func stageInput(_ key: String, in workflow: WorkflowData, state: PlatformState) throws(DXPlatformError)
+  static func stageInput(_ key: String, in workflow: WorkflowData, state: PlatformState)
+    throws(DXPlatformError)
     -> (String?, String)
   {
     guard let dot = key.firstIndex(of: ".") else {
@@ -116,7 +121,8 @@ extension MockPlatform {
         let (stage, field) = try Self.stageInput(key, in: workflow, state: state)
         if let stage { byStage[stage, default: [:]][field] = value }
       }
-      let seed = "\(object.id) \(workflow.editVersion) \(DXJSON.object(runInput).serializedString(sortedKeys: true))"
+      let seed =
+        "\(object.id) \(workflow.editVersion) \(DXJSON.object(runInput).serializedString(sortedKeys: true))"
       let analysis = DXMockFixtures.derivedID("analysis", from: seed)
       var stages: [DXJSON] = []
       for (position, stage) in workflow.stages.enumerated() {
@@ -155,7 +161,8 @@ extension MockPlatform {
         throw .invalidInput("Expected \"batchInput.\(name)\" to be an array of values")
       }
       if let length, length != list.count {
-        throw .invalidInput("Every array in \"batchInput\" must have the same length (\(name) has \(list.count))")
+        throw .invalidInput(
+          "Every array in \"batchInput\" must have the same length (\(name) has \(list.count))")
       }
       length = list.count
     }

@@ -39,7 +39,9 @@ struct ProjectQuery {
     if let value = input.fields["modified"], !value.isNull {
       modified = try DataObjectQuery.TimeRange(value, field: "modified")
     }
-    if let value = input.fields["tags"], !value.isNull { tags = try DataObjectQuery.SetFilter(value, field: "tags") }
+    if let value = input.fields["tags"], !value.isNull {
+      tags = try DataObjectQuery.SetFilter(value, field: "tags")
+    }
     if let value = input.fields["properties"], !value.isNull {
       properties = try DataObjectQuery.PropertyFilter(value)
     }
@@ -62,7 +64,8 @@ struct ProjectQuery {
 
   /// Whether `project` passes the filters for `user`.
   func matches(_ project: ProjectState, for user: String, state: PlatformState) -> Bool {
-    guard project.klass == "project", let level = state.effectiveLevel(of: user, in: project), level >= minimum
+    guard project.klass == "project", let level = state.effectiveLevel(of: user, in: project),
+      level >= minimum
     else { return false }
     if let name, !name.matches(project.name) { return false }
     if let billTo, !billTo.contains(project.billTo) { return false }

@@ -55,7 +55,8 @@ struct OrgMember: Sendable, Codable, Equatable {
   var projectAccess: AccessLevel?
 
   /// An ADMIN's membership: everything allowed.
-  static let admin = OrgMember(level: .admin, allowBillableActivities: true, appAccess: true, projectAccess: .administer)
+  static let admin = OrgMember(
+    level: .admin, allowBillableActivities: true, appAccess: true, projectAccess: .administer)
 
   /// The member's fields as `findMembers` and `findOrgs` list them.
   var json: [String: DXJSON] {

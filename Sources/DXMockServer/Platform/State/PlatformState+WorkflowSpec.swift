@@ -38,7 +38,8 @@ extension PlatformState {
   /// The `inputSpec` or `outputSpec` parameters of an applet, app or workflow (empty when unknown).
   func executableSpec(_ executable: String, key: String) -> [DXJSON] {
     if executable.hasPrefix("applet-") {
-      let spec = key == "inputSpec" ? objects[executable]?.applet?.inputSpec : objects[executable]?.applet?.outputSpec
+      let spec =
+        key == "inputSpec" ? objects[executable]?.applet?.inputSpec : objects[executable]?.applet?.outputSpec
       return spec?.arrayValue ?? []
     }
     if executable.hasPrefix("workflow-"), let workflow = objects[executable]?.workflow {
@@ -47,7 +48,9 @@ extension PlatformState {
     if executable.hasPrefix("app-") {
       let app =
         apps[executable]
-        ?? appVersions(named: String(executable.dropFirst(4))).last { !$0.deleted && $0.tags.contains("default") }
+        ?? appVersions(named: String(executable.dropFirst(4))).last {
+          !$0.deleted && $0.tags.contains("default")
+        }
       let spec = key == "inputSpec" ? app?.spec.inputSpec : app?.spec.outputSpec
       return spec?.arrayValue ?? []
     }
@@ -99,7 +102,9 @@ extension PlatformState {
       problems.append("the output \(name) is used by another stage but the new executable has no such output")
     }
     for (name, spec) in newOutputs.sorted(by: { $0.key < $1.key }) {
-      if let old = oldOutputs[name], old["class"] != spec["class"] { problems.append("the output \(name) changes class") }
+      if let old = oldOutputs[name], old["class"] != spec["class"] {
+        problems.append("the output \(name) changes class")
+      }
     }
     return problems
   }
