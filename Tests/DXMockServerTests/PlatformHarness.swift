@@ -124,3 +124,12 @@ func withTemporaryDirectory<T>(_ body: (String) throws -> T) throws -> T {
   defer { try? FileManager.default.removeItem(atPath: path) }
   return try body(path)
 }
+
+/// A fresh temporary directory removed by `body`'s end (for async bodies).
+func withTemporaryDirectory<T>(_ body: (String) async throws -> T) async throws -> T {
+  let path = FileManager.default.temporaryDirectory.appendingPathComponent("dxplatform-\(UUID().uuidString)")
+    .path
+  try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+  defer { try? FileManager.default.removeItem(atPath: path) }
+  return try await body(path)
+}

@@ -98,7 +98,12 @@ extension MockPlatform {
         throw .invalidInput("\"sponsoredUntil\" must be in the future")
       }
       try state.updateProject(call.target) { (project: inout ProjectState) throws(DXPlatformError) in
-        project.settings["sponsoredUntil"] = value.isNull ? nil : value
+        // (DXJSON is nil-literal-convertible: remove the key rather than store a null.)
+        if value.isNull {
+          project.settings.removeValue(forKey: "sponsoredUntil")
+        } else {
+          project.settings["sponsoredUntil"] = value
+        }
       }
       return ["id": .string(call.target)]
     }
