@@ -28,7 +28,8 @@ struct PlatformArchivalTests {
     // A folder without recurse takes only its own files.
     #expect(try h.call("/\(project)/archive", ["folder": "/d"]) == ["count": 1])
     // The request's answer is `archival`; the platform finishes it a moment later.
-    let during = try h.call("/\(project)/listFolder", ["folder": "/d", "describe": ["fields": ["archivalState": true]]])
+    let during = try h.call(
+      "/\(project)/listFolder", ["folder": "/d", "describe": ["fields": ["archivalState": true]]])
     #expect(during["objects"]?[0]?["describe"]?["archivalState"] == "archived")
     #expect(try Self.state(h, b, in: project) == "live")
     #expect(try h.ids("/system/findDataObjects", ["archivalState": "archived"]) == [a])
@@ -37,7 +38,8 @@ struct PlatformArchivalTests {
     #expect(h.errorType("/\(a)/download") == "InvalidState")
     #expect(try h.call("/\(project)/archive", ["folder": "/d", "recurse": true]) == ["count": 1])
     // Unarchiving: a dry run tells files, size and cost; then unarchiving → live.
-    let dry = try h.call("/\(project)/unarchive", ["files": [.string(a)], "dryRun": true, "rate": "Expedited"])
+    let dry = try h.call(
+      "/\(project)/unarchive", ["files": [.string(a)], "dryRun": true, "rate": "Expedited"])
     #expect(dry["files"] == 1)
     #expect(dry["size"]?.doubleValue ?? 0 > 0)
     #expect(dry["cost"] != nil)
@@ -72,7 +74,9 @@ struct PlatformArchivalTests {
     try h.call("/\(project)/invite", ["invitee": "user-bob", "level": "CONTRIBUTE"])
     try h.call("/\(project)/unarchive", ["files": [.string(a)]])
     _ = try h.call("/\(project)/describe")
-    #expect(h.errorType("/\(project)/archive", ["files": [.string(a)], "allCopies": true], as: "bob") == "PermissionDenied")
+    #expect(
+      h.errorType("/\(project)/archive", ["files": [.string(a)], "allCopies": true], as: "bob")
+        == "PermissionDenied")
   }
 
   @Test func badInputAndPermissions() throws {
@@ -82,7 +86,8 @@ struct PlatformArchivalTests {
     #expect(h.errorType("/\(project)/archive", ["files": ["record-x"]]) == "InvalidInput")
     #expect(h.errorType("/\(project)/archive", ["files": []]) == "InvalidInput")
     #expect(h.errorType("/\(project)/archive", ["files": [.string(a)], "folder": "/"]) == "InvalidInput")
-    #expect(h.errorType("/\(project)/archive", ["files": ["file-000000000000000000000000"]]) == "ResourceNotFound")
+    #expect(
+      h.errorType("/\(project)/archive", ["files": ["file-000000000000000000000000"]]) == "ResourceNotFound")
     #expect(h.errorType("/\(project)/archive", ["folder": "/missing"]) == "ResourceNotFound")
     #expect(h.errorType("/project-000000000000000000000000/archive", ["folder": "/"]) == "ResourceNotFound")
     #expect(h.errorType("/\(project)/unarchive", ["folder": "/", "rate": "Fast"]) == "InvalidInput")

@@ -8,9 +8,10 @@ import Testing
 struct PlatformAuthTests {
   /// A server whose fixtures give carol a password and a token.
   static func configure(_ configuration: inout DXMockServer.Configuration) {
-    configuration.fixtures = (try? DXMockFixtures(json: [
-      "users": [["handle": "carol", "tokens": ["tok-carol"], "password": "s3cret", "first": "Carol"]]
-    ])) ?? DXMockFixtures()
+    configuration.fixtures =
+      (try? DXMockFixtures(json: [
+        "users": [["handle": "carol", "tokens": ["tok-carol"], "password": "s3cret", "first": "Carol"]]
+      ])) ?? DXMockFixtures()
   }
 
   @Test func tokensAreMadeUsedAndRevoked() async throws {
@@ -24,7 +25,8 @@ struct PlatformAuthTests {
       let unknown = try await server.rawExchange(
         path: "/system/newAuthToken", token: nil, body: #"{"username": "zed", "password": "x"}"#)
       #expect(unknown.errorType == "UsernameOrPasswordError")
-      #expect(try await server.rawExchange(path: "/system/newAuthToken", token: nil, body: "{}").status == 401)
+      #expect(
+        try await server.rawExchange(path: "/system/newAuthToken", token: nil, body: "{}").status == 401)
       let made = try await server.rawExchange(
         path: "/system/newAuthToken", token: nil, body: #"{"username": "carol", "password": "s3cret"}"#)
       #expect(made.status == 200)
@@ -51,7 +53,8 @@ struct PlatformAuthTests {
       #expect(destroyed.status == 200)
       #expect(try await server.rawExchange(path: "/system/whoami", token: token).status == 401)
       // A configured token can be revoked too; the others keep working; a reset brings it back.
-      #expect(try await server.rawExchange(path: "/system/destroyAuthToken", token: "tok-carol").status == 200)
+      #expect(
+        try await server.rawExchange(path: "/system/destroyAuthToken", token: "tok-carol").status == 200)
       #expect(try await server.rawExchange(path: "/system/whoami", token: "tok-carol").status == 401)
       #expect(try await server.rawExchange(path: "/system/whoami").status == 200)
       try server.reset()
@@ -105,7 +108,9 @@ struct PlatformAuthTests {
 
   @Test func configurationChecksTheAuthServerTLS() throws {
     var configuration = DXMockServer.Configuration()
-    configuration.authServerTLS = (certificatePEM: "-----BEGIN CERTIFICATE-----", keyPEM: "-----BEGIN PRIVATE KEY-----")
+    configuration.authServerTLS = (
+      certificatePEM: "-----BEGIN CERTIFICATE-----", keyPEM: "-----BEGIN PRIVATE KEY-----"
+    )
     #expect(throws: DXMockServerError.self) { try configuration.validate() }
     configuration.authServerPort = 0
     try configuration.validate()

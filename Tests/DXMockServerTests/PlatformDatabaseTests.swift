@@ -15,7 +15,10 @@ struct PlatformDatabaseTests {
       "orgs": [
         [
           "handle": "lab", "name": "Lab",
-          "members": [["user": "alice", "level": "ADMIN"], ["user": "user-carol", "level": "MEMBER", "projectAccess": "VIEW"]],
+          "members": [
+            ["user": "alice", "level": "ADMIN"],
+            ["user": "user-carol", "level": "MEMBER", "projectAccess": "VIEW"],
+          ],
         ]
       ],
       "projects": [
@@ -25,7 +28,9 @@ struct PlatformDatabaseTests {
           "databases": [
             [
               "name": "geno", "id": .string(databaseID), "folder": "/dbs",
-              "files": ["/calls/part-0.parquet": "first", "/calls/part-1.parquet": "second", "/meta.json": "{}"],
+              "files": [
+                "/calls/part-0.parquet": "first", "/calls/part-1.parquet": "second", "/meta.json": "{}",
+              ],
             ]
           ],
         ],
@@ -67,16 +72,24 @@ struct PlatformDatabaseTests {
     #expect(!parse(["users": [["handle": "c", "permittedRegions": ["moon"]]]]))
     // Members must exist.
     var configuration = DXMockServer.Configuration()
-    configuration.fixtures = try DXMockFixtures(json: ["projects": [["name": "p", "members": ["user-zed": "VIEW"]]]])
+    configuration.fixtures = try DXMockFixtures(json: [
+      "projects": [["name": "p", "members": ["user-zed": "VIEW"]]]
+    ])
     #expect(throws: DXMockServerError.self) { try configuration.validate() }
-    configuration.fixtures = try DXMockFixtures(json: ["orgs": [["handle": "o", "members": [["user": "alice", "level": "MEMBER"]]]]])
+    configuration.fixtures = try DXMockFixtures(json: [
+      "orgs": [["handle": "o", "members": [["user": "alice", "level": "MEMBER"]]]]
+    ])
     #expect(throws: DXMockServerError.self) { try configuration.validate() }
-    configuration.fixtures = try DXMockFixtures(json: ["users": [["handle": "bob", "tokens": [.string(DXMockServer.Configuration.defaultToken)]]]])
+    configuration.fixtures = try DXMockFixtures(json: [
+      "users": [["handle": "bob", "tokens": [.string(DXMockServer.Configuration.defaultToken)]]]
+    ])
     #expect(throws: DXMockServerError.self) { try configuration.validate() }
     configuration.fixtures = try Self.fixtures()
     configuration.users = [("bob", "tok-bob")]
     try configuration.validate()
-    #expect(throws: DXMockServerError.self) { try DXMockFixtures(contentsOfFile: "/nonexistent/fixtures.json") }
+    #expect(throws: DXMockServerError.self) {
+      try DXMockFixtures(contentsOfFile: "/nonexistent/fixtures.json")
+    }
     // With a state file, fixtures only add what is missing: changes survive a restart.
     try withTemporaryDirectory { dir in
       let path = dir + "/state.sqlite"
@@ -107,7 +120,9 @@ struct PlatformDatabaseTests {
     let top = try h.call("/\(database)/listFolder", ["folder": "/"])["results"]?.arrayValue ?? []
     #expect(top.compactMap { $0["path"]?.stringValue } == ["\(database)/calls", "\(database)/meta.json"])
     #expect(top.first?["isDirectory"] == true)
-    let all = try h.call("/\(database)/listFolder", ["folder": "/calls", "recurse": true])["results"]?.arrayValue ?? []
+    let all =
+      try h.call("/\(database)/listFolder", ["folder": "/calls", "recurse": true])["results"]?.arrayValue
+      ?? []
     #expect(all.compactMap { $0["size"]?.intValue } == [5, 6])
     #expect(h.errorType("/\(database)/listFolder", ["folder": "/nope"]) == "ResourceNotFound")
     let link = try h.call("/\(database)/downloadFile", ["filename": "calls/part-1.parquet"])
@@ -130,7 +145,8 @@ struct PlatformDatabaseTests {
     let h = try PlatformHarness()
     let project = try h.newProject()
     let input: DXJSON = [
-      "project": .string(project), "name": "cluster", "engine": "aurora-mysql", "dxInstanceClass": "db_std1_x2",
+      "project": .string(project), "name": "cluster", "engine": "aurora-mysql",
+      "dxInstanceClass": "db_std1_x2",
     ]
     let id = try h.call("/dbcluster/new", input)["id"]?.stringValue ?? ""
     #expect(IDGenerator.isValid(id, klass: "dbcluster"))
@@ -150,7 +166,8 @@ struct PlatformDatabaseTests {
     #expect(try h.call("/\(id)/describe")["status"] == "terminated")
     #expect(h.errorType("/\(id)/terminate") == "InvalidState")
     #expect(h.errorType("/dbcluster/new", input.merging(["engine": "oracle"])) == "InvalidInput")
-    #expect(h.errorType("/dbcluster/new", input.merging(["dxInstanceClass": "mem1_ssd1_x2"])) == "InvalidInput")
+    #expect(
+      h.errorType("/dbcluster/new", input.merging(["dxInstanceClass": "mem1_ssd1_x2"])) == "InvalidInput")
     #expect(h.errorType("/dbcluster/new", input.merging(["name": .null])) == "InvalidInput")
     #expect(h.errorType("/dbcluster/new", input, as: "bob") == "PermissionDenied")
     #expect(h.errorType("/\(id)/stop", as: "bob") == "PermissionDenied")

@@ -22,14 +22,18 @@ struct PlatformProjectDetailTests {
     #expect(try h.ids("/system/findProjects", ["region": "azure:westus"]) == [west])
     #expect(try h.ids("/system/findProjects", ["region": "aws:us-east-1"]) == [east])
     #expect(h.errorType("/project/new", ["name": "x", "region": "mars:north-1"]) == "InvalidInput")
-    #expect(h.errorType("/project/new", ["name": "x", "region": "azure:westus"], as: "carol") == "InvalidInput")
+    #expect(
+      h.errorType("/project/new", ["name": "x", "region": "azure:westus"], as: "carol") == "InvalidInput")
     #expect(try h.call("/user-carol/describe")["permittedRegions"] == ["aws:us-east-1"])
     // PHI needs a billing entity that allows it.
     let refused = h.error("/project/new", ["name": "phi", "containsPHI": true])
     #expect(refused?.type == "PermissionDenied")
     #expect(refused?.message.hasPrefix("PHI features must be enabled for") == true)
-    let phi = try h.call("/project/new", ["name": "phi", "containsPHI": true, "billTo": "org-lab"])["id"]?.stringValue ?? ""
-    let carols = try h.call("/project/new", ["name": "c", "containsPHI": true], as: "carol")["id"]?.stringValue ?? ""
+    let phi =
+      try h.call("/project/new", ["name": "phi", "containsPHI": true, "billTo": "org-lab"])["id"]?.stringValue
+      ?? ""
+    let carols =
+      try h.call("/project/new", ["name": "c", "containsPHI": true], as: "carol")["id"]?.stringValue ?? ""
     #expect(try h.call("/\(carols)/describe", as: "carol")["containsPHI"] == true)
     #expect(try h.ids("/system/findProjects", ["containsPHI": true]) == [phi])
     #expect(try h.ids("/system/findProjects", ["containsPHI": false]).sorted() == [east, west].sorted())
@@ -38,16 +42,18 @@ struct PlatformProjectDetailTests {
     // Apps: regionalOptions for both regions, each applet in its region.
     let eastApplet = try PlatformAppletTests.newApplet(h, east)
     let westApplet = try PlatformAppletTests.newApplet(h, west)
-    #expect(try h.call("/\(westApplet)/describe")["runSpec"]?["systemRequirementsByRegion"]?["azure:westus"] != nil)
+    #expect(
+      try h.call("/\(westApplet)/describe")["runSpec"]?["systemRequirementsByRegion"]?["azure:westus"] != nil)
     #expect(try h.call("/\(westApplet)/describe")["runSpec"]?["headJobOnDemand"] == false)
-    let app = try h.call(
-      "/app/new",
-      [
-        "name": "two", "version": "1.0.0",
-        "regionalOptions": [
-          "aws:us-east-1": ["applet": .string(eastApplet)], "azure:westus": ["applet": .string(westApplet)],
-        ],
-      ])["id"]?.stringValue ?? ""
+    let app =
+      try h.call(
+        "/app/new",
+        [
+          "name": "two", "version": "1.0.0",
+          "regionalOptions": [
+            "aws:us-east-1": ["applet": .string(eastApplet)], "azure:westus": ["applet": .string(westApplet)],
+          ],
+        ])["id"]?.stringValue ?? ""
     let regional = try h.call("/\(app)/describe", ["fields": ["regionalOptions": true]])["regionalOptions"]
     #expect(regional?["azure:westus"]?["applet"] == .string(westApplet))
     #expect(
@@ -56,7 +62,9 @@ struct PlatformProjectDetailTests {
         ["name": "bad", "version": "1", "regionalOptions": ["azure:westus": ["applet": .string(eastApplet)]]])
         == "InvalidInput")
     #expect(
-      h.errorType("/app/new", ["name": "bad", "version": "1", "regionalOptions": ["moon:1": ["applet": .string(eastApplet)]]])
+      h.errorType(
+        "/app/new",
+        ["name": "bad", "version": "1", "regionalOptions": ["moon:1": ["applet": .string(eastApplet)]]])
         == "InvalidInput")
   }
 
@@ -68,7 +76,10 @@ struct PlatformProjectDetailTests {
     #expect(described["consumedSponsoredEgressBytes"] == 0)
     #expect(described["atSpendingLimit"] == false)
     #expect(described["permissions"] == nil)
-    #expect(try h.call("/\(project)/describe", ["fields": ["permissions": true]])["permissions"] == ["user-alice": "ADMINISTER"])
+    #expect(
+      try h.call("/\(project)/describe", ["fields": ["permissions": true]])["permissions"] == [
+        "user-alice": "ADMINISTER"
+      ])
     // billTo: a user or org that does not exist is bad input; one the caller may not bill is refused.
     #expect(h.errorType("/\(project)/update", ["billTo": "org-nope"]) == "InvalidInput")
     #expect(h.errorType("/\(project)/update", ["billTo": "user-nobody"]) == "InvalidInput")
@@ -84,12 +95,17 @@ struct PlatformProjectDetailTests {
     #expect(h.errorType("/\(project)/updateSponsorship", [:]) == "InvalidInput")
     #expect(h.errorType("/\(project)/updateSponsorship", ["sponsoredUntil": 1]) == "InvalidInput")
     try h.call("/\(project)/invite", ["invitee": "user-bob", "level": "ADMINISTER"])
-    #expect(h.errorType("/\(project)/updateSponsorship", ["sponsoredUntil": .integer(until)], as: "bob") == "PermissionDenied")
+    #expect(
+      h.errorType("/\(project)/updateSponsorship", ["sponsoredUntil": .integer(until)], as: "bob")
+        == "PermissionDenied")
     // Transfer: restricted to the org's admins by default; to a user it hands over billing.
     #expect(h.errorType("/\(project)/transfer", ["invitee": "user-bob"], as: "bob") == "PermissionDenied")
     try h.call("/\(project)/transfer", ["invitee": "user-bob"])
     #expect(try h.call("/\(project)/describe")["billTo"] == "user-bob")
-    #expect(try h.call("/notifications/get", as: "bob")["notifications"]?.arrayValue?.contains { $0["type"] == "projectTransfer" } == true)
+    #expect(
+      try h.call("/notifications/get", as: "bob")["notifications"]?.arrayValue?.contains {
+        $0["type"] == "projectTransfer"
+      } == true)
     #expect(h.errorType("/\(project)/transfer", ["invitee": "user-nobody"], as: "bob") == "ResourceNotFound")
     #expect(h.errorType("/\(project)/transfer", ["invitee": "org-lab"], as: "bob") == "PermissionDenied")
     #expect(h.errorType("/\(project)/transfer", [:], as: "bob") == "InvalidInput")
@@ -105,8 +121,11 @@ struct PlatformProjectDetailTests {
     try h.call("/\(project)/newFolder", ["folder": "/z"])
     try h.call("/\(project)/renameFolder", ["folder": "/a/b", "newpath": "/z/bee"])
     #expect(try h.call("/\(record)/describe")["folder"] == "/z/bee")
-    #expect(h.errorType("/\(project)/renameFolder", ["folder": "/z/bee", "newpath": "/nope/x"]) == "ResourceNotFound")
-    #expect(h.errorType("/\(project)/renameFolder", ["folder": "/z", "newpath": "/z/bee/in"]) == "InvalidInput")
+    #expect(
+      h.errorType("/\(project)/renameFolder", ["folder": "/z/bee", "newpath": "/nope/x"])
+        == "ResourceNotFound")
+    #expect(
+      h.errorType("/\(project)/renameFolder", ["folder": "/z", "newpath": "/z/bee/in"]) == "InvalidInput")
     #expect(h.errorType("/\(project)/renameFolder", ["folder": "/z"]) == "InvalidInput")
     // Cloning a folder onto an existing one of the same route conflicts.
     let other = try h.newProject("other")
@@ -116,7 +135,8 @@ struct PlatformProjectDetailTests {
     #expect(conflict?.type == "InvalidState")
     #expect(conflict?.message == "If cloned, a folder would conflict with the route of an existing folder.")
     // findDataObjects: a missing scope folder, and the id filter.
-    let missing = h.error("/system/findDataObjects", ["scope": ["project": .string(project), "folder": "/x"]])
+    let missing = h.error(
+      "/system/findDataObjects", ["scope": ["project": .string(project), "folder": "/x"]])
     #expect(missing?.status == 404)
     #expect(missing?.message == "Folder \"/x\" does not exist in project \"\(project)\"")
     let second = try h.newRecord(project)
@@ -129,13 +149,16 @@ struct PlatformProjectDetailTests {
     #expect(root["objects"] == [] && root["folders"] == [])
     try h.call("/\(project)/removeFolder", ["folder": "/"])
     // Invitations: unknown users (by ID or email) are not found, as is uninviting one; orgs may be invited.
-    #expect(h.errorType("/\(project)/invite", ["invitee": "user-nobody", "level": "VIEW"]) == "ResourceNotFound")
-    #expect(h.errorType("/\(project)/invite", ["invitee": "no@where.org", "level": "VIEW"]) == "ResourceNotFound")
+    #expect(
+      h.errorType("/\(project)/invite", ["invitee": "user-nobody", "level": "VIEW"]) == "ResourceNotFound")
+    #expect(
+      h.errorType("/\(project)/invite", ["invitee": "no@where.org", "level": "VIEW"]) == "ResourceNotFound")
     #expect(h.errorType("/\(project)/invite", ["invitee": "bob", "level": "VIEW"]) == "InvalidInput")
     try h.call("/\(project)/invite", ["invitee": "bob@example.com", "level": "VIEW"])
     #expect(try h.call("/\(project)/describe", as: "bob")["level"] == "VIEW")
     #expect(h.errorType("/\(project)/decreasePermissions", ["user-nobody": .null]) == "ResourceNotFound")
-    #expect(h.errorType("/\(project)/invite", ["invitee": "org-nope", "level": "VIEW"]) == "ResourceNotFound")
+    #expect(
+      h.errorType("/\(project)/invite", ["invitee": "org-nope", "level": "VIEW"]) == "ResourceNotFound")
   }
 
   @Test func objectDetailsTypesHintsAndBundledFiles() throws {
@@ -156,7 +179,8 @@ struct PlatformProjectDetailTests {
     #expect(try h.call("/\(file)/describe", ["project": .string(third)])["project"] == .string(project))
     #expect(try h.call("/\(file)/describe", ["project": .string(other)])["project"] == .string(other))
     // Cloning an applet brings the files it bundles.
-    let asset = try PlatformFileTests.upload(h, project: project, parts: [Data("asset".utf8)], name: "asset.tar.gz")
+    let asset = try PlatformFileTests.upload(
+      h, project: project, parts: [Data("asset".utf8)], name: "asset.tar.gz")
     let applet = try PlatformAppletTests.newApplet(
       h, project,
       [
@@ -169,10 +193,14 @@ struct PlatformProjectDetailTests {
     #expect(Set(try h.call("/\(asset)/listProjects").objectValue?.keys.map { $0 } ?? []) == [project, third])
     // I/O names must be identifiers.
     #expect(
-      h.errorType("/applet/new", PlatformAppletTests.appletInput(project, ["inputSpec": [["name": "1st", "class": "int"]]]))
+      h.errorType(
+        "/applet/new",
+        PlatformAppletTests.appletInput(project, ["inputSpec": [["name": "1st", "class": "int"]]]))
         == "InvalidInput")
     #expect(
-      h.errorType("/applet/new", PlatformAppletTests.appletInput(project, ["outputSpec": [["name": "a-b", "class": "int"]]]))
+      h.errorType(
+        "/applet/new",
+        PlatformAppletTests.appletInput(project, ["outputSpec": [["name": "a-b", "class": "int"]]]))
         == "InvalidInput")
   }
 }

@@ -10,18 +10,23 @@ struct PlatformUserTests {
 
   @Test func updateNamesAndTheSSHKey() throws {
     let h = try PlatformHarness()
-    try h.call("/user-alice/update", ["first": "Alice", "last": "Liddell", "sshPublicKey": .string(Self.publicKey)])
+    try h.call(
+      "/user-alice/update", ["first": "Alice", "last": "Liddell", "sshPublicKey": .string(Self.publicKey)])
     let own = try h.call("/user-alice/describe")
     #expect(own["first"] == "Alice")
     #expect(own["last"] == "Liddell")
     // Stored exactly as sent (the trailing newline too), and shown to the user only.
     #expect(own["sshPublicKey"] == .string(Self.publicKey))
     #expect(try h.call("/user-alice/describe", as: "bob")["sshPublicKey"] == nil)
-    #expect(try h.call("/user-alice/describe", ["fields": ["first": true]]) == ["id": "user-alice", "first": "Alice"])
+    #expect(
+      try h.call("/user-alice/describe", ["fields": ["first": true]]) == [
+        "id": "user-alice", "first": "Alice",
+      ])
     // null removes it; a private key is refused with the platform's message.
     try h.call("/user-alice/update", ["sshPublicKey": .null])
     #expect(try h.call("/user-alice/describe")["sshPublicKey"] == nil)
-    let refused = h.error("/user-alice/update", ["sshPublicKey": "-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n"])
+    let refused = h.error(
+      "/user-alice/update", ["sshPublicKey": "-----BEGIN OPENSSH PRIVATE KEY-----\nabc\n"])
     #expect(refused?.type == "InvalidInput")
     #expect(refused?.status == 422)
     #expect(refused?.message == "Tried to put a private key in the sshPublicKey field")
@@ -51,11 +56,21 @@ struct PlatformUserTests {
     #expect(described["results"]?[0]?["describe"]?["class"] == "org")
     #expect(described["next"] == "user-alice")
     let members = try h.call("/system/findProjectMembers", ["project": .string(project)])
-    #expect(members["results"] == [["id": "user-alice", "level": "ADMINISTER"], ["id": "user-bob", "level": "CONTRIBUTE"]])
-    #expect(try h.ids("/system/findProjectMembers", ["project": .string(project), "level": "ADMINISTER"]) == ["user-alice"])
-    #expect(h.errorType("/system/findProjectMembers", ["project": .string(project)], as: "dave") == "PermissionDenied")
+    #expect(
+      members["results"] == [
+        ["id": "user-alice", "level": "ADMINISTER"], ["id": "user-bob", "level": "CONTRIBUTE"],
+      ])
+    #expect(
+      try h.ids("/system/findProjectMembers", ["project": .string(project), "level": "ADMINISTER"]) == [
+        "user-alice"
+      ])
+    #expect(
+      h.errorType("/system/findProjectMembers", ["project": .string(project)], as: "dave")
+        == "PermissionDenied")
     #expect(h.errorType("/system/findProjectMembers", [:]) == "InvalidInput")
-    #expect(h.errorType("/system/findProjectMembers", ["project": .string(project), "level": "ALL"]) == "InvalidInput")
+    #expect(
+      h.errorType("/system/findProjectMembers", ["project": .string(project), "level": "ALL"])
+        == "InvalidInput")
     // The invitations became notifications.
     let bobs = try h.call("/notifications/get", as: "bob")["notifications"]?.arrayValue ?? []
     #expect(bobs.count == 1)
@@ -66,7 +81,8 @@ struct PlatformUserTests {
     try h.call("/notifications/markRead", ["ids": [id]], as: "bob")
     #expect(try h.call("/notifications/get", ["includeRead": false], as: "bob")["notifications"] == [])
     #expect(try h.call("/notifications/get", as: "bob")["notifications"]?[0]?["read"] == true)
-    #expect(h.errorType("/notifications/markRead", ["ids": ["notification-99"]], as: "bob") == "ResourceNotFound")
+    #expect(
+      h.errorType("/notifications/markRead", ["ids": ["notification-99"]], as: "bob") == "ResourceNotFound")
     #expect(h.errorType("/notifications/markRead", [:], as: "bob") == "InvalidInput")
     try h.call("/notifications/markRead", ["all": true], as: "carol")
     #expect(try h.call("/notifications/get", ["includeRead": false], as: "carol")["notifications"] == [])

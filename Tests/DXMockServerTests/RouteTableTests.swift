@@ -40,7 +40,9 @@ struct RouteTableTests {
       // An unknown route still says so.
       let unknown = try await server.rawExchange(path: "/record-\(String(repeating: "0", count: 24))/explode")
       #expect(unknown.status == 404)
-      #expect(((unknown.json?["error"] as? [String: Any])?["message"] as? String)?.contains("does not exist") == true)
+      #expect(
+        ((unknown.json?["error"] as? [String: Any])?["message"] as? String)?.contains("does not exist")
+          == true)
     }
   }
 
@@ -56,6 +58,8 @@ struct RouteTableTests {
       }
       #expect(seen.count == 3)
     }
-    #expect(RequestPipeline.requestID(epochMilliseconds: 1_700_000_000_123, sequence: 999_999) == "1700000000123-999999")
+    #expect(
+      RequestPipeline.requestID(epochMilliseconds: 1_700_000_000_123, sequence: 999_999)
+        == "1700000000123-999999")
   }
 }

@@ -2,8 +2,9 @@
 #
 # Env: DX_MOCK_SERVER (default .build/debug/dx-mock-server), DXKIT_DX (default .venv/bin/dx),
 #      DXKIT_PYTHON (default .venv/bin/python).
-# Gives: $SERVER $DX $PY $WORK (removed on exit with the server), start_mock_server SEED (port 0,
-# users alice=tok-alice and bob=tok-bob, dx pointed at it as alice, $PORT set), $BOB (a command
+# Gives: $SERVER $DX $PY $WORK (removed on exit with the server), start_mock_server SEED [FLAGS...]
+# (port 0, users alice=tok-alice and bob=tok-bob, more server flags, dx pointed at it as alice, $PORT
+# and $SERVER_LOG set), $BOB (a command
 # prefix running as bob), and the counters and checks: run, refused, check, contains, equals, json,
 # id_of. Every command is bounded (120 s); the caller prints "$PASSED passed, $FAILED failed".
 source "$(dirname "${BASH_SOURCE[0]}")/../../../scripts/lib/mock-server.bash"
@@ -27,6 +28,7 @@ trap cleanup EXIT
 start_mock_server() {
   local seed=$1
   shift
+  SERVER_LOG="$WORK/server.log"
   if ! MOCK_SERVER_BIN=$SERVER mock_server_start "$WORK" server --token tok-alice --default-user alice \
     --user bob=tok-bob --seed "$seed" "$@"; then
     echo "0 passed, 1 failed"
