@@ -75,10 +75,7 @@ public final class DXMockServer {
       authenticate: { platform.userID(forToken: $0) })
     let stubs = StubEngine(initialStubs: configuration.stubs, authenticate: { platform.userID(forToken: $0) })
     let systemRoutes = SystemRoutes()
-    var router = PlatformRouter()
-    platform.register(into: &router)
-    systemRoutes.register(into: &router)
-    platform.registerPendingRoutes(into: &router)
+    let router = Self.router(platform: platform, systemRoutes: systemRoutes)
     let admin = AdminAPI(
       faults: faults, journal: journal, stubs: stubs,
       resetPlatform: {
@@ -107,6 +104,16 @@ public final class DXMockServer {
       api.handle($0, parts: $1, method: $2)
     }
     return ["executions": handler, "jobs": handler]
+  }
+
+  /// Every platform route the server answers: the platform's, the `/system` server routes, and the
+  /// not-yet answers for documented routes nothing else serves (registered last).
+  static func router(platform: MockPlatform, systemRoutes: SystemRoutes) -> PlatformRouter {
+    var router = PlatformRouter()
+    platform.register(into: &router)
+    systemRoutes.register(into: &router)
+    platform.registerPendingRoutes(into: &router)
+    return router
   }
 
   // MARK: - Lifecycle
