@@ -129,6 +129,9 @@ struct PlatformDatabaseTests {
     let response = h.transfer("GET", link["url"]?.stringValue ?? "")
     #expect(response?.status == 200)
     #expect(response?.body == Data("second".utf8))
+    // The URL is signed: another file under the same signature is refused.
+    let forged = (link["url"]?.stringValue ?? "").replacingOccurrences(of: "part-1", with: "part-0")
+    #expect(h.transfer("GET", forged)?.status == 403)
     #expect(h.errorType("/\(database)/downloadFile", ["filename": "/missing"]) == "ResourceNotFound")
     #expect(h.errorType("/\(database)/downloadFile", [:]) == "InvalidInput")
     // Databases are closed: their details cannot change, but tags can.

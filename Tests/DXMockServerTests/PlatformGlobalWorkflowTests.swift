@@ -109,6 +109,8 @@ struct PlatformGlobalWorkflowTests {
     try h.call("/\(v2)/removeCategories", ["categories": ["A"]])
     #expect(try h.call("/\(v2)/listCategories") == ["categories": ["B"]])
     #expect(try h.ids("/system/findGlobalWorkflows", ["category": "B"]) == [v2])
+    #expect(try h.ids("/system/findGlobalWorkflows", ["name": ["glob": "g*"]]) == [v2])
+    #expect(try h.ids("/system/findGlobalWorkflows", ["name": ["regexp": "^x"]]).isEmpty)
     try h.call("/\(v2)/addDevelopers", ["developers": ["user-bob"]])
     #expect(try h.call("/\(v2)/listDevelopers") == ["developers": ["user-alice", "user-bob"]])
     #expect(h.errorType("/\(v2)/addDevelopers", ["developers": ["user-zed"]]) == "ResourceNotFound")

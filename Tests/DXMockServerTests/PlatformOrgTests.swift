@@ -140,6 +140,8 @@ struct PlatformOrgTests {
     #expect(found["results"]?[0]?["level"] == "ADMINISTER")
     #expect(found["results"]?[0]?["describe"]?["name"] == "lab project")
     #expect(h.errorType("/org-lab/findProjects", as: "carol") == "PermissionDenied")
+    #expect(try h.ids("/org-lab/findProjects", ["name": ["glob": "lab*"]]) == [billed])
+    #expect(try h.ids("/org-lab/findProjects", ["name": ["regexp": "^nope"]]).isEmpty)
     let applet = try PlatformAppletTests.newApplet(h, billed)
     let app = try PlatformAppTests.newApp(h, applet: applet, ["billTo": "org-lab"])
     _ = try PlatformAppTests.newApp(h, applet: applet, name: "mine")

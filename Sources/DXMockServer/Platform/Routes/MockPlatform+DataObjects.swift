@@ -202,7 +202,9 @@ extension MockPlatform {
       parents = try input.bool("parents") ?? false
       tags = try input.strings("tags")
       if let tags { try PlatformLimits.checkTags(tags, field: "tags") }
-      types = try input.strings("types").map { (list) throws(DXPlatformError) in try MockPlatform.typeNames(list) }
+      types = try input.strings("types").map { (list) throws(DXPlatformError) in
+        try MockPlatform.typeNames(list)
+      }
       if let types { try PlatformLimits.checkTags(types, field: "types") }
       hidden = try input.bool("hidden")
       properties = try input.properties("properties")?.compactMapValues { $0 }

@@ -133,15 +133,27 @@ extension MockPlatform {
     let encoded = path.dropFirst().split(separator: "/").map {
       String($0).addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(["/"])) ?? ""
     }.joined(separator: "/")
-    let url = Self.baseURL(of: call.request) + Self.transferPrefix + "database/\(call.target)/\(encoded)"
+    // Signed and expiring like file download URLs, on the storage origin.
+    let signature = transferSigner.signature(["database", call.target, path, String(expires)])
+    let url =
+      transferBase(for: call.request) + Self.transferPrefix
+      + "database/\(call.target)/\(expires)/\(signature)/\(encoded)"
     return ["url": .string(url), "headers": [:], "expires": .integer(expires)]
   }
 
-  /// Serves `GET|HEAD /F/database/<database>/<path>`: one file's bytes.
-  func sendDatabaseFile(_ request: DXMockRequest, database: String, path: String) throws(DXPlatformError)
-    -> DXMockResponse
-  {
+  /// Serves `GET|HEAD /F/database/<database>/<expires>/<signature>/<path>`: one file's bytes.
+  func sendDatabaseFile(
+    _ request: DXMockRequest, database: String, expires: String, signature: String, path: String
+  ) throws(DXPlatformError) -> DXMockResponse {
     let decoded = "/" + (path.removingPercentEncoding ?? path)
+    guard let expiry = Int(expires),
+      transferSigner.verify(signature, ["database", database, decoded, expires])
+    else {
+      throw DXPlatformError(type: "PermissionDenied", message: "The download URL is not valid", status: 403)
+    }
+    guard expiry > store.now() else {
+      throw DXPlatformError(type: "PermissionDenied", message: "The download URL has expired", status: 403)
+    }
     let content = try store.read { (state: PlatformState) throws(DXPlatformError) -> String in
       let object = try state.object(database, klass: "database")
       guard let content = object.database?.files[decoded] else {

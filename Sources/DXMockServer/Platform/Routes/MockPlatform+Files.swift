@@ -180,11 +180,13 @@ extension MockPlatform {
       if parts.first == "upload" || parts.first == "download" {
         throw DXPlatformError(type: "PermissionDenied", message: "The transfer URL is not valid", status: 403)
       }
-      if parts.count >= 3, parts[0] == "database" {
+      if parts.count >= 5, parts[0] == "database" {
         guard request.method == "GET" || request.method == "HEAD" else {
           return Self.methodNotAllowed("GET, HEAD")
         }
-        return try sendDatabaseFile(request, database: parts[1], path: parts[2...].joined(separator: "/"))
+        return try sendDatabaseFile(
+          request, database: parts[1], expires: parts[2], signature: parts[3],
+          path: parts[4...].joined(separator: "/"))
       }
       throw .resourceNotFound("No file transfer at \(request.path)")
     } catch {

@@ -5,7 +5,8 @@ import DXWire
 extension MockPlatform {
   func registerGlobalWorkflowRoutes(into router: inout PlatformRouter) {
     router.register("/system/findGlobalWorkflows") { call throws(DXPlatformError) in
-      let query = try AppQuery(Self.input(call), route: "findGlobalWorkflows")
+      var query = try AppQuery(Self.input(call), route: "findGlobalWorkflows")
+      query.name = try self.resolveNames(query.name) { state in Set(state.globalWorkflows.families.keys) }
       return try self.store.read { (state: PlatformState) throws(DXPlatformError) in
         query.run(.globalWorkflows, on: state, for: call.caller)
       }

@@ -21,7 +21,10 @@ extension MockPlatform {
     }
     router.register("/org-xxxx/findMembers") { call throws(DXPlatformError) in try self.orgFindMembers(call) }
     router.register("/org-xxxx/findProjects") { call throws(DXPlatformError) in
-      let query = try ProjectQuery(Self.input(call))
+      var query = try ProjectQuery(Self.input(call))
+      query.name = try self.resolveNames(query.name) { state in
+        Set(state.projects.values.lazy.filter { $0.billTo == call.target }.map(\.name))
+      }
       return try self.store.read { (state: PlatformState) throws(DXPlatformError) in
         _ = try state.org(call.target, for: call.caller, adminOnly: true)
         var billed = query
@@ -31,6 +34,7 @@ extension MockPlatform {
     }
     router.register("/org-xxxx/findApps") { call throws(DXPlatformError) in
       var query = try AppQuery(Self.input(call), route: "findApps")
+      query.name = try self.resolveNames(query.name) { state in Set(state.appFamilies.keys) }
       return try self.store.read { (state: PlatformState) throws(DXPlatformError) in
         _ = try state.org(call.target, for: call.caller, adminOnly: true)
         query.billTo = [call.target]

@@ -97,7 +97,9 @@ extension MockPlatform {
   private func findProjects(_ call: APICall) throws(DXPlatformError) -> DXJSON {
     var query = try ProjectQuery(Self.input(call))
     query.name = try resolveNames(query.name) { state in
-      Set(state.projects.values.lazy.filter { state.effectiveLevel(of: call.caller, in: $0) != nil }.map(\.name))
+      Set(
+        state.projects.values.lazy.filter { state.effectiveLevel(of: call.caller, in: $0) != nil }.map(\.name)
+      )
     }
     return try store.read { (state: PlatformState) throws(DXPlatformError) in
       try query.run(on: state, for: call.caller)

@@ -190,6 +190,10 @@ extension MockPlatform {
       guard let pattern = value.stringValue else {
         throw .invalidInput("Expected \"inputs.\(name)\" to be a regular expression (a string)")
       }
+      guard pattern.count <= NameMatcher.maximumPatternLength else {
+        throw .invalidInput(
+          "\"inputs.\(name)\" is longer than \(NameMatcher.maximumPatternLength) characters")
+      }
       guard let regex = try? NSRegularExpression(pattern: "^(?:" + pattern + ")$"),
         regex.numberOfCaptureGroups == 1
       else {
@@ -198,47 +202,75 @@ extension MockPlatform {
       }
       expressions.append((name, regex))
     }
-    return try store.read { (state: PlatformState) throws(DXPlatformError) in
+    // The closed files under the folder, read under the lock; the expressions run outside it, under a
+    // deadline (as name searches do).
+    let files = try store.read { (state: PlatformState) throws(DXPlatformError) -> [(String, String)] in
       let project = try state.project(projectID, for: call.caller, atLeast: .view)
       guard project.folders.contains(folder) else {
         throw .resourceNotFound("Folder \"\(folder)\" does not exist in project \"\(projectID)\"")
       }
       let index = state.index[projectID] ?? ProjectIndex()
-      // pattern → input name → file name → IDs
-      var batches: [String: [String: [String: [String]]]] = [:]
-      for id in (index.byClass["file"] ?? []).sorted() {
+      return (index.byClass["file"] ?? []).sorted().compactMap { id in
         guard let object = state.objects[id], object.state == "closed", !object.hidden,
           let copy = object.copies[projectID], PlatformState.isFolder(copy.folder, inside: folder)
-        else { continue }
-        let range = NSRange(copy.name.startIndex..., in: copy.name)
-        for (name, regex) in expressions {
-          guard let match = regex.firstMatch(in: copy.name, range: range),
-            let group = Range(match.range(at: 1), in: copy.name)
-          else { continue }
-          batches[String(copy.name[group]), default: [:]][name, default: [:]][copy.name, default: []].append(
-            id)
-        }
+        else { return nil }
+        return (id, copy.name)
       }
-      var results: [DXJSON] = []
-      for pattern in batches.keys.sorted(by: >) {
-        let found = batches[pattern] ?? [:]
-        var inputs: [String: DXJSON] = [:]
-        var problems: [String] = []
-        for (name, files) in found.sorted(by: { $0.key < $1.key }) {
-          let ids = files.values.flatMap { $0 }.sorted()
-          inputs[name] = [
-            "name": .string(files.keys.sorted().joined(separator: ",")),
-            "ids": .array(ids.map(DXJSON.string)),
-          ]
-          if ids.count > 1 { problems.append("\(name) matches more than one file") }
-        }
-        let missing = expressions.map(\.0).filter { found[$0] == nil }
-        if !missing.isEmpty { problems.append("no file for " + missing.joined(separator: ", ")) }
-        var entry: [String: DXJSON] = ["batchPattern": .string(pattern), "inputs": .object(inputs)]
-        if !problems.isEmpty { entry["error"] = .string(problems.joined(separator: "; ")) }
-        results.append(.object(entry))
-      }
-      return ["batchInputs": .array(results)]
     }
+    let deadline = Date(timeIntervalSinceNow: NameMatcher.evaluationBudget)
+    // pattern → input name → file name → IDs
+    var batches: [String: [String: [String: [String]]]] = [:]
+    for (id, name) in files {
+      for (input, regex) in expressions {
+        guard let group = try Self.captured(regex, in: name, before: deadline) else { continue }
+        batches[group, default: [:]][input, default: [:]][name, default: []].append(id)
+      }
+    }
+    var results: [DXJSON] = []
+    for pattern in batches.keys.sorted(by: >) {
+      let found = batches[pattern] ?? [:]
+      var inputs: [String: DXJSON] = [:]
+      var problems: [String] = []
+      for (name, files) in found.sorted(by: { $0.key < $1.key }) {
+        let ids = files.values.flatMap { $0 }.sorted()
+        inputs[name] = [
+          "name": .string(files.keys.sorted().joined(separator: ",")),
+          "ids": .array(ids.map(DXJSON.string)),
+        ]
+        if ids.count > 1 { problems.append("\(name) matches more than one file") }
+      }
+      let missing = expressions.map(\.0).filter { found[$0] == nil }
+      if !missing.isEmpty { problems.append("no file for " + missing.joined(separator: ", ")) }
+      var entry: [String: DXJSON] = ["batchPattern": .string(pattern), "inputs": .object(inputs)]
+      if !problems.isEmpty { entry["error"] = .string(problems.joined(separator: "; ")) }
+      results.append(.object(entry))
+    }
+    return ["batchInputs": .array(results)]
+  }
+
+  /// What the one group of `regex` captured when it matches the whole `name`, or `nil`.
+  /// - Throws: InvalidInput once matching runs past `deadline`.
+  private static func captured(_ regex: NSRegularExpression, in name: String, before deadline: Date)
+    throws(DXPlatformError) -> String?
+  {
+    var captured: String?
+    var overran = false
+    regex.enumerateMatches(in: name, options: [.reportProgress], range: NSRange(name.startIndex..., in: name))
+    {
+      result, _, stop in
+      if let result, let group = Range(result.range(at: 1), in: name) {
+        captured = String(name[group])
+        stop.pointee = true
+      } else if Date() > deadline {
+        overran = true
+        stop.pointee = true
+      }
+    }
+    if overran || Date() > deadline {
+      throw .invalidInput(
+        "The expressions in \"inputs\" took longer than \(Int(NameMatcher.evaluationBudget * 1000)) ms to match "
+          + "the file names; simplify them")
+    }
+    return captured
   }
 }
