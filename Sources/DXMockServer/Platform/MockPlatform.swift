@@ -91,7 +91,9 @@ final class MockPlatform: Sendable {
     let configured = userByToken[token]
     if configured != nil, !hasDynamicAuth.load(ordering: .relaxed) { return configured }
     return try? store.read { (state: PlatformState) throws(DXPlatformError) -> String? in
-      if let user = state.authenticate(token, configuredUser: configured, now: self.store.now()) { return user }
+      if let user = state.authenticate(token, configuredUser: configured, now: self.store.now()) {
+        return user
+      }
       guard configured == nil, let job = state.executions.jobByToken[token] else { return nil }
       return state.executions[job]?.launchedBy
     }
