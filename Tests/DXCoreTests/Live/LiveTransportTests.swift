@@ -55,11 +55,13 @@ struct LiveTransportTests {
 
   @Test("reset, empty close and a stall from a raw socket", arguments: DXLiveTransport.Engine.allCases)
   func noReply(engine: DXLiveTransport.Engine) async throws {
-    try await withRawServer([.writeThenReset([]), .write([]), .stall(milliseconds: 800)]) { server in
+    // The timeout is wide of the stall on both sides: on a loaded 2-core CI machine a 200 ms timeout
+    // could fire before the client had reported its request head sent (a connect timeout, not a read one).
+    try await withRawServer([.writeThenReset([]), .write([]), .stall(milliseconds: 6000)]) { server in
       #expect(await failure(post(server.baseURL + "/x"), engine: engine)?.kind == .connectionReset)
       #expect(await failure(post(server.baseURL + "/x"), engine: engine)?.kind == .noResponse)
       #expect(
-        await failure(post(server.baseURL + "/x", timeout: .milliseconds(200)), engine: engine)?.kind
+        await failure(post(server.baseURL + "/x", timeout: .milliseconds(1500)), engine: engine)?.kind
           == .readTimeout)
     }
   }
@@ -68,11 +70,11 @@ struct LiveTransportTests {
     "the transport's default timeout applies when a request has none",
     arguments: DXLiveTransport.Engine.allCases)
   func defaultTimeout(engine: DXLiveTransport.Engine) async throws {
-    try await withRawServer([.stall(milliseconds: 800)]) { server in
+    try await withRawServer([.stall(milliseconds: 6000)]) { server in
       var request = post(server.baseURL + "/x")
       request.timeout = nil
       let transport = try DXLiveTransport(
-        configuration: .init(defaultTimeout: .milliseconds(200), engine: engine))
+        configuration: .init(defaultTimeout: .milliseconds(1500), engine: engine))
       var error: DXTransportError?
       do {
         _ = try await transport.send(request)
