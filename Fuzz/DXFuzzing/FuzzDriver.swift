@@ -19,6 +19,16 @@ public enum FuzzDriver {
     return 0
   }
 
+  /// Runs libFuzzer's driver with `callback` (the libFuzzer build's `main`).
+  public static func libFuzzerMain(
+    _ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
+    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+  ) -> CInt {
+    var count = argc
+    var arguments = argv
+    return LLVMFuzzerRunDriver(&count, &arguments, callback)
+  }
+
   /// The inputs in `paths` (files, or directories read recursively), sorted by path.
   public static func inputs(at paths: [String]) -> [(path: String, bytes: [UInt8])] {
     var files: [String] = []
@@ -46,8 +56,11 @@ public enum FuzzDriver {
   }
 
   /// The plain (non-libFuzzer) build's main: runs every input named on the command line (default the
-  /// target's committed corpus) once and prints how many.
-  public static func replayMain(_ name: String) -> Never {
+  /// target's committed corpus) once, prints how many and returns that count. (A declaration, not a
+  /// statement, in `main.swift`: the libFuzzer build compiles it as a library, where top-level
+  /// statements are not allowed even in an inactive `#if` branch.)
+  @discardableResult
+  public static func replay(_ name: String) -> Int {
     guard let target = FuzzTarget.named(name) else {
       FileHandle.standardError.write(Data("no fuzz target \(name)\n".utf8))
       exit(2)
@@ -56,7 +69,7 @@ public enum FuzzDriver {
     let inputs = inputs(at: arguments.isEmpty ? [corpusRoot + "/" + name] : arguments)
     for input in inputs { target.run(input.bytes) }
     print("fuzz-\(name): \(inputs.count) inputs ran clean")
-    exit(0)
+    return inputs.count
   }
 
   /// Tokens the mutator inserts: the characters and numbers parsers trip on.
@@ -105,3 +118,12 @@ public enum FuzzDriver {
     return result
   }
 }
+
+/// libFuzzer's entry when the program provides `main` (linked in by `-sanitize=fuzzer`; never called
+/// in a plain build).
+@_silgen_name("LLVMFuzzerRunDriver")
+func LLVMFuzzerRunDriver(
+  _ argc: UnsafeMutablePointer<CInt>,
+  _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
+  _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+) -> CInt

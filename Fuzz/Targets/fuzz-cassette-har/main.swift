@@ -9,5 +9,5 @@ import DXFuzzing
     FuzzDriver.runOne("cassette-har", data, size)
   }
 #else
-  FuzzDriver.replayMain("cassette-har")
+  let replayed = FuzzDriver.replay("cassette-har")
 #endif

@@ -9,5 +9,5 @@ import DXFuzzing
     FuzzDriver.runOne("cassette-vcr", data, size)
   }
 #else
-  FuzzDriver.replayMain("cassette-vcr")
+  let replayed = FuzzDriver.replay("cassette-vcr")
 #endif

@@ -9,5 +9,5 @@ import DXFuzzing
     FuzzDriver.runOne("config", data, size)
   }
 #else
-  FuzzDriver.replayMain("config")
+  let replayed = FuzzDriver.replay("config")
 #endif

@@ -9,5 +9,5 @@ import DXFuzzing
     FuzzDriver.runOne("fault-rules", data, size)
   }
 #else
-  FuzzDriver.replayMain("fault-rules")
+  let replayed = FuzzDriver.replay("fault-rules")
 #endif

@@ -9,5 +9,5 @@ import DXFuzzing
     FuzzDriver.runOne("fault-spec", data, size)
   }
 #else
-  FuzzDriver.replayMain("fault-spec")
+  let replayed = FuzzDriver.replay("fault-spec")
 #endif

@@ -9,5 +9,5 @@ import DXFuzzing
     FuzzDriver.runOne("json", data, size)
   }
 #else
-  FuzzDriver.replayMain("json")
+  let replayed = FuzzDriver.replay("json")
 #endif

@@ -9,5 +9,5 @@ import DXFuzzing
     FuzzDriver.runOne("live-response", data, size)
   }
 #else
-  FuzzDriver.replayMain("live-response")
+  let replayed = FuzzDriver.replay("live-response")
 #endif

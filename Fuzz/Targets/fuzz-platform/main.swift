@@ -9,5 +9,5 @@ import DXFuzzing
     FuzzDriver.runOne("platform", data, size)
   }
 #else
-  FuzzDriver.replayMain("platform")
+  let replayed = FuzzDriver.replay("platform")
 #endif

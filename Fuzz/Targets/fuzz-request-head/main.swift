@@ -9,5 +9,5 @@ import DXFuzzing
     FuzzDriver.runOne("request-head", data, size)
   }
 #else
-  FuzzDriver.replayMain("request-head")
+  let replayed = FuzzDriver.replay("request-head")
 #endif
