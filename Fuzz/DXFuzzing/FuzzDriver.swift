@@ -2,7 +2,7 @@ import DXWire
 import Foundation
 
 /// What every fuzz target shares: the libFuzzer entry (``runOne(_:_:_:)``), the plain replay of a
-/// corpus (``replayMain(_:)``), and a small deterministic mutator for the bounded slice that runs in
+/// corpus (``replay(_:)``), and a small deterministic mutator for the bounded slice that runs in
 /// `make test` (``mutations(of:count:seed:)``).
 public enum FuzzDriver {
   /// The directory of the committed corpora (`Fuzz/Corpus`).
@@ -17,16 +17,6 @@ public enum FuzzDriver {
     let bytes = data.map { Array(UnsafeBufferPointer(start: $0, count: size)) } ?? []
     target.run(bytes)
     return 0
-  }
-
-  /// Runs libFuzzer's driver with `callback` (the libFuzzer build's `main`).
-  public static func libFuzzerMain(
-    _ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?,
-    _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
-  ) -> CInt {
-    var count = argc
-    var arguments = argv
-    return LLVMFuzzerRunDriver(&count, &arguments, callback)
   }
 
   /// The inputs in `paths` (files, or directories read recursively), sorted by path.
@@ -119,11 +109,3 @@ public enum FuzzDriver {
   }
 }
 
-/// libFuzzer's entry when the program provides `main` (linked in by `-sanitize=fuzzer`; never called
-/// in a plain build).
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(
-  _ argc: UnsafeMutablePointer<CInt>,
-  _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>?>,
-  _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
-) -> CInt

@@ -138,8 +138,9 @@ extension DXMockServer {
         throw .invalidConfiguration(
           "the query-argument limit must be from 1 to 10000, got \(maxQueryArguments)")
       }
-      guard jobDuration >= 0 else {
-        throw .invalidConfiguration("the job duration must not be negative, got \(jobDuration)")
+      guard (0...PlatformLimits.maxDurationMs).contains(jobDuration) else {
+        throw .invalidConfiguration(
+          "the job duration must be from 0 to \(PlatformLimits.maxDurationMs) ms, got \(jobDuration)")
       }
       if let jobDescribes, jobDescribes < 1 {
         throw .invalidConfiguration(

@@ -284,18 +284,18 @@ struct AdminAPI: Sendable {
     for (name, value) in request.query {
       switch name {
       case "maxRetries":
-        guard let number = Int(value), number >= 0 else {
-          return Self.badQuery(name, value, "a non-negative integer")
+        guard let number = Int(value), (0...1000).contains(number) else {
+          return Self.badQuery(name, value, "an integer from 0 to 1000")
         }
         contract.maxRetries = number
       case "timeScale":
-        guard let number = Double(value), number.isFinite, number > 0 else {
-          return Self.badQuery(name, value, "a positive number")
+        guard let number = Double(value), number.isFinite, number > 0, number <= 1_000_000 else {
+          return Self.badQuery(name, value, "a number more than 0 and at most 1000000")
         }
         contract.timeScale = number
       case "toleranceMs":
-        guard let number = Int(value), number >= 0 else {
-          return Self.badQuery(name, value, "a non-negative integer")
+        guard let number = Int(value), (0...86_400_000).contains(number) else {
+          return Self.badQuery(name, value, "an integer from 0 to 86400000 (a day)")
         }
         contract.toleranceMs = number
       default:

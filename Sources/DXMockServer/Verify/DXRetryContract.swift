@@ -66,5 +66,8 @@ public struct DXRetryContract: Sendable, Hashable {
   }
 
   /// dxpy's smallest wait, in milliseconds, after a throttled answer with `Retry-After: d`.
-  public static func minimumRetryAfterMs(_ seconds: Int) -> Int { max(0, seconds) * 1000 }
+  /// Saturates at `Int.max` (a `Retry-After` can be any integer a stub or fault rule sends).
+  public static func minimumRetryAfterMs(_ seconds: Int) -> Int {
+    seconds <= 0 ? 0 : (seconds > Int.max / 1000 ? Int.max : seconds * 1000)
+  }
 }

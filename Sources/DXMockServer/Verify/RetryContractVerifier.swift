@@ -100,20 +100,22 @@ struct RetryContractVerifier {
       if result != .success {
         if let seconds = previous.retryAfterSeconds {
           let required = scaled(DXRetryContract.minimumRetryAfterMs(seconds))
-          if gap + Int64(contract.toleranceMs) < required {
+          if Self.isShort(gap, tolerance: contract.toleranceMs, required: required) {
             violation(
               .retryBeforeRetryAfter,
               "retried \(gap) ms after a Retry-After of \(seconds) s (at least \(required) ms)")
           }
         } else {
           let required = scaled(DXRetryContract.minimumBackoffMs(afterAttempt: index))
-          if gap + Int64(contract.toleranceMs) < required {
+          if Self.isShort(gap, tolerance: contract.toleranceMs, required: required) {
             violation(
               .backoffTooFast, "retried \(gap) ms after attempt \(index); dxpy waits at least \(required) ms")
           }
         }
       }
-      if nonThrottled > contract.maxRetries + 1, !reportedLimit {
+      // `nonThrottled - 1 > maxRetries`, not `nonThrottled > maxRetries + 1`: the contract's numbers
+      // may be as large as a caller likes (no overflow).
+      if nonThrottled - 1 > contract.maxRetries, !reportedLimit {
         reportedLimit = true
         violation(
           .tooManyAttempts,
@@ -124,8 +126,19 @@ struct RetryContractVerifier {
     return violations
   }
 
+  /// `milliseconds` times the contract's time scale, saturated to 0…`Int64.max` (a `Retry-After` of
+  /// 2⁶³ − 1 seconds from a stub, or a huge time scale, must not trap).
   private func scaled(_ milliseconds: Int) -> Int64 {
-    Int64((Double(milliseconds) * contract.timeScale).rounded(.down))
+    let value = (Double(milliseconds) * contract.timeScale).rounded(.down)
+    guard value.isFinite, value < Double(Int64.max) else { return value < 0 ? 0 : .max }
+    return value <= 0 ? 0 : Int64(value)
+  }
+
+  /// Whether a wait of `gap` ms, with `tolerance` ms of slack, is shorter than `required` (without
+  /// overflowing on a huge tolerance).
+  static func isShort(_ gap: Int64, tolerance: Int, required: Int64) -> Bool {
+    let (sum, overflow) = gap.addingReportingOverflow(Int64(max(0, tolerance)))
+    return !overflow && sum < required
   }
 
   private static func summary(_ attempt: RetryAttempt) -> DXRetryViolation.Attempt {

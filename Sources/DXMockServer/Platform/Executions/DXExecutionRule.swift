@@ -106,10 +106,9 @@ public struct DXExecutionRule: Sendable, Hashable {
     }
     failureReason = try input.string("failureReason") ?? "AppError"
     failureMessage = try input.string("failureMessage") ?? "The job failed (scripted by an execution rule)"
-    durationMs = try input.int("durationMs")
-    if let duration = durationMs, duration < 0 { throw .invalidInput("\"durationMs\" must not be negative") }
-    describes = try input.int("describes")
-    if let describes, describes < 1 { throw .invalidInput("\"describes\" must be at least 1") }
+    // Bounded: the duration is added to the clock, the describes count is counted up to.
+    durationMs = try input.int("durationMs", in: 0...PlatformLimits.maxDurationMs)
+    describes = try input.int("describes", in: 1...PlatformLimits.maxCount)
     log = []
     if let value = input.fields["log"], !value.isNull {
       guard let lines = value.arrayValue else { throw .invalidInput("\"log\" must be an array of lines") }

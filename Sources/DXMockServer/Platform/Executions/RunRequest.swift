@@ -104,10 +104,7 @@ struct RunRequest: Sendable {
       ignoreReuse = value
     }
     allowSSH = try input.strings("allowSSH")
-    rank = try input.int("rank")
-    if let rank, !(-1024...1023).contains(rank) {
-      throw .invalidInput("\"rank\" must be an integer from -1024 to 1023")
-    }
+    rank = try input.int("rank", in: PlatformLimits.rankRange)
     let stageInstanceTypes = try input.object("stageInstanceTypes")
     stageSystemRequirements = try input.object("stageSystemRequirements") ?? stageInstanceTypes
     stageFolders = try input.properties("stageFolders")?.compactMapValues { $0 }

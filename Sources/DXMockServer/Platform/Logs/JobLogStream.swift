@@ -112,7 +112,7 @@ struct JobLogStream: Sendable {
     var options = Options()
     options.tail = try input.bool("tail") ?? true
     options.recurse = try input.bool("recurseJobs") ?? false
-    options.recent = try input.int("numRecentMessages")
+    options.recent = try input.int("numRecentMessages", in: 0...PlatformLimits.maxCount)
     options.levels = try input.strings("levels").map(Set.init)
     try platform.store.read { (state: PlatformState) throws(DXPlatformError) in
       guard let job = state.executions[jobID], job.klass == "job" else {
@@ -163,7 +163,9 @@ struct JobLogStream: Sendable {
       sortedKeys: true)
     var shortened = message
     while text.utf8.count > 123, !shortened.isEmpty {
-      shortened.removeLast(max(1, text.utf8.count - 123))
+      // Characters, not bytes, are removed: never more than the message has (a message of multi-byte
+      // or escaped characters is longer in bytes than in characters).
+      shortened.removeLast(min(shortened.count, max(1, text.utf8.count - 123)))
       text = DXJSON.object(["type": .string(type), "message": .string(shortened)]).serializedString(
         sortedKeys: true)
     }

@@ -49,7 +49,7 @@ extension MockPlatform {
       let name = try input.string("name")
       if let name, name.isEmpty { throw .invalidInput("\"name\" must not be empty") }
       let allowSSH = try input.strings("allowSSH")
-      let rank = try input.int("rank")
+      let rank = try input.int("rank", in: PlatformLimits.rankRange)
       var costLimit: Double?
       if let value = input.fields["costLimit"], !value.isNull {
         guard let limit = value.doubleValue, limit >= 0 else {

@@ -35,6 +35,13 @@ enum PlatformLimits {
   static let maxAPIBodyBytes = 16 << 20
   /// The longest download URL lifetime, in seconds (ten years).
   static let maxDownloadDuration = 315_360_000
+  /// The largest count a request may give where the platform names no bound (log lines to replay, …):
+  /// 2³¹ − 1, a Java `int` as on the platform.
+  static let maxCount = 2_147_483_647
+  /// The longest scripted job duration, in ms (ten years).
+  static let maxDurationMs = 315_360_000_000
+  /// The job priorities (`rank`) the platform accepts.
+  static let rankRange = -1024...1023
   /// The latest timestamp accepted, in ms since 1970 (the end of the year 9999).
   static let maxTimestamp = 253_402_300_799_999
 
