@@ -26,6 +26,7 @@ public struct FuzzTarget: Sendable {
     FuzzTarget(name: "platform", run: { DXMockServerFuzzing.platformCall($0) }),
     FuzzTarget(name: "cassette-har", run: { DXCassetteFuzzing.harImport($0) }),
     FuzzTarget(name: "cassette-vcr", run: { DXCassetteFuzzing.vcrImport($0) }),
+    FuzzTarget(name: "execution-rules", run: { DXMockServerFuzzing.executionRules($0) }),
   ]
 
   /// The target named `name`.

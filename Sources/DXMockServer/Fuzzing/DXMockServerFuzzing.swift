@@ -63,6 +63,10 @@ package enum DXMockServerFuzzing {
     "/{file}/describe", "/system/findDataObjects", "/system/findProjects", "/system/describeDataObjects",
     "/system/resolveDataObjects", "/system/describeProjects", "/system/findUsers", "/system/findApps",
     "/workflow/new", "/applet/new", "/app/new", "/system/whoami", "/F/upload", "/F/download",
+    // Executions (appended: the committed inputs' first bytes keep their routes).
+    "/{applet}/run", "/{job}/describe", "/{job}/update", "/{job}/terminate", "/{job}/addTags",
+    "/{job}/setProperties", "/system/findExecutions", "/system/findJobs", "/system/findAnalyses",
+    "/system/describeExecutions", "/job/new", "/{applet}/describe", "/{job}/getIdentityToken",
   ]
 
   /// A platform API call: the first byte picks a route (``routes``), the rest is its JSON body (or, for
@@ -98,6 +102,15 @@ package enum DXMockServerFuzzing {
       ?? "record-x"
     let file =
       call("/file/new", Data(#"{"project":"\#(project)","name":"f"}"#.utf8))?["id"]?.stringValue ?? "file-x"
+    let appletInput: DXJSON = [
+      "project": .string(project), "name": "a", "dxapi": "1.0.0",
+      "runSpec": ["interpreter": "bash", "code": "x"],
+      "inputSpec": [["name": "n", "class": "int", "optional": true]],
+    ]
+    let applet = call("/applet/new", appletInput.serializedData())?["id"]?.stringValue ?? "applet-x"
+    let job =
+      call("/\(applet)/run", Data(#"{"project":"\#(project)","input":{"n":1}}"#.utf8))?["id"]?.stringValue
+      ?? "job-x"
     var route = routes[Int(first) % routes.count]
     if route.hasPrefix("/F/") {
       let path = route + "/" + file + "/" + String(decoding: body, as: UTF8.self)
@@ -107,8 +120,54 @@ package enum DXMockServerFuzzing {
     }
     route = route.replacingOccurrences(of: "{project}", with: project)
       .replacingOccurrences(of: "{record}", with: record).replacingOccurrences(of: "{file}", with: file)
+      .replacingOccurrences(of: "{applet}", with: applet).replacingOccurrences(of: "{job}", with: job)
     _ = call(route, Data(body))
     // Whatever the call did, the state still answers.
     precondition(call("/\(project)/describe", Data("{}".utf8)) != nil, "the project no longer describes")
+    precondition(call("/\(job)/describe", Data("{}".utf8)) != nil, "the job no longer describes")
+  }
+
+  /// `--executions` files and `POST /__admin/executions` bodies (``DXExecutionRule/rules(json:)``): a
+  /// parsed rule reads back from its JSON form, and a run under it starts and describes.
+  package static func executionRules(_ bytes: [UInt8]) {
+    guard let json = try? DXJSON(parsing: bytes), let rules = try? DXExecutionRule.rules(json: json) else {
+      return
+    }
+    for rule in rules {
+      guard let again = try? DXExecutionRule(json: rule.json) else {
+        preconditionFailure(
+          "a parsed execution rule does not read back from its JSON form: \(rule.json.serializedString())")
+      }
+      precondition(again.json == rule.json, "an execution rule's JSON form changed on reading it back")
+    }
+    guard
+      let platform = try? MockPlatform(
+        configuration: MockPlatform.Configuration(
+          users: [MockPlatform.User(handle: "alice", tokens: ["t"])], seed: 1, statePath: nil,
+          executionRules: rules))
+    else { return }
+    var router = PlatformRouter()
+    platform.register(into: &router)
+    func call(_ path: String, _ input: DXJSON) -> DXJSON? {
+      let request = DXMockRequest(method: "POST", path: path, headers: ["Host": "127.0.0.1:1"])
+      guard case .found(let handler, let target, let alias, let method) = router.resolve(path: path) else {
+        return nil
+      }
+      return try? handler(
+        APICall(
+          request: request, caller: "user-alice", target: target, alias: alias, method: method, input: input))
+    }
+    let project = call("/project/new", ["name": "p"])?["id"]?.stringValue ?? "project-x"
+    let applet =
+      call(
+        "/applet/new",
+        [
+          "project": .string(project), "name": "tool", "dxapi": "1.0.0",
+          "runSpec": ["interpreter": "bash", "code": "x"],
+          "outputSpec": [["name": "n", "class": "int"]],
+        ])?["id"]?.stringValue ?? "applet-x"
+    guard let job = call("/\(applet)/run", ["project": .string(project), "input": [:]])?["id"]?.stringValue
+    else { return }
+    precondition(call("/\(job)/describe", [:]) != nil, "a job run under execution rules does not describe")
   }
 }
