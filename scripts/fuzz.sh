@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 SECONDS_EACH="${FUZZ_SECONDS:-60}"
 TARGETS="${FUZZ_TARGETS:-json fault-spec fault-rules config live-response request-head platform cassette-har cassette-vcr}"
 SCRATCH=.build-fuzz
-FLAGS=(-Xswiftc -sanitize=fuzzer,address -Xswiftc -parse-as-library -Xswiftc -DFUZZING)
+FLAGS=(-Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING)
 
 failed=()
 for target in $TARGETS; do

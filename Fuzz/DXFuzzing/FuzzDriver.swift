@@ -46,9 +46,7 @@ public enum FuzzDriver {
   }
 
   /// The plain (non-libFuzzer) build's main: runs every input named on the command line (default the
-  /// target's committed corpus) once, prints how many and returns that count. (A declaration, not a
-  /// statement, in `main.swift`: the libFuzzer build compiles it as a library, where top-level
-  /// statements are not allowed even in an inactive `#if` branch.)
+  /// target's committed corpus) once, prints how many and returns that count.
   @discardableResult
   public static func replay(_ name: String) -> Int {
     guard let target = FuzzTarget.named(name) else {
@@ -108,4 +106,3 @@ public enum FuzzDriver {
     return result
   }
 }
-

@@ -1,13 +1,17 @@
 import DXFuzzing
+import Foundation
 
-// Built by `make fuzz` with -sanitize=fuzzer -parse-as-library -DFUZZING: libFuzzer's main calls the
-// entry point below. Built plainly (as `make test` does), it runs the inputs named on its command
-// line (files or directories; default the committed corpus) once each.
+// Built by `make fuzz` with -sanitize=fuzzer -DFUZZING: libFuzzer's driver runs the target (see
+// FuzzDriver.libFuzzerMain; whichever `main` the linker keeps, SwiftPM's or libFuzzer's, the input
+// goes to the same function). Built plainly (as `make test` does), it runs the inputs named on its
+// command line (files or directories; default the committed corpus) once each.
 #if FUZZING
   @_cdecl("LLVMFuzzerTestOneInput")
-  public func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+  func fuzzOne(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
     FuzzDriver.runOne("request-head", data, size)
   }
+
+  exit(FuzzDriver.libFuzzerMain { data, size in FuzzDriver.runOne("request-head", data, size) })
 #else
-  let replayed = FuzzDriver.replay("request-head")
+  FuzzDriver.replay("request-head")
 #endif
