@@ -5,11 +5,11 @@ import Testing
 @testable import DXMockServer
 
 /// Extreme numbers on the routes that came with executions (runs, jobs, searches, rules, the log
-/// stream) and the admin API's retry-contract verifier: each is refused with a 4xx naming the field or
+/// stream), auth tokens and the admin API's retry-contract verifier: each is refused with a 4xx naming the field or
 /// saturates, never a trap.
 @Suite("Robustness: execution and admin inputs")
 struct RobustnessExecutionInputTests {
-  @Test func boundaryTableForExecutions() throws {
+  @Test func boundaryTableForExecutionsAndAuthTokens() throws {
     let h = try PlatformHarness()
     let project = try h.newProject()
     let applet = try h.newApplet(project)
@@ -41,6 +41,10 @@ struct RobustnessExecutionInputTests {
         cases.append(Case(route: route, input: ["starting": value], field: "starting"))
       }
       cases.append(Case(route: route, input: ["created": ["after": 1e300]], field: "after"))
+    }
+    // Auth tokens: `expires` (ms since 1970) feeds `expires - now`.
+    for value in RobustnessInputTests.huge + [.integer(PlatformLimits.maxTimestamp + 1)] {
+      cases.append(Case(route: "/system/newAuthToken", input: ["expires": value], field: "expires"))
     }
     for item in cases { RobustnessInputTests.check(h, item, ids: [:]) }
     // The extremes that are in range work: the newest-first walk of `created.before: Int.max` does not

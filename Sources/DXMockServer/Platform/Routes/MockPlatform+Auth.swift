@@ -51,7 +51,8 @@ extension MockPlatform {
     }
     let username = try input.string("username")
     let password = try input.string("password")
-    let expires = try input.int("expires")
+    // Bounded before `expiry - now` below (ms since 1970).
+    let expires = try input.int("expires", in: 0...PlatformLimits.maxTimestamp)
     var user = call.caller
     if let username {
       let id = DXMockFixtures.userID(username)
