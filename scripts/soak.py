@@ -99,7 +99,7 @@ def rss_kib(pid):
     return 0
 
 
-def worker(port, count, index, project, results, lock):
+def worker(port, count, index, project, applet, results, lock):
     conn = Connection(port)
     histogram = collections.Counter()
     unanswered = 0
@@ -138,7 +138,18 @@ def worker(port, count, index, project, results, lock):
         elif kind == 14:
             data = request("GET", "/F/download/file-000000000000000000000000/-/x")
         else:
-            data = request("POST", "/system/whoami", b"[1, 2, 3]")
+            # Executions and the admin API, refused without adding state (runs would grow it).
+            variant = (n // 16 + index) % 5
+            if variant == 0:
+                data = request("POST", f"/{applet}/run", json.dumps({"project": project, "input": {}, "rank": 1 << 62}).encode())
+            elif variant == 1:
+                data = request("POST", "/system/findJobs", b'{"limit": -9223372036854775808, "created": {"before": 9223372036854775807}}')
+            elif variant == 2:
+                data = request("POST", "/job-000000000000000000000000/describe", b"{}")
+            elif variant == 3:
+                data = request("GET", "/__admin/verify?toleranceMs=9223372036854775807", token=None)
+            else:
+                data = request("POST", "/system/whoami", b"[1, 2, 3]")
         status, body, _ = conn.exchange(data)
         if status is None:
             unanswered += 1
@@ -174,6 +185,10 @@ def main():
         conn = Connection(port)
         status, body, _ = conn.exchange(request("POST", "/project/new", b'{"name": "soak"}'))
         project = json.loads(body)["id"]
+        status, body, _ = conn.exchange(request("POST", "/applet/new", json.dumps({
+            "project": project, "name": "soak", "dxapi": "1.0.0",
+            "runSpec": {"interpreter": "bash", "code": "main() { :; }"}}).encode()))
+        applet = json.loads(body)["id"]
         conn.close()
 
         results = {"histogram": collections.Counter(), "unanswered": 0}
@@ -186,7 +201,7 @@ def main():
         # Rounds: each round runs every connection for its share, then samples RSS.
         for r in range(rounds):
             share = per_worker // rounds
-            threads = [threading.Thread(target=worker, args=(port, share, i + r * args.connections, project, results, lock))
+            threads = [threading.Thread(target=worker, args=(port, share, i + r * args.connections, project, applet, results, lock))
                        for i in range(args.connections)]
             for thread in threads:
                 thread.start()
