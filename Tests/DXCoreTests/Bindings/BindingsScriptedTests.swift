@@ -259,4 +259,30 @@ struct BindingsScriptedTests {
         == ["id": "workflow-1", "project": "container-1"])
     #expect(try await client.appendUnderlyingWorkflowDescribe(["class": "applet"]) == ["class": "applet"])
   }
+
+  @Test(
+    "a bindings call whose reply is not JSON throws DXError.unexpectedResponse (text, bytes, full response)")
+  func nonJSONReply() async throws {
+    let platform = ScriptedPlatform { _, _, _ in
+      let body = Data("not json".utf8)
+      return DXTransportResponse(
+        status: 200,
+        headers: DXHTTPHeaders([("Content-Type", "text/plain"), ("Content-Length", "\(body.count)")]),
+        body: body)
+    }
+    let client = scriptedClient(platform)
+    let cases: [(DXRequestOptions, String)] = [
+      (.init(), "got text: not json"), (.init(decodeResponseBody: false), "8 undecoded bytes"),
+      (.init(wantFullResponse: true), "the full response (status 200)"),
+    ]
+    for (options, expected) in cases {
+      do {
+        _ = try await DXProject.new(name: "p", client: client, options: options)
+        Issue.record("a non-JSON reply was accepted")
+      } catch let error as DXError {
+        #expect(error.message.contains(expected), "\(error.message)")
+      }
+    }
+    #expect(platform.paths == Array(repeating: "/project/new", count: 3))
+  }
 }

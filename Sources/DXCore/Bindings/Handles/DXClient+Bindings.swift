@@ -25,8 +25,23 @@ extension DXClient {
     _ path: String, _ input: DXJSON = [:], alwaysRetry: Bool = true, nonce: Bool = false,
     options: DXRequestOptions = .init()
   ) async throws -> DXJSON {
-    try await callAPI(path, input: input, alwaysRetry: alwaysRetry, nonce: nonce, options: options)
-      .decodedJSON()
+    let response = try await callAPI(
+      path, input: input, alwaysRetry: alwaysRetry, nonce: nonce, options: options)
+    return try Self.decodedJSON(response)
+  }
+
+  /// `response.decodedJSON()`, its typed `DXError` boxed here, outside any async function.
+  ///
+  /// Do not fold this back into `call(_:_:alwaysRetry:nonce:options:)`: Swift 6.3's release build
+  /// crashed (signal 11 in LLVM's coroutine splitting, "While splitting coroutine
+  /// @$s6DXCore9DXProjectV3new...", in `emitSetAndGetSwiftErrorValueAround`) when the typed error was
+  /// boxed into `any Error` inside the async functions this helper is inlined into: the optimizer merged
+  /// the box's last field store with the store that clears the swifterror slot after an `await`, into
+  /// one store through a `phi` of the two addresses, which coroutine splitting cannot rewrite. A
+  /// synchronous untyped-throws function that is never inlined keeps the boxing out of async code.
+  @inline(never)
+  static func decodedJSON(_ response: DXResponse) throws -> DXJSON {
+    try response.decodedJSON()
   }
 }
 
