@@ -253,24 +253,13 @@ extension MockPlatform {
   private static func captured(_ regex: NSRegularExpression, in name: String, before deadline: Date)
     throws(DXPlatformError) -> String?
   {
-    var captured: String?
-    var overran = false
-    regex.enumerateMatches(in: name, options: [.reportProgress], range: NSRange(name.startIndex..., in: name))
-    {
-      result, _, stop in
-      if let result, let group = Range(result.range(at: 1), in: name) {
-        captured = String(name[group])
-        stop.pointee = true
-      } else if Date() > deadline {
-        overran = true
-        stop.pointee = true
-      }
-    }
-    if overran || Date() > deadline {
+    let (match, overran) = NameMatcher.firstMatch(regex, in: name, before: deadline)
+    if overran {
       throw .invalidInput(
         "The expressions in \"inputs\" took longer than \(Int(NameMatcher.evaluationBudget * 1000)) ms to match "
           + "the file names; simplify them")
     }
-    return captured
+    guard let match, let group = Range(match.range(at: 1), in: name) else { return nil }
+    return String(name[group])
   }
 }

@@ -46,31 +46,39 @@ struct NameMatcher {
       case .glob(let pattern):
         if Self.glob(pattern[...], Array(name)[...]) { matching.insert(name) }
       case .regexp(let regex):
-        var matched = false
-        var overran = false
-        regex.enumerateMatches(
-          in: name, options: [.reportProgress], range: NSRange(name.startIndex..., in: name)
-        ) {
-          result, _, stop in
-          if result != nil {
-            matched = true
-            stop.pointee = true
-          } else if Date() > deadline {
-            overran = true
-            stop.pointee = true
-          }
-        }
-        if overran || Date() > deadline {
+        let (match, overran) = Self.firstMatch(regex, in: name, before: deadline)
+        if overran {
           throw .invalidInput(
             "The regular expression in \"\(field).regexp\" took longer than \(Int(Self.evaluationBudget * 1000)) ms "
               + "to match the candidate names; simplify it")
         }
-        if matched { matching.insert(name) }
+        if match != nil { matching.insert(name) }
       case .exact, .resolved:
         return
       }
     }
     kind = .resolved(matching)
+  }
+
+  /// The first match of `regex` in `name`, or `nil`; `overran` once `deadline` has passed (ICU's
+  /// progress callback stops a match that runs over).
+  static func firstMatch(_ regex: NSRegularExpression, in name: String, before deadline: Date)
+    -> (match: NSTextCheckingResult?, overran: Bool)
+  {
+    var found: NSTextCheckingResult?
+    var overran = false
+    regex.enumerateMatches(in: name, options: [.reportProgress], range: NSRange(name.startIndex..., in: name))
+    {
+      result, _, stop in
+      if let result {
+        found = result
+        stop.pointee = true
+      } else if Date() > deadline {
+        overran = true
+        stop.pointee = true
+      }
+    }
+    return (found, overran || Date() > deadline)
   }
 
   /// The exact name, when the filter is exact (usable as an index key).
