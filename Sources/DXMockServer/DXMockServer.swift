@@ -106,13 +106,11 @@ public final class DXMockServer {
     return ["executions": handler, "jobs": handler]
   }
 
-  /// Every platform route the server answers: the platform's, the `/system` server routes, and the
-  /// not-yet answers for documented routes nothing else serves (registered last).
+  /// Every platform route the server answers: the platform's and the `/system` server routes.
   static func router(platform: MockPlatform, systemRoutes: SystemRoutes) -> PlatformRouter {
     var router = PlatformRouter()
     platform.register(into: &router)
     systemRoutes.register(into: &router)
-    platform.registerPendingRoutes(into: &router)
     return router
   }
 

@@ -125,10 +125,11 @@ struct PlatformGlobalWorkflowTests {
     try h.call("/\(v2)/delete")
     #expect(try h.call("/\(v2)/describe")["deleted"] == true)
     #expect(h.errorType("/globalworkflow-gw/1.1.0/describe") == "ResourceNotFound")
-    // run belongs to the executions part of the mock: a clear answer, never "does not exist".
-    let run = h.error("/\(v1)/run", ["input": [:]])
-    #expect(run?.type == "ResourceNotFound")
-    #expect(run?.message.contains("does not exist") == false)
+    // A deleted version does not run.
+    let project = try h.newProject()
+    #expect(
+      h.errorType("/globalworkflow-gw/1.1.0/run", ["project": .string(project), "input": [:]])
+        == "ResourceNotFound")
   }
 
   @Test func badInputPermissionsAndRegions() throws {
@@ -187,6 +188,53 @@ struct PlatformGlobalWorkflowTests {
     }
     #expect(h.errorType("/\(both)/1.0.0/describe") == "InvalidInput")
     #expect(h.errorType("/system/findGlobalWorkflows", ["limit": 0]) == "InvalidInput")
+  }
+
+  @Test func runningOneAnalysesTheWorkflowOfTheProjectsRegion() throws {
+    let h = try PlatformHarness()
+    let id = try Self.newGlobalWorkflow(h)
+    let underlying =
+      try h.call("/\(id)/describe")["regionalOptions"]?["aws:us-east-1"]?["workflow"]?.stringValue ?? ""
+    let project = try h.newProject("runs")
+    // The input is the underlying workflow's run input.
+    let analysis = try h.run("globalworkflow-gw", project: project, input: ["s0.who": "there"])
+    #expect(IDGenerator.isValid(analysis, klass: "analysis"))
+    let described = try h.describe(analysis)
+    #expect(described["executable"] == .string(id))
+    #expect(described["executableName"] == "gw")
+    #expect(described["name"] == "gw")
+    #expect(described["workflow"]?["id"] == .string(underlying))
+    #expect(described["project"] == .string(project))
+    let stageJob = described["stages"]?[0]?["execution"]?["id"]?.stringValue ?? ""
+    #expect(try h.describe(stageJob)["input"] == ["who": "there"])
+    h.wait(1000)
+    #expect(try h.state(analysis) == "done")
+    #expect(try h.ids("/system/findAnalyses", ["executable": .string(id)]) == [analysis])
+    // By ID and by version; the same nonce gives the same analysis.
+    #expect(IDGenerator.isValid(try h.run(id, project: project, input: [:]), klass: "analysis"))
+    let once: [String: DXJSON] = ["nonce": "gw-run"]
+    let first = try h.run("globalworkflow-gw/1.0.0", project: project, input: [:], extra: once)
+    #expect(try h.run("globalworkflow-gw/1.0.0", project: project, input: [:], extra: once) == first)
+    // Bad input, permissions and regions.
+    #expect(h.errorType("/globalworkflow-gw/run", ["input": [:]]) == "InvalidInput")
+    #expect(
+      h.errorType("/globalworkflow-gw/run", ["project": .string(project), "input": ["nope.x": 1]])
+        == "InvalidInput")
+    let bobs = try h.newProject("bob's", as: "bob")
+    #expect(
+      h.errorType("/globalworkflow-gw/run", ["project": .string(bobs), "input": [:]]) == "PermissionDenied")
+    // Unpublished: only its developers see it.
+    #expect(
+      h.errorType("/globalworkflow-gw/run", ["project": .string(bobs), "input": [:]], as: "bob")
+        == "ResourceNotFound")
+    let west =
+      try h.call("/project/new", ["name": "west", "region": "azure:westus"])["id"]?.stringValue ?? ""
+    #expect(
+      h.error("/globalworkflow-gw/run", ["project": .string(west), "input": [:]])?.message
+        == "The global workflow gw is not enabled in the region azure:westus of \(west)")
+    #expect(
+      h.errorType("/globalworkflow-missing/run", ["project": .string(project), "input": [:]])
+        == "ResourceNotFound")
   }
 
   @Test func noncesAndPersistence() throws {

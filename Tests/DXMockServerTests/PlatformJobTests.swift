@@ -264,6 +264,17 @@ struct PlatformJobTests {
         == "InvalidInput")
   }
 
+  @Test func aPlainGetLogPointsAtTheWebSocket() throws {
+    let h = try PlatformHarness()
+    let project = try h.newProject()
+    let job = try h.run(try h.newApplet(project), project: project)
+    let error = h.error("/\(job)/getLog")
+    #expect(error?.type == "InvalidInput")
+    #expect(error?.message.contains("/\(job)/getLog/websocket") == true)
+    #expect(h.errorType("/\(job)/getLog", as: "bob") == "PermissionDenied")
+    #expect(h.errorType("/job-000000000000000000000000/getLog") == "ResourceNotFound")
+  }
+
   @Test func noncesReplayTheFirstRun() throws {
     let h = try PlatformHarness()
     let project = try h.newProject()

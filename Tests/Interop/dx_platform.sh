@@ -2,7 +2,7 @@
 # The rest of the platform with the real `dx` client (PyPI dxpy) against dx-mock-server started with
 # --fixtures (carol and the org lab exist from the start) and an HTTPS auth server port: orgs (`dx new
 # org`, `dx find org members|projects|apps`, `dx add member`), global workflows (`dx build
-# --globalworkflow`, publish, find, describe), regions (`dx new project --region`, `dx find projects
+# --globalworkflow`, publish, find, describe, run), regions (`dx new project --region`, `dx find projects
 # --region`), `dx archive`/`dx unarchive`, `dx cp` of a folder that conflicts, `dx mv` of a folder,
 # `dx ssh_config` key upload (no SSH connection), `dx login --token`/`dx logout` against the mock's
 # auth routes, `dxpy.user_info()`, `dx setenv`, `dx generate_batch_inputs`, `dx describe` of a workflow
@@ -99,7 +99,12 @@ run "publish" "$DX" publish greetings/1.0.0 && run "find globalworkflows" "$DX" 
   contains "Greetings (greetings), v1.0.0"
 run "describe underlying" "$DX" describe globalworkflow-greetings && check "dx describe shows the underlying stages" contains "Stage 1"
 refused "bob does not see it" "ResourceNotFound" "${BOB[@]}" "$DX" api globalworkflow-greetings describe
-refused "running it is left to the executions part" "does not run jobs" "$DX" api globalworkflow-greetings run '{"input": {}}'
+run "run global workflow" "$DX" run globalworkflow-greetings -y --brief && GWRUN=$(tail -n 1 <<<"$LAST")
+run "wait for its analysis" "$DX" wait "${GWRUN:-analysis-none}"
+run "describe its analysis" "$DX" describe "${GWRUN:-analysis-none}" --json && check "an analysis of the global workflow" \
+  json "d['executable'] == '${GLOBAL:-none}' and d['state'] == 'done' and len(d['stages']) == 2"
+refused "a region the global workflow lacks" "not enabled in the region" \
+  "$DX" api globalworkflow-greetings run "{\"project\": \"$WEST\", \"input\": {}}"
 
 # 5. Users: dx invite of nobody, ssh_config, the auth server (login, user_info, logout, setenv)
 refused "inviting a user that does not exist" "ResourceNotFound" "$DX" invite nobody

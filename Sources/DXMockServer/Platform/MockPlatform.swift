@@ -133,7 +133,6 @@ final class MockPlatform: Sendable {
     registerAuthRoutes(into: &router)
     registerSystemRoutes(into: &router)
     registerDatabaseRoutes(into: &router)
-    registerPendingRoutes(into: &router)
   }
 
   /// Serves a file-transfer URL (upload or download), or returns `nil` when `request` is not one.

@@ -97,16 +97,6 @@ struct PlatformRouter: Sendable {
     return anyInputRoutes.contains(.object(klass: String(target[..<dash]), method: method))
   }
 
-  /// Whether any route is registered for `route` (same syntax as ``register(_:_:)``).
-  func isRegistered(_ route: String) -> Bool {
-    let parts = route.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
-    guard parts.count == 2 else { return false }
-    if parts[0].hasSuffix("-xxxx") {
-      return routes[.object(klass: String(parts[0].dropLast(5)), method: parts[1])] != nil
-    }
-    return routes[.fixed("/\(parts[0])/\(parts[1])")] != nil
-  }
-
   /// Finds the handler for `path` (no query string).
   func resolve(path: String) -> Resolution {
     // The common case first: a class route such as /system/whoami, found without splitting the path.

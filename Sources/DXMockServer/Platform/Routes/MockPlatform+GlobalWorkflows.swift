@@ -22,6 +22,9 @@ extension MockPlatform {
       }
     }
     registerSharedExecutableRoutes(.globalWorkflows, into: &router)
+    router.register("/globalworkflow-xxxx/run") { call throws(DXPlatformError) in
+      try self.runGlobalWorkflow(call)
+    }
     router.register("/globalworkflow-xxxx/update") { call throws(DXPlatformError) in
       let input = try Self.input(call)
       let fields = try GlobalWorkflowFields(input)
@@ -33,6 +36,34 @@ extension MockPlatform {
         }
         fields.apply(to: &version)
       }
+    }
+  }
+
+  // MARK: - globalworkflow-xxxx/run
+
+  /// Runs a global workflow: an analysis of its underlying workflow in the project's region (the
+  /// input is that workflow's run input), whose `executable` is the global workflow.
+  private func runGlobalWorkflow(_ call: APICall) throws(DXPlatformError) -> DXJSON {
+    let request = try RunRequest(Self.input(call), kind: .workflow)
+    return try withNonce(call, route: "/\(call.target)/run") {
+      (state: inout PlatformState) throws(DXPlatformError) in
+      let global = try state.globalExecutable(
+        .globalWorkflows, call.target, alias: call.alias, for: call.caller)
+      guard !global.deleted else {
+        throw .invalidState("The global workflow \(global.id) has been deleted")
+      }
+      guard let projectID = request.project ?? Self.callingJob(call, in: state)?.project else {
+        throw .invalidInput("Expected input to have the field \"project\"")
+      }
+      let project = try state.project(projectID, for: call.caller, atLeast: .contribute)
+      guard let regional = global.regionalOptions[project.region] else {
+        throw .invalidInput(
+          "The global workflow \(global.name) is not enabled in the region \(project.region) of "
+            + "\(project.id)")
+      }
+      let workflow = try state.object(regional.workflow, klass: "workflow")
+      return try startAnalysis(
+        of: workflow, in: regional.container, request, call: call, global: global, state: &state)
     }
   }
 

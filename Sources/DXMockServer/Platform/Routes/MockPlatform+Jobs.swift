@@ -10,6 +10,15 @@ extension MockPlatform {
     }
     router.register("/job/new") { call throws(DXPlatformError) in try self.newSubJob(call) }
     registerExecutionMethods(klass: "job", into: &router)
+    // The log is a WebSocket stream (JobLogStream); a plain POST learns where it is.
+    router.register("/job-xxxx/getLog") { call throws(DXPlatformError) in
+      try self.store.read { (state: PlatformState) throws(DXPlatformError) in
+        let job = try Self.execution(call, klass: "job", state: state)
+        try Self.requireAccess(to: job, for: call.caller, atLeast: .view, state: state)
+      }
+      throw .invalidInput(
+        "The log of \(call.target) is a WebSocket stream: GET /\(call.target)/getLog/websocket")
+    }
   }
 
   /// The methods jobs and analyses share: `describe`, `addTags`, `removeTags`, `setProperties`,
