@@ -275,6 +275,47 @@ struct PlatformJobTests {
     #expect(h.errorType("/job-000000000000000000000000/getLog") == "ResourceNotFound")
   }
 
+  @Test func runsHappenInTheProjectsRegion() throws {
+    let h = try PlatformHarness()
+    let east = try h.newProject("east")
+    let west =
+      try h.call("/project/new", ["name": "west", "region": "azure:westus"])["id"]?.stringValue ?? ""
+    let eastApplet = try h.newApplet(east, name: "e")
+    let westApplet = try h.newApplet(west, name: "w", inputSpec: [["name": "place", "class": "string"]])
+    // An applet runs in projects of its own region only.
+    #expect(
+      h.error("/\(eastApplet)/run", ["project": .string(west), "input": ["who": "x"]])?.message
+        == "The applet \(eastApplet) is not in a project in the region azure:westus, so it cannot run in \(west)"
+    )
+    #expect(IDGenerator.isValid(try h.run(westApplet, project: west, input: ["place": "x"]), klass: "job"))
+    // An app runs in the regions it is enabled in, with that region's applet.
+    try h.call("/app/new", ["name": "one", "version": "1", "applet": .string(eastApplet)])
+    try h.call("/app-one/publish")
+    #expect(
+      h.error("/app-one/run", ["project": .string(west), "input": ["who": "x"]])?.message
+        == "The app one is not enabled in the region azure:westus of \(west); it is enabled in aws:us-east-1")
+    try h.call(
+      "/app/new",
+      [
+        "name": "both", "version": "1",
+        "regionalOptions": [
+          "aws:us-east-1": ["applet": .string(eastApplet)], "azure:westus": ["applet": .string(westApplet)],
+        ],
+      ])
+    let job = try h.run("app-both", project: west, input: ["place": "there"])
+    #expect(try h.describe(job)["region"] == "azure:westus")
+    #expect(
+      h.errorType("/app-both/run", ["project": .string(west), "input": ["who": "x"]]) == "InvalidInput")
+    #expect(IDGenerator.isValid(try h.run("app-both", project: east, input: ["who": "x"]), klass: "job"))
+    // A workflow's stages too.
+    let workflow =
+      try h.call(
+        "/workflow/new",
+        ["project": .string(west), "stages": [["id": "s", "executable": .string(eastApplet)]]])["id"]?
+      .stringValue ?? ""
+    #expect(h.errorType("/\(workflow)/run", ["project": .string(west), "input": [:]]) == "InvalidInput")
+  }
+
   @Test func noncesReplayTheFirstRun() throws {
     let h = try PlatformHarness()
     let project = try h.newProject()

@@ -56,8 +56,9 @@ extension MockPlatform {
     var resolvedStageInputs: [[String: DXJSON]] = []
     var executables: [ExecutableInfo] = []
     for (position, stage) in workflow.stages.enumerated() {
-      let executable = try Self.stageExecutable(
-        stage["executable"]?.stringValue ?? "", for: call.caller, state: state)
+      let executable = try Self.inRegion(
+        try Self.stageExecutable(stage["executable"]?.stringValue ?? "", for: call.caller, state: state),
+        of: project, state: state)
       var values = stage["input"]?.objectValue ?? [:]
       for (key, value) in stageInputs[position] { values[key] = value }
       values = values.compactMapValues { value in

@@ -118,12 +118,14 @@ extension MockPlatform {
     let request = try RunRequest(Self.input(call), kind: .executable)
     return try withNonce(call, route: "/\(call.target)\(call.alias.map { "/" + $0 } ?? "")/run") {
       (state: inout PlatformState) throws(DXPlatformError) in
-      let executable = try Self.executable(call, state: state)
+      let found = try Self.executable(call, state: state)
       let caller = Self.callingJob(call, in: state)
       let parent = request.detach == true ? nil : caller
       guard let project = request.project ?? caller?.project else {
         throw .invalidInput("Expected input to have the field \"project\"")
       }
+      _ = try state.project(project, for: call.caller, atLeast: .contribute)
+      let executable = try Self.inRegion(found, of: project, state: state)
       var placement = JobPlacement(project: project, folder: request.folder ?? "/")
       placement.parentJob = parent?.id
       placement.rootExecution = parent?.rootExecution
