@@ -54,6 +54,13 @@ struct PlatformProjectDetailTests {
             "aws:us-east-1": ["applet": .string(eastApplet)], "azure:westus": ["applet": .string(westApplet)],
           ],
         ])["id"]?.stringValue ?? ""
+    // findDataObjects filters by the region of the project an object is in (dx find data --region).
+    #expect(
+      try h.ids("/system/findDataObjects", ["class": "applet", "region": "azure:westus"]) == [westApplet])
+    #expect(
+      try h.ids("/system/findDataObjects", ["class": "applet", "region": ["aws:us-east-1", "azure:westus"]])
+        .sorted() == [eastApplet, westApplet].sorted())
+    #expect(h.errorType("/system/findDataObjects", ["region": 1]) == "InvalidInput")
     let regional = try h.call("/\(app)/describe", ["fields": ["regionalOptions": true]])["regionalOptions"]
     #expect(regional?["azure:westus"]?["applet"] == .string(westApplet))
     #expect(

@@ -2,11 +2,12 @@
 # The rest of the platform with the real `dx` client (PyPI dxpy) against dx-mock-server started with
 # --fixtures (carol and the org lab exist from the start) and an HTTPS auth server port: orgs (`dx new
 # org`, `dx find org members|projects|apps`, `dx add member`), global workflows (`dx build
-# --globalworkflow`, publish, find, describe, run), regions (`dx new project --region`, `dx find projects
-# --region`), `dx archive`/`dx unarchive`, `dx cp` of a folder that conflicts, `dx mv` of a folder,
-# `dx ssh_config` key upload (no SSH connection), `dx login --token`/`dx logout` against the mock's
-# auth routes, `dxpy.user_info()`, `dx setenv`, `dx generate_batch_inputs`, `dx describe` of a workflow
-# with stages, and `dx invite` of a user that does not exist.
+# --globalworkflow`, publish, find, describe, run), regions (`dx new project --region`, `dx find
+# projects --region`, `dx find data --region`), `dx archive`/`dx unarchive`, `dx cp` of a folder that
+# conflicts, `dx mv` of a folder, `dx ssh_config` key upload (no SSH connection), `dx login
+# --token`/`dx logout` against the mock's auth routes, `dxpy.user_info()`, `dx setenv`, `dx
+# generate_batch_inputs`, `dx describe` of a workflow with stages, and `dx invite` of a user that does
+# not exist.
 #
 # Env and helpers: Tests/Interop/lib/dx_session.bash (its own server on port 0, cleaned up on exit,
 # every wait bounded). Prints "N passed, N failed".
@@ -82,6 +83,9 @@ cat >"$WORK/hello/dxapp.json" <<'EOF_APP'
 EOF_APP
 printf 'main() {\n  dx-jobutil-add-output greeting "hello $who"\n}\n' >"$WORK/hello/src/hello.sh"
 run "build applet" "$DX" build "$WORK/hello" --destination / && APPLET=$(id_of)
+run "find data --region" "$DX" find data --class applet --region azure:westus --brief && check "none in the other region" equals ""
+run "find data --region (its own)" "$DX" find data --class applet --region aws:us-east-1 --brief && check "dx find data --region" \
+  contains "${APPLET:-applet-none}"
 cat >"$WORK/wf/dxworkflow.json" <<EOF_WF
 {"name": "greetings", "title": "Greetings", "version": "1.0.0", "summary": "says hello",
  "stages": [{"id": "first", "executable": "${APPLET:-applet-none}", "input": {"who": "world"}},

@@ -134,6 +134,8 @@ struct DataObjectQuery {
   var ids: Set<String>?
   /// `archivalState`: `live`, `archival`, `archived` or `unarchiving` (`any`: no filter).
   var archivalState: String?
+  /// `region`: only objects in projects of these regions.
+  var regions: Set<String>?
 
   /// Parses the input of `/system/findDataObjects`.
   init(_ input: PlatformInput) throws(DXPlatformError) {
@@ -189,7 +191,15 @@ struct DataObjectQuery {
       }
       starting = (project, id)
     }
-    _ = try input.string("region")
+    if let value = input.fields["region"], !value.isNull {
+      if let one = value.stringValue {
+        regions = [one]
+      } else if let list = value.arrayValue, list.allSatisfy({ $0.stringValue != nil }) {
+        regions = Set(list.compactMap(\.stringValue))
+      } else {
+        throw .invalidInput("Expected \"region\" to be a region or an array of regions")
+      }
+    }
     if let state = try input.string("archivalState") {
       guard ["live", "archival", "archived", "unarchiving", "any"].contains(state) else {
         throw .invalidInput(

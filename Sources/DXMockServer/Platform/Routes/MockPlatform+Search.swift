@@ -65,6 +65,7 @@ extension MockPlatform {
         return level >= query.level
       }
     }
+    if let regions = query.regions { projects.removeAll { !regions.contains($0.region) } }
     projects.sort { $0.id < $1.id }
     if let starting = query.starting {
       projects.removeAll { $0.id < starting.project }
