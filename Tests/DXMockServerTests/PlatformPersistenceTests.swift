@@ -50,6 +50,64 @@ struct PlatformPersistenceTests {
     }
   }
 
+  /// The tables each older schema version had (version 3 changed a row format, not the tables).
+  static let tablesAddedAfter: [Int: [String]] = [
+    1: ["apps", "appFamilies"], 3: ["executions"],
+    4: ["orgs", "userProfiles", "authTokens", "revokedTokens", "globalWorkflows", "globalWorkflowFamilies"],
+  ]
+
+  @Test(arguments: 1...4) func everyOlderVersionIsUpgraded(version: Int) throws {
+    try withTemporaryDirectory { dir in
+      let path = dir + "/v\(version).sqlite"
+      var project = ""
+      do {
+        let h = try PlatformHarness(statePath: path)
+        project = try h.newProject("old")
+        _ = try h.newRecord(project, ["name": "r"])
+        h.platform.close()
+      }
+      // Make the file what that version wrote: without the tables added since.
+      do {
+        let database = try DXSQLiteDatabase(path: path)
+        for (added, tables) in Self.tablesAddedAfter where added >= version {
+          for table in tables { try database.execute("DROP TABLE \(table)") }
+        }
+        try database.setUserVersion(version)
+        database.close()
+      }
+      do {
+        let h = try PlatformHarness(statePath: path)
+        #expect(try h.call("/\(project)/describe")["name"] == "old")
+        #expect(try h.ids("/system/findDataObjects", ["name": "r"]).count == 1)
+        // What the newer tables hold works and persists.
+        try h.call("/org/new", ["handle": "lab", "name": "The Lab"])
+        let applet = try h.newApplet(project)
+        try h.call("/app/new", ["name": "tool", "version": "1", "applet": .string(applet)])
+        _ = try h.run(applet, project: project)
+        h.platform.close()
+      }
+      let again = try PlatformHarness(statePath: path)
+      #expect(try again.call("/org-lab/describe")["name"] == "The Lab")
+      #expect(try again.call("/app-tool/describe")["version"] == "1")
+      #expect(try again.ids("/system/findJobs", ["project": .string(project)]).count == 1)
+      again.platform.close()
+      #expect(try DXSQLiteDatabase(path: path).userVersion() == StateFile.schemaVersion)
+    }
+  }
+
+  /// A file from a newer server is refused, not misread.
+  @Test func aNewerVersionIsRefused() throws {
+    try withTemporaryDirectory { dir in
+      let path = dir + "/new.sqlite"
+      do {
+        let database = try DXSQLiteDatabase(path: path)
+        try database.setUserVersion(StateFile.schemaVersion + 1)
+        database.close()
+      }
+      #expect(throws: DXPlatformError.self) { try PlatformHarness(statePath: path) }
+    }
+  }
+
   @Test func aVersion2FileWithFolderPathListsIsRead() throws {
     try withTemporaryDirectory { dir in
       let path = dir + "/state.sqlite"
