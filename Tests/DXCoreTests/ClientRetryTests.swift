@@ -229,7 +229,9 @@ struct ClientRetryTests {
         random: DXTestRandomSource(.lowest)
       ).request("/x")
     }
-    try await Task.sleep(for: .milliseconds(50))
+    // Cancel once the first attempt was made (the backoff after it is 1 s on the system clock); a
+    // loaded machine may take a while to start the task, so wait for the attempt, bounded.
+    for _ in 0..<2_000 where transport.requests.isEmpty { try await Task.sleep(for: .milliseconds(5)) }
     task.cancel()
     await #expect(throws: CancellationError.self) { try await task.value }
     #expect(transport.requests.count == 1)
