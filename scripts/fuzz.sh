@@ -12,7 +12,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SECONDS_EACH="${FUZZ_SECONDS:-60}"
-TARGETS="${FUZZ_TARGETS:-json fault-spec fault-rules config live-response request-head platform cassette-har cassette-vcr}"
+# Every target under Fuzz/Targets unless FUZZ_TARGETS names some.
+ALL_TARGETS="$(cd Fuzz/Targets && ls -d fuzz-* | sed 's/^fuzz-//' | tr '\n' ' ')"
+TARGETS="${FUZZ_TARGETS:-$ALL_TARGETS}"
 SCRATCH=.build-fuzz
 FLAGS=(-Xswiftc -sanitize=fuzzer,address -Xswiftc -DFUZZING)
 
