@@ -185,7 +185,8 @@ struct ServerWireFaultTests {
     try server.addFault(spec: "POST /system/whoami delay ms=5000")
     let port = server.port
     async let inFlight = server.rawExchange(path: "/system/whoami")
-    #expect(try await server.waitForPendingRequest(path: "/system/whoami") != nil)
+    // 120 s: under a sanitizer with every suite in parallel, 60 s were once not enough.
+    #expect(try await server.waitForPendingRequest(path: "/system/whoami", seconds: 120) != nil)
     // stop() drains: the delayed request still gets its real answer, not the shutdown 503.
     await server.stop()
     let response = try await inFlight
@@ -220,19 +221,21 @@ struct ServerWireFaultTests {
       }
     }
     try await withServer({ $0.backend = SlowBackend() }) { server in
-      let response = try await server.rawExchange(path: "/anything/at-all", token: nil)
+      // The backend runs on the cooperative pool: under a sanitizer, with every suite in parallel on 2
+      // cores, its task can wait over 30 s for a thread, so the reads here allow 120 s.
+      let response = try await server.rawExchange(path: "/anything/at-all", token: nil, timeout: 120)
       #expect(response.status == 200)
       #expect(response.json?["replayed"] as? String == "/anything/at-all")
       expectExactJSON(response)
       let port = server.port
       let ending = try await onDedicatedThread { () -> RawHTTPClient.Ending in
-        let client = try RawHTTPClient(port: port)
+        let client = try RawHTTPClient(port: port, timeout: 120)
         try client.sendRequest(path: "/system/reset-me", body: Array("{}".utf8))
         return client.readAll().ending
       }
       #expect(ending == .reset)
       try server.addFault(spec: "POST /anything/* truncate sendBytes=3")
-      let truncated = try await server.rawExchange(path: "/anything/else", token: nil)
+      let truncated = try await server.rawExchange(path: "/anything/else", token: nil, timeout: 120)
       #expect(truncated.body.count == 3)
       #expect(truncated.contentLength ?? 0 > 3)
       #expect(truncated.ending == .eof)

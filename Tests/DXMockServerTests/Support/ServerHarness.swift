@@ -32,11 +32,12 @@ extension DXMockServer {
     }
   }
 
-  /// Waits (bounded: 60 s and 12,000 polls; on a machine with a load average of 20 a request can take
-  /// over 10 s to be sent) until the journal has a pending entry for `path`, and returns it.
-  func waitForPendingRequest(path: String) async throws -> DXJournalEntry? {
-    let deadline = ContinuousClock.now + .seconds(60)
-    for _ in 0..<12_000 {
+  /// Waits (bounded: `seconds`, default 60, and 200 polls a second; on a machine with a load average
+  /// of 20 a request can take over 10 s to be sent) until the journal has a pending entry for `path`,
+  /// and returns it.
+  func waitForPendingRequest(path: String, seconds: Int = 60) async throws -> DXJournalEntry? {
+    let deadline = ContinuousClock.now + .seconds(seconds)
+    for _ in 0..<(seconds * 200) {
       if let entry = journal().first(where: { $0.path == path && $0.isPending }) { return entry }
       // Checked after looking, not before: a task starved past the deadline still looks once.
       if ContinuousClock.now >= deadline { break }
