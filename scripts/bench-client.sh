@@ -1,20 +1,28 @@
 #!/usr/bin/env bash
-# Benchmark: N sequential systemWhoami calls with DXClient vs N sequential dxpy.api.system_whoami()
-# calls against the same dx-mock-server. Prints both rates and the ratio (target: DXKit >= 5x dxpy).
+# Benchmark: sequential systemWhoami calls, each client beside the floor of the server it talks to.
 #
-# The machine is shared and noisy (a 2-core VM: an idle core takes tens of microseconds to wake), so
-# the runs are interleaved in ROUNDS rounds and the medians are compared. Each round times:
-#   socket        a blocking keep-alive socket writing DXClient's request bytes (no HTTP library):
-#                 the fastest any sequential client can go against this server on this machine;
-#   dxclient      DXClient.systemWhoami() on Swift's default executor;
-#   dxclient+loop the same inside DXLiveTransport.withEventLoopExecutor: each call resumes on its
-#                 connection's thread instead of hopping to Swift's thread pool and back;
-#   dxpy          dxpy.api.system_whoami() (dxpy 0.417.1, requests/urllib3).
-# and once, for the record, DXClient with every request through async-http-client (the engine DXKit
-# uses for https:// and proxies).
+# Two servers, each measured in the same run:
+#   nginx           answers every request with a fixed whoami body (scripts/lib/nginx.bash): the server
+#                   costs next to nothing, so what is left is the client and the wire;
+#   dx-mock-server  the real mock (auth, routing, journal), what DXKit's tests talk to.
+# Against each, ROUNDS interleaved rounds (the machine is shared and noisy; medians are compared) of
+# N sequential calls by:
+#   socket          one blocking keep-alive socket writing DXClient's request bytes (no HTTP library):
+#                   the floor, the fastest any sequential client can go against that server here;
+#   dxclient        DXClient.systemWhoami() as a user calls it (Swift's default executor, no opt-in);
+#   dxclient+loop   the same inside DXLiveTransport.withEventLoopExecutor;
+#   dxpy            dxpy.api.system_whoami() (dxpy 0.417.1, requests/urllib3).
+# Against nginx also wrk -t1 -c1 (a second floor, from a C client with its own event loop).
+# Targets: DXClient >= 0.5 x the socket floor against nginx, with no opt-in.
+#
+# Then, unless CALLGRIND=0 (and when valgrind is installed), instructions per call under callgrind for
+# DXClient and dxpy against nginx: (I(N2) - I(N1)) / (N2 - N1) for two runs of N1 and N2 calls, which
+# removes start-up, imports and warm-up. Other load on the machine cannot move these counts.
+# Target: DXClient <= 1/10 of dxpy's instructions per call.
 #
 # Usage: scripts/bench-client.sh [N]     (default N=2000)
 # Env:   ROUNDS        interleaved rounds (default 5)
+#        CALLGRIND     0 to skip the instruction counts (default 1); CG_CALLS: N2 - N1 (default 1000)
 #        DXKIT_PYTHON  python with dxpy installed (default .venv/bin/python)
 #        SCRATCH       SwiftPM scratch path for the build (default .build-release)
 #        CONFIG        release (default) or debug (quick, unrepresentative figures)
@@ -26,12 +34,17 @@ rounds="${ROUNDS:-5}"
 python="${DXKIT_PYTHON:-.venv/bin/python}"
 scratch="${SCRATCH:-.build-release}"
 config="${CONFIG:-release}"
+cg_calls="${CG_CALLS:-1000}"
 token="bench-token-$$"
 
 if ! [[ "$count" =~ ^[1-9][0-9]*$ ]]; then echo "bench-client: N must be a positive integer" >&2; exit 2; fi
 if ! [[ "$rounds" =~ ^[1-9][0-9]*$ ]]; then echo "bench-client: ROUNDS must be a positive integer" >&2; exit 2; fi
+if ! [[ "$cg_calls" =~ ^[1-9][0-9]*$ ]]; then echo "bench-client: CG_CALLS must be a positive integer" >&2; exit 2; fi
 if [ ! -x "$python" ]; then echo "bench-client: no python at $python (set DXKIT_PYTHON)" >&2; exit 2; fi
 if [ "$config" != release ] && [ "$config" != debug ]; then echo "bench-client: CONFIG must be release or debug" >&2; exit 2; fi
+for tool in wrk nginx python3; do
+  command -v "$tool" >/dev/null || { echo "bench-client: $tool is required (scripts/setup.sh --bench)" >&2; exit 2; }
+done
 
 echo "building $config binaries (scratch path $scratch)..."
 swift build -c "$config" --scratch-path "$scratch" --product dx-mock-server >/dev/null
@@ -40,24 +53,28 @@ bin="$(swift build -c "$config" --scratch-path "$scratch" --show-bin-path)"
 
 workdir="$(mktemp -d)"
 server_pid=""
+source "$root/scripts/lib/mock-server.bash"
+source "$root/scripts/lib/nginx.bash"
 cleanup() {
   if [ -n "$server_pid" ]; then kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; fi
+  nginx_stop
   rm -rf "$workdir"
 }
 trap cleanup EXIT
 
-source "$root/scripts/lib/mock-server.bash"
 MOCK_SERVER_BIN="$bin/dx-mock-server" mock_server_start "$workdir" server --token "$token" || exit 1
 server_pid=$MOCK_PID
-port=$MOCK_PORT
-url="http://127.0.0.1:$port"
-echo "dx-mock-server at $url; $rounds interleaved rounds of $count sequential calls each"
+mock_url="http://127.0.0.1:$MOCK_PORT"
+nginx_start "$workdir/nginx" 1 || exit 1
+nginx_url="http://127.0.0.1:$NGINX_PORT"
+echo "nginx (fixed whoami body) at $nginx_url; dx-mock-server at $mock_url"
+echo "$rounds interleaved rounds of $count sequential calls each; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 cat >"$workdir/dxpy_bench.py" <<'PY'
 import sys, time
 import dxpy
-count = int(sys.argv[1])
-for _ in range(min(50, count)):
+count, warmup = int(sys.argv[1]), int(sys.argv[2])
+for _ in range(warmup):
     dxpy.api.system_whoami()
 start = time.perf_counter()
 for _ in range(count):
@@ -65,39 +82,100 @@ for _ in range(count):
 seconds = time.perf_counter() - start
 print("dxpy calls=%d seconds=%.3f rate=%.1f/s" % (count, seconds, count / seconds))
 PY
+cat >"$workdir/whoami.lua" <<LUA
+wrk.method = "POST"
+wrk.body = "{}"
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = "Bearer $token"
+LUA
 
 rate_of() { sed -n 's/.*rate=\([0-9.]*\)\/s.*/\1/p'; }
-swift_run() { "$bin/dxkit-bench" client --url "$url" --token "$token" --count "$count" "$@" | rate_of; }
-python_run() {
+swift_run() { # url, flags...
+  local url=$1
+  shift
+  "$bin/dxkit-bench" client --url "$url" --token "$token" "$@" | rate_of
+}
+python_env() { # port, command...
+  local port=$1
+  shift
   DX_APISERVER_PROTOCOL=http DX_APISERVER_HOST=127.0.0.1 DX_APISERVER_PORT="$port" \
     DX_SECURITY_CONTEXT="{\"auth_token_type\": \"Bearer\", \"auth_token\": \"$token\"}" \
-    DX_USER_CONF_DIR="$workdir/dxconf" "$python" "$workdir/dxpy_bench.py" "$count" | rate_of
+    DX_USER_CONF_DIR="$workdir/dxconf" PYTHONHASHSEED=0 "$@"
 }
+python_run() { python_env "$1" "$python" "$workdir/dxpy_bench.py" "$count" 50 | rate_of; }
 
-: >"$workdir/rates"
+for server in nginx mock; do
+  : >"$workdir/rates-$server"
+done
 for round in $(seq 1 "$rounds"); do
-  socket="$(swift_run --mode socket)"
-  dxclient="$(swift_run --mode dxclient)"
-  loop="$(swift_run --mode dxclient --event-loop-executor)"
-  dxpy="$(python_run)"
-  printf 'round %d: socket %9.1f  dxclient %8.1f  dxclient+loop %8.1f  dxpy %7.1f calls/s\n' \
-    "$round" "$socket" "$dxclient" "$loop" "$dxpy"
-  echo "$socket $dxclient $loop $dxpy" >>"$workdir/rates"
+  for server in nginx mock; do
+    if [ "$server" = nginx ]; then url=$nginx_url port=$NGINX_PORT; else url=$mock_url port=$MOCK_PORT; fi
+    socket="$(swift_run "$url" --count "$count" --mode socket)"
+    dxclient="$(swift_run "$url" --count "$count" --mode dxclient)"
+    loop="$(swift_run "$url" --count "$count" --mode dxclient --event-loop-executor)"
+    dxpy="$(python_run "$port")"
+    wrk1=0
+    if [ "$server" = nginx ]; then
+      wrk1="$(wrk -t1 -c1 -d2s -s "$workdir/whoami.lua" "$url/system/whoami" | awk '/^Requests\/sec:/ {print $2}')"
+    fi
+    printf 'round %d %-5s: socket %9.1f  dxclient %8.1f  dxclient+loop %8.1f  dxpy %7.1f calls/s' \
+      "$round" "$server" "$socket" "$dxclient" "$loop" "$dxpy"
+    [ "$server" = nginx ] && printf '  wrk -c1 %9.1f req/s' "$wrk1"
+    printf '\n'
+    echo "$socket $dxclient $loop $dxpy $wrk1" >>"$workdir/rates-$server"
+  done
 done
 
-ahc="$(swift_run --mode dxclient --engine asyncHTTPClient)"
-printf 'DXClient with async-http-client for every request: %.1f calls/s\n' "$ahc"
+ahc="$(swift_run "$mock_url" --count "$count" --mode dxclient --engine asyncHTTPClient)"
+printf 'DXClient with async-http-client for every request (dx-mock-server): %.1f calls/s\n' "$ahc"
 
-python3 - "$workdir/rates" <<'PY'
+python3 - "$workdir/rates-nginx" "$workdir/rates-mock" <<'PY'
 import statistics, sys
-rows = [list(map(float, line.split())) for line in open(sys.argv[1]) if line.strip()]
-socket, dxclient, loop, dxpy = (statistics.median(column) for column in zip(*rows))
-ratios = lambda i: statistics.median(row[i] / row[3] for row in rows)
-print("medians (calls/s): socket floor %.1f, DXClient %.1f, DXClient on the event loop %.1f, dxpy %.1f"
-      % (socket, dxclient, loop, dxpy))
-print("median per-round ratios to dxpy: DXClient %.2fx, DXClient on the event loop %.2fx, socket floor %.2fx"
-      % (ratios(1), ratios(2), ratios(0)))
-best = max(ratios(1), ratios(2))
-print("DXClient vs dxpy: %.2fx (target >= 5x): %s; the socket floor is %.2fx, the most any client "
-      "could show here" % (best, "met" if best >= 5 else "NOT met", ratios(0)))
+for name, path in (("nginx", sys.argv[1]), ("dx-mock-server", sys.argv[2])):
+    rows = [list(map(float, line.split())) for line in open(path) if line.strip()]
+    socket, dxclient, loop, dxpy, wrk1 = (statistics.median(column) for column in zip(*rows))
+    ratio = lambda i, j: statistics.median(row[i] / row[j] for row in rows)
+    print("== against %s (medians of %d rounds)" % (name, len(rows)))
+    print("  calls/s: socket floor %.1f, DXClient %.1f, DXClient on the event loop %.1f, dxpy %.1f%s"
+          % (socket, dxclient, loop, dxpy, ", wrk -c1 %.1f" % wrk1 if wrk1 else ""))
+    print("  us/call: socket floor %.1f, DXClient %.1f (%.1f over the floor), on the loop %.1f, dxpy %.1f"
+          % (1e6 / socket, 1e6 / dxclient, 1e6 / dxclient - 1e6 / socket, 1e6 / loop, 1e6 / dxpy))
+    print("  DXClient / floor %.2f, on the loop %.2f, dxpy / floor %.2f; DXClient / dxpy %.2fx"
+          % (ratio(1, 0), ratio(2, 0), ratio(3, 0), ratio(1, 3)))
+    if name == "nginx":
+        r = ratio(1, 0)
+        print("  target: DXClient (default executor) >= 0.50 x the floor against nginx: %.2f %s"
+              % (r, "MET" if r >= 0.5 else "NOT MET"))
 PY
+
+if [ "${CALLGRIND:-1}" != "0" ]; then
+  if ! command -v valgrind >/dev/null; then
+    echo "callgrind: valgrind is not installed (scripts/setup.sh --bench); instruction counts skipped"
+    exit 0
+  fi
+  n1=200
+  n2=$((n1 + cg_calls))
+  echo "== callgrind: instructions per systemWhoami against nginx ((I($n2) - I($n1)) / $cg_calls)"
+  # valgrind cannot read the release binary's debug info; a copy without it runs the same code.
+  strip --strip-debug -o "$workdir/dxkit-bench" "$bin/dxkit-bench"
+  total() { awk '/^(summary|totals):/ {print $2; exit}' "$1"; }
+  cg_swift() { # calls
+    valgrind --tool=callgrind --callgrind-out-file="$workdir/cg-swift-$1.out" "$workdir/dxkit-bench" client \
+      --url "$nginx_url" --token "$token" --count "$1" --warmup 50 --mode dxclient >/dev/null 2>&1
+    total "$workdir/cg-swift-$1.out"
+  }
+  cg_python() { # calls
+    python_env "$NGINX_PORT" valgrind --tool=callgrind --callgrind-out-file="$workdir/cg-python-$1.out" \
+      "$python" "$workdir/dxpy_bench.py" "$1" 50 >/dev/null 2>&1
+    total "$workdir/cg-python-$1.out"
+  }
+  s1="$(cg_swift "$n1")"
+  s2="$(cg_swift "$n2")"
+  p1="$(cg_python "$n1")"
+  p2="$(cg_python "$n2")"
+  awk -v s1="$s1" -v s2="$s2" -v p1="$p1" -v p2="$p2" -v n="$cg_calls" 'BEGIN {
+    s = (s2 - s1) / n; p = (p2 - p1) / n
+    printf "DXClient: %.0f instructions per call; dxpy: %.0f; DXClient / dxpy = 1/%.1f (target <= 1/10): %s\n",
+      s, p, p / s, (p / s >= 10 ? "MET" : "NOT MET") }'
+  if [ -n "${CG_KEEP:-}" ]; then cp "$workdir"/cg-swift-"$n2".out "$workdir"/cg-python-"$n2".out "$CG_KEEP"/; fi
+fi
