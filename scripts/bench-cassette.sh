@@ -9,6 +9,7 @@
 # Usage: scripts/bench-cassette.sh
 # Env:   DXKIT_PYTHON  python with vcrpy and urllib3 (default .venv/bin/python)
 #        SCRATCH       SwiftPM scratch path for the release build (default .build-release)
+#        BIN_DIR       measure the dxkit-bench in this directory (no build)
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -16,16 +17,23 @@ python="${DXKIT_PYTHON:-.venv/bin/python}"
 scratch="${SCRATCH:-.build-release}"
 if [ ! -x "$python" ]; then echo "bench-cassette: no python at $python (set DXKIT_PYTHON)" >&2; exit 2; fi
 
-echo "building release dxkit-bench (scratch path $scratch)..."
-swift build -c release --scratch-path "$scratch" --product dxkit-bench >/dev/null
-bin="$(swift build -c release --scratch-path "$scratch" --show-bin-path)"
+
+if [ -n "${BIN_DIR:-}" ]; then
+  bin=$BIN_DIR
+else
+  echo "building release dxkit-bench (scratch path $scratch)..."
+  swift build -c release --scratch-path "$scratch" --product dxkit-bench >/dev/null
+  bin="$(swift build -c release --scratch-path "$scratch" --show-bin-path)"
+fi
+echo "binaries: $bin; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 echo
 echo "== DXKit cassettes (SQLite, indexed) =="
 "$bin/dxkit-bench" cassette
 swift_line="$("$bin/dxkit-bench" cassette --sizes 1000 --machine)"
 swift_us="$(sed -n 's/.*replay_us=\([0-9.]*\).*/\1/p' <<<"$swift_line")"
-client_us="$(sed -n 's/.*client_us=\([0-9.]*\).*/\1/p' <<<"$swift_line")"
+client_us="$(sed -n 's/.* client_us=\([0-9.]*\).*/\1/p' <<<"$swift_line")"
+client_cpu_us="$(sed -n 's/.*client_cpu_us=\([0-9.]*\).*/\1/p' <<<"$swift_line")"
 
 echo
 echo "== VCR.py (YAML, libyaml), 1,000 requests with urllib3 =="
@@ -33,14 +41,17 @@ vcr_output="$("$python" scripts/bench_cassette_vcrpy.py 1000)"
 echo "$vcr_output"
 vcr_us="$(sed -n 's/^vcr_replay_us=//p' <<<"$vcr_output")"
 vcr_load_us="$(sed -n 's/^vcr_load_replay_us=//p' <<<"$vcr_output")"
+vcr_cpu_us="$(sed -n 's/^vcr_replay_cpu_us=//p' <<<"$vcr_output")"
 
 echo
-"$python" - "$swift_us" "$client_us" "$vcr_us" "$vcr_load_us" <<'PY'
+"$python" - "$swift_us" "$client_us" "$vcr_us" "$vcr_load_us" "$client_cpu_us" "$vcr_cpu_us" <<'PY'
 import sys
-transport, client, vcr_replay, vcr_total = (float(x) for x in sys.argv[1:5])
+transport, client, vcr_replay, vcr_total, client_cpu, vcr_cpu = (float(x) for x in sys.argv[1:7])
 print(f"at 1,000 interactions: DXClient over DXReplayTransport {client:.2f} us/request "
       f"(the transport alone {transport:.2f}); VCR.py {vcr_replay:.1f} us/request ({vcr_total:.1f} with cassette load)")
 ratio = vcr_replay / client
 print(f"ratio: DXClient replays {ratio:.0f}x faster than urllib3 under VCR.py ({vcr_total / client:.0f}x counting "
       f"VCR.py's load); target >= 1,000x: {'MET' if ratio >= 1000 else 'NOT MET'}")
+print(f"CPU time per request (less moved by other load): DXClient over replay {client_cpu:.2f} us, VCR.py "
+      f"{vcr_cpu:.1f} us; ratio {vcr_cpu / client_cpu:.0f}x")
 PY

@@ -9,9 +9,16 @@
 #    (target >= 0.60 x nginx, goal 0.75 x).
 # 2. Delays: 64 connections, every request delayed 200 ms by a delay fault, for $DURATION s. Prints the
 #    rate against the possible 64 / 0.2 s = 320 req/s (target >= 95 %).
+# 3. Unless CALLGRIND=0 (and when valgrind is installed): instructions per whoami request under
+#    `valgrind --tool=callgrind`, (I(N2) - I(N1)) / (N2 - N1) over two runs of the server answering N1
+#    and N2 keep-alive requests from one blocking socket (start-up and shut-down cancel out); other load
+#    on the machine cannot move these counts. CG_REQUESTS sets N2 - N1 (default 2000).
+#
+# BIN=path/to/dx-mock-server measures that binary instead of building one (e.g. an older commit's).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib/mock-server.bash
+source scripts/lib/nginx.bash
 
 DURATION="${DURATION:-5}"
 THREADS="${THREADS:-2}"
@@ -20,9 +27,12 @@ for tool in wrk nginx python3; do
   command -v "$tool" >/dev/null || { echo "bench-server: $tool is required" >&2; exit 1; }
 done
 
-echo "== building dx-mock-server (release)"
-swift build -c release --scratch-path "$SCRATCH" --product dx-mock-server 2>&1 | tail -1
-BIN="$SCRATCH/release/dx-mock-server"
+if [ -z "${BIN:-}" ]; then
+  echo "== building dx-mock-server (release)"
+  swift build -c release --scratch-path "$SCRATCH" --product dx-mock-server 2>&1 | tail -1
+  BIN="$SCRATCH/release/dx-mock-server"
+fi
+echo "binary: $BIN; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 
 WORK="$(mktemp -d)"
 SERVER_PID=""
@@ -34,19 +44,6 @@ cleanup() {
 }
 trap cleanup EXIT
 
-free_port() {
-  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()'
-}
-
-wait_for_port() { # host port
-  for _ in $(seq 1 200); do
-    if python3 -c "import socket,sys; socket.create_connection(('$1',$2),0.2)" 2>/dev/null; then return 0; fi
-    sleep 0.05
-  done
-  echo "bench-server: nothing listens on $1:$2" >&2
-  exit 1
-}
-
 rate() { awk '/^Requests\/sec:/ {print $2}'; }
 
 # --- dx-mock-server
@@ -54,37 +51,8 @@ MOCK_SERVER_BIN=$BIN mock_server_start "$WORK" server --threads "$THREADS" --log
 SERVER_PID=$MOCK_PID
 PORT=$MOCK_PORT
 
-# --- nginx with a fixed JSON answer
-NGINX_PORT="$(free_port)"
-USER_LINE=""
-[ "$(id -u)" = 0 ] && USER_LINE="user root;"
-cat >"$WORK/nginx.conf" <<NGINX
-$USER_LINE
-worker_processes $THREADS;
-daemon off;
-pid $WORK/nginx.pid;
-error_log $WORK/nginx-error.log warn;
-events { worker_connections 1024; }
-http {
-  access_log off;
-  client_body_temp_path $WORK/body;
-  proxy_temp_path $WORK/proxy;
-  fastcgi_temp_path $WORK/fastcgi;
-  uwsgi_temp_path $WORK/uwsgi;
-  scgi_temp_path $WORK/scgi;
-  keepalive_requests 1000000;
-  server {
-    listen 127.0.0.1:$NGINX_PORT;
-    location / {
-      default_type application/json;
-      return 200 '{"id":"user-alice"}';
-    }
-  }
-}
-NGINX
-nginx -p "$WORK" -c "$WORK/nginx.conf" &
-NGINX_PID=$!
-wait_for_port 127.0.0.1 "$NGINX_PORT"
+# --- nginx with a fixed JSON answer (the floor)
+nginx_start "$WORK/nginx" "$THREADS" || exit 1
 
 cat >"$WORK/whoami.lua" <<'LUA'
 wrk.method = "POST"
@@ -112,7 +80,7 @@ fi
 printf 'dx-mock-server: %10.0f req/s  (p99 %s)\n' "$MOCK_RATE" "$MOCK_P99"
 printf 'nginx:          %10.0f req/s  (p99 %s)\n' "$NGINX_RATE" "$NGINX_P99"
 awk -v m="$MOCK_RATE" -v n="$NGINX_RATE" 'BEGIN {
-  r = m / n; printf "ratio:          %10.2f x nginx  (target 0.60, goal 0.75) %s\n", r, (r >= 0.6 ? "OK" : "BELOW TARGET") }'
+  r = m / n; printf "ratio:          %10.2f x nginx  (target 0.85) %s\n", r, (r >= 0.85 ? "OK" : "BELOW TARGET") }'
 
 echo "== 64 connections, each request delayed 200 ms, ${DURATION}s"
 curl -sf -X POST "http://127.0.0.1:$PORT/__admin/faults" -H 'Content-Type: application/json' \
@@ -121,3 +89,66 @@ DELAY_OUT="$(wrk -t1 -c64 -d"${DURATION}s" --timeout 5s -s "$WORK/whoami.lua" "h
 DELAY_RATE="$(echo "$DELAY_OUT" | rate)"
 awk -v d="$DELAY_RATE" 'BEGIN {
   p = 64 / 0.2; printf "delayed:        %10.1f req/s of a possible %.0f = %.1f %% (target 95 %%) %s\n", d, p, 100 * d / p, (d / p >= 0.95 ? "OK" : "BELOW TARGET") }'
+
+if [ "${CALLGRIND:-1}" != "0" ]; then
+  if ! command -v valgrind >/dev/null; then
+    echo "callgrind: valgrind is not installed; instruction counts skipped"
+    exit 0
+  fi
+  kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
+  SERVER_PID=""
+  CG_REQUESTS="${CG_REQUESTS:-2000}"
+  N1=500
+  N2=$((N1 + CG_REQUESTS))
+  cat >"$WORK/send.py" <<'PY'
+import socket, sys
+port, count = int(sys.argv[1]), int(sys.argv[2])
+request = (b"POST /system/whoami HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+           b"Authorization: Bearer dxmock-token\r\nContent-Length: 2\r\n\r\n{}")
+s = socket.create_connection(("127.0.0.1", port))
+s.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+f = s.makefile("rb")
+for _ in range(count):
+    s.sendall(request)
+    status = f.readline()
+    if b" 200 " not in status:
+        sys.exit("unexpected status: %r" % status)
+    length = 0
+    while True:
+        line = f.readline()
+        if line in (b"\r\n", b""):
+            break
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            length = int(value)
+    f.read(length)
+s.close()
+PY
+  # valgrind cannot read a release binary's debug info; a copy without it runs the same code.
+  strip --strip-debug -o "$WORK/dx-mock-server" "$BIN"
+  cat >"$WORK/cg-server" <<SH
+#!/bin/sh
+exec valgrind --tool=callgrind --callgrind-out-file="$WORK/cg-\$CG_N.out" "$WORK/dx-mock-server" "\$@"
+SH
+  chmod +x "$WORK/cg-server"
+  cg_run() { # requests
+    export CG_N=$1
+    MOCK_SERVER_BIN="$WORK/cg-server" MOCK_SERVER_START_SECONDS=120 \
+      mock_server_start "$WORK" "cg-$1" --threads "$THREADS" --log-level error || exit 1
+    SERVER_PID=$MOCK_PID
+    python3 "$WORK/send.py" "$MOCK_PORT" "$1"
+    kill -INT "$SERVER_PID" 2>/dev/null || true
+    wait "$SERVER_PID" 2>/dev/null || true
+    SERVER_PID=""
+    CG_TOTAL="$(awk '/^(summary|totals):/ {print $2; exit}' "$WORK/cg-$1.out")"
+  }
+  echo "== callgrind: instructions per keep-alive POST /system/whoami ((I($N2) - I($N1)) / $CG_REQUESTS)"
+  cg_run "$N1"
+  I1=$CG_TOTAL
+  cg_run "$N2"
+  I2=$CG_TOTAL
+  awk -v a="$I1" -v b="$I2" -v n="$CG_REQUESTS" 'BEGIN {
+    printf "dx-mock-server: %.0f instructions per whoami request (runs of %d and %d requests: %d and %d)\n",
+      (b - a) / n, '"$N1"', '"$N2"', a, b }'
+  if [ -n "${CG_KEEP:-}" ]; then cp "$WORK/cg-$N2.out" "$CG_KEEP/"; fi
+fi

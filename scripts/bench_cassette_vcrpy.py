@@ -99,15 +99,18 @@ def main():
         started = time.perf_counter()
         with replayer.use_cassette(path) as cassette:
             loaded = time.perf_counter()
+            cpu_started = time.process_time()
             for route, body in live:
                 response = http.request("POST", base + route, body=body, headers=headers)
                 assert response.status == 200
             finished = time.perf_counter()
+            cpu = time.process_time() - cpu_started
             assert cassette.play_count == count, cassette.play_count
     print(f"vcr_version={vcr.__version__} libyaml={yaml.__with_libyaml__} yaml_bytes={size}")
     print(f"vcr_load_ms={(loaded - started) * 1e3:.3f}")
     print(f"vcr_load_replay_us={(finished - started) / count * 1e6:.3f}")
     print(f"vcr_replay_us={(finished - loaded) / count * 1e6:.3f}")
+    print(f"vcr_replay_cpu_us={cpu / count * 1e6:.3f}")
 
 
 if __name__ == "__main__":

@@ -32,7 +32,9 @@ struct CassetteBenchmark: AsyncParsableCommand {
     try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
     defer { if directory == nil { try? FileManager.default.removeItem(at: root) } }
     if !machine {
-      print("size      build (s)  open median (ms)  replay (µs/request)  DXClient (µs/request)  requests")
+      print(
+        "size      build (s)  open median (ms)  replay (µs/request)  DXClient (µs/request)  DXClient CPU (µs)   "
+          + "requests")
     }
     var firstReplay: Double?
     for size in sizes {
@@ -74,24 +76,28 @@ struct CassetteBenchmark: AsyncParsableCommand {
         platform: Self.platform, configuration: .noRetry, transport: DXReplayTransport(cassette: cassette))
       let calls = order.prefix(count).map { (route: Self.route($0), body: Self.liveBody($0)) }
       let clientStart = ContinuousClock.now
+      let clientCPUStart = Self.processCPUSeconds()
       for call in calls {
         guard case .json = try await client.request(.route(call.route), data: .json(call.body)) else {
           throw ValidationError("a replayed reply was not JSON")
         }
       }
       let perClientRequest = (ContinuousClock.now - clientStart).seconds / Double(count) * 1e6
+      let perClientCPU = (Self.processCPUSeconds() - clientCPUStart) / Double(count) * 1e6
       firstReplay = firstReplay ?? perRequest
       if machine {
         print(
           "size=\(size) build_s=\(Self.format(build)) open_ms=\(Self.format(openMedian * 1e3)) "
-            + "replay_us=\(Self.format(perRequest)) client_us=\(Self.format(perClientRequest))")
+            + "replay_us=\(Self.format(perRequest)) client_us=\(Self.format(perClientRequest)) "
+            + "client_cpu_us=\(Self.format(perClientCPU))")
       } else {
         print(
           String(size).padding(toLength: 10, withPad: " ", startingAt: 0)
             + Self.format(build).padding(toLength: 11, withPad: " ", startingAt: 0)
             + Self.format(openMedian * 1e3).padding(toLength: 18, withPad: " ", startingAt: 0)
             + Self.format(perRequest).padding(toLength: 21, withPad: " ", startingAt: 0)
-            + Self.format(perClientRequest).padding(toLength: 23, withPad: " ", startingAt: 0) + "\(count)")
+            + Self.format(perClientRequest).padding(toLength: 23, withPad: " ", startingAt: 0)
+            + Self.format(perClientCPU).padding(toLength: 20, withPad: " ", startingAt: 0) + "\(count)")
       }
       if !machine, let firstReplay, size != sizes.first {
         print("  replay cost vs \(sizes.first ?? 0): \(Self.format(perRequest / firstReplay))×")
@@ -120,6 +126,14 @@ struct CassetteBenchmark: AsyncParsableCommand {
     return DXCassetteInteraction(
       request: recorded, outcome: .response(response), duration: .milliseconds(3),
       recordedAt: Date(timeIntervalSince1970: 1_800_000_000 + Double(index)))
+  }
+
+  /// The CPU time this process has used, in seconds (user and system, every thread): a figure other
+  /// processes on a busy machine move far less than the wall clock.
+  static func processCPUSeconds() -> Double {
+    var time = timespec()
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
   }
 
   /// The platform the client benchmark's calls go to (the host the cassette was recorded from).
