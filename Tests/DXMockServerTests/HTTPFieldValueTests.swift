@@ -26,10 +26,14 @@ struct HTTPFieldValueTests {
     arguments: [
       ("Bearer abc", "abc"), ("bearer abc", "abc"), ("BEARER  abc  ", "abc"), (" \tBeArEr x-y.z", "x-y.z"),
       ("Bearer ", nil), ("Bearer", nil), ("Basic abc", nil), ("Bearerabc", nil), ("", nil),
-      ("Bearer tök", "tök"),
+      ("Bearer tök", "tök"), ("Bearer \u{301}abc", "abc"), ("Bearer a\r\n", "a\r\n"), ("\tbearer \tq\t", "q"),
+      ("Bearer\tabc", nil), ("Bearer  ", nil),
     ] as [(String, String?)])
   func bearer(header: String, expected: String?) {
     #expect(HTTPFieldValue.bearerToken(header) == expected)
+    // The ASCII fast path answers plain ASCII values the same, and leaves everything else alone.
+    let plain = header.utf8.allSatisfy { $0 < 0x80 && $0 != 0x0D }
+    #expect(HTTPFieldValue.asciiBearerToken(header) == (plain ? .some(expected) : nil))
     #expect(APIPipeline.bearerToken(header) == expected)
   }
 }

@@ -19,6 +19,7 @@ enum HTTPFieldValue {
 
   /// The credentials of an `Authorization: Bearer <token>` value (the scheme in any case), or `nil`.
   static func bearerToken(_ header: String) -> String? {
+    if let ascii = asciiBearerToken(header) { return ascii }
     let text = trimmed(header)
     let scheme = "bearer ".utf8
     guard text.utf8.count > scheme.count,
@@ -26,5 +27,31 @@ enum HTTPFieldValue {
     else { return nil }
     let token = trimmed(text.dropFirst(scheme.count))
     return token.isEmpty ? nil : String(token)
+  }
+
+  /// ``bearerToken(_:)`` on the bytes of a plain ASCII value without carriage returns (where every
+  /// byte is one `Character`, so it decides exactly as the general path), or `nil` for any other
+  /// value. Every API request asks for its token; the general path's `Character` steps cost 4,000
+  /// instructions a request.
+  static func asciiBearerToken(_ header: String) -> String?? {
+    var header = header
+    return header.withUTF8 { bytes -> String?? in
+      guard bytes.allSatisfy({ $0 < 0x80 && $0 != 0x0D }) else { return nil }
+      let isSpace = { (byte: UInt8) in byte == 0x20 || byte == 0x09 }
+      var start = 0
+      var end = bytes.count
+      while start < end, isSpace(bytes[start]) { start += 1 }
+      while end > start, isSpace(bytes[end - 1]) { end -= 1 }
+      let scheme = Array("bearer ".utf8)
+      guard end - start > scheme.count else { return .some(nil) }
+      for (offset, wanted) in scheme.enumerated() {
+        let byte = bytes[start + offset]
+        guard (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) == wanted else { return .some(nil) }
+      }
+      start += scheme.count
+      while start < end, isSpace(bytes[start]) { start += 1 }
+      guard start < end else { return .some(nil) }
+      return .some(String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<end]), as: UTF8.self))
+    }
   }
 }
