@@ -8,6 +8,7 @@ import hashlib
 import json
 import os
 import sys
+import time
 import traceback
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
@@ -109,6 +110,9 @@ def files():
     small = dxpy.upload_string("tiny text", name="tiny.txt", wait_on_close=True)
     assert dxpy.open_dxfile(small.get_id()).read() == "tiny text"
     u1 = dxpy.DXFile(f.get_id()).get_download_url(preauthenticated=True)[0]
+    # The mock's URL differs by its expiry (milliseconds): two calls within one millisecond get the
+    # same URL, so the second waits for the clock to move.
+    time.sleep(0.005)
     u2 = dxpy.DXFile(f.get_id()).get_download_url(preauthenticated=True)[0]
     assert u1 != u2 and f.get_id() in u1 and state["project"] not in u1
 
