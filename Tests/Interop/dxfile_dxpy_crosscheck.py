@@ -18,6 +18,7 @@ import sys
 import traceback
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from checks import Checks  # noqa: E402
 from mock_server import MockServer  # noqa: E402
 
 BENCH = os.environ.get("DXKIT_BENCH", ".build/debug/dxkit-bench")
@@ -25,8 +26,7 @@ TOKEN = "tok-crosscheck"
 MIB = 1 << 20
 server = MockServer(["--token", TOKEN, "--seed", "5"], prefix="dxfile-crosscheck-")
 work = server.tmp
-passed = 0
-failed = 0
+CHECKS = Checks()
 try:
     server.start(timeout=30)
     url = "http://127.0.0.1:%d" % server.port
@@ -48,16 +48,7 @@ except Exception:
     sys.exit(1)
 
 
-def check(name, fn):
-    global passed, failed
-    try:
-        fn()
-        passed += 1
-        print("ok:", name)
-    except Exception:
-        failed += 1
-        print("FAIL:", name, file=sys.stderr)
-        traceback.print_exc()
+check = CHECKS.check
 
 
 def bench(*args):
@@ -112,5 +103,4 @@ try:
     check("both clients leave the same parts and MD5s on the platform", same_layout)
 finally:
     server.stop()
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+CHECKS.finish()

@@ -12,13 +12,13 @@ import time
 import traceback
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from checks import Checks  # noqa: E402
 from mock_server import MockServer  # noqa: E402
 
 server = MockServer(["--token", "tok-alice", "--default-user", "alice", "--user", "bob=tok-bob", "--seed", "11"],
                     prefix="dxpy-bindings-")
 work = server.tmp
-passed = 0
-failed = 0
+CHECKS = Checks()
 
 
 def stop():
@@ -43,16 +43,7 @@ except Exception:
     sys.exit(1)
 
 
-def check(name, fn):
-    global passed, failed
-    try:
-        fn()
-        passed += 1
-        print("ok:", name)
-    except Exception:
-        failed += 1
-        print("FAIL:", name, file=sys.stderr)
-        traceback.print_exc()
+check = CHECKS.check
 
 
 state = {}
@@ -174,5 +165,4 @@ try:
         check(name, fn)
 finally:
     stop()
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+CHECKS.finish()

@@ -13,29 +13,19 @@ import json
 import os
 import subprocess
 import sys
-import traceback
 import urllib.request
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from checks import Checks  # noqa: E402
 from mock_server import MockServer  # noqa: E402
 
 ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", ".."))
 DX = os.environ.get("DXKIT_DX", os.path.join(ROOT, ".venv", "bin", "dx"))
 TOKEN = "tok-faults-alice"
-passed = 0
-failed = 0
+CHECKS = Checks()
 
 
-def check(name, fn):
-    global passed, failed
-    try:
-        fn()
-        passed += 1
-        print("ok:", name)
-    except Exception:
-        failed += 1
-        print("FAIL:", name, file=sys.stderr)
-        traceback.print_exc()
+check = CHECKS.check
 
 
 def admin(server, method, path, body=None):
@@ -147,5 +137,4 @@ def chaos_run():
 
 check("upload_local_file with S3's XML 400 on one part's first attempt: one extra PUT", upload_with_s3_timeout)
 check("dxpy and dx under --chaos flaky-network: all succeed, the verifier reports nothing", chaos_run)
-print("%d passed, %d failed" % (passed, failed))
-sys.exit(1 if failed else 0)
+CHECKS.finish()

@@ -21,13 +21,15 @@ import tempfile
 import time
 import traceback
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "lib"))
+from checks import Checks  # noqa: E402
+
 SERVER = os.environ.get("DX_MOCK_SERVER", ".build/debug/dx-mock-server")
 TOOL = os.environ.get("DXCASSETTE", ".build/debug/dxcassette")
 TOKEN = "vcrpy-interop-token-5e1b7c"
 work = tempfile.mkdtemp(prefix="dx-vcrpy-")
 procs = []
-passed = 0
-failed = 0
+CHECKS = Checks()
 
 
 def start(name, *args):
@@ -59,16 +61,7 @@ def tool(*args):
     return subprocess.run([TOOL, *args], capture_output=True, text=True, timeout=120)
 
 
-def check(name, fn):
-    global passed, failed
-    try:
-        fn()
-        passed += 1
-        print("ok:", name)
-    except Exception:
-        failed += 1
-        print("FAIL:", name, file=sys.stderr)
-        traceback.print_exc()
+check = CHECKS.check
 
 
 def point_dxpy(port):
@@ -202,9 +195,8 @@ try:
         ("VCR.py replays dxcassette export --to vcrpy", vcrpy_replays_export),
         ("vcrpy → dxcassette → vcrpy → dxcassette is identical", round_trip),
     ]:
-        if failed:
-            failed += 1
-            print("FAIL (skipped after an earlier failure):", name, file=sys.stderr)
+        if CHECKS.failed:
+            CHECKS.skip(name, "skipped after an earlier failure")
             continue
         check(name, fn)
 finally:
@@ -214,5 +206,4 @@ finally:
         print("work directory:", work)
     else:
         subprocess.run(["rm", "-rf", work])
-print(f"{passed} passed, {failed} failed")
-sys.exit(0 if failed == 0 else 1)
+CHECKS.finish()
