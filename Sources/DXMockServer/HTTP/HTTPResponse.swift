@@ -13,8 +13,13 @@ final class HTTPResponse {
 
   deinit { MHD_destroy_response(handle) }
 
-  /// A complete response: libmicrohttpd copies `body` and sends an exact `Content-Length`.
+  /// Bodies from this size on are sent from their own memory rather than copied (``shared(_:)``).
+  static let sharedBodyThreshold = 64 * 1024
+
+  /// A complete response with an exact `Content-Length`: libmicrohttpd copies a small `body`; a large
+  /// one is sent from its own memory (``shared(_:)``).
   static func complete(_ body: Data) -> HTTPResponse? {
+    if body.count >= sharedBodyThreshold { return shared(body) }
     let handle: OpaquePointer? = body.withUnsafeBytes { raw in
       guard let base = raw.baseAddress, raw.count > 0 else {
         return MHD_create_response_from_buffer(0, nil, .RESPMEM_PERSISTENT)
@@ -23,6 +28,37 @@ final class HTTPResponse {
         raw.count, UnsafeMutableRawPointer(mutating: base), .RESPMEM_MUST_COPY)
     }
     return handle.map(HTTPResponse.init(handle:))
+  }
+
+  /// A complete response sent straight from `body`'s memory (a stored file part, or a slice of one):
+  /// no copy is made; `body` is kept alive until libmicrohttpd destroys the response.
+  ///
+  /// Only for bodies of ``sharedBodyThreshold`` bytes or more: such a `Data` keeps its bytes in a heap
+  /// block that does not move while a value holding it lives and nobody mutates it (an inline `Data`,
+  /// at most a few bytes, would hand out a pointer to a temporary).
+  static func shared(_ body: Data) -> HTTPResponse? {
+    let box = Unmanaged.passRetained(SharedBody(body))
+    let handle: OpaquePointer? = box.takeUnretainedValue().body.withUnsafeBytes { raw in
+      guard let base = raw.baseAddress, raw.count >= sharedBodyThreshold else { return nil }
+      return MHD_create_response_from_buffer_with_free_callback_cls(
+        raw.count, UnsafeMutableRawPointer(mutating: base),
+        { context in
+          guard let context else { return }
+          Unmanaged<SharedBody>.fromOpaque(context).release()
+        }, box.toOpaque())
+    }
+    guard let handle else {
+      // libmicrohttpd did not take the body, so its free callback will never run.
+      box.release()
+      return nil
+    }
+    return HTTPResponse(handle: handle)
+  }
+
+  /// The body a shared response sends, held until libmicrohttpd frees it.
+  private final class SharedBody {
+    let body: Data
+    init(_ body: Data) { self.body = body }
   }
 
   /// Declares `Content-Length: body.count` but produces only the first `sendBytes` bytes; the content

@@ -258,23 +258,31 @@ extension MockPlatform {
       upper = end
       headers.add(name: "Content-Range", value: "bytes \(start)-\(end)/\(total)")
     }
-    var body = Data()
-    if request.method != "HEAD", upper >= lower {
-      body.reserveCapacity(upper - lower + 1)
-      var offset = 0
-      for chunk in chunks where !chunk.isEmpty {
-        let chunkEnd = offset + chunk.count - 1
-        if chunkEnd >= lower, offset <= upper {
-          let from = max(lower, offset) - offset
-          let to = min(upper, chunkEnd) - offset
-          let base = chunk.startIndex
-          body.append(chunk[(base + from)...(base + to)])
-        }
-        offset += chunk.count
-        if offset > upper { break }
-      }
-    }
+    let body = request.method != "HEAD" && upper >= lower ? Self.bytes(of: chunks, lower...upper) : Data()
     return DXMockResponse(status: status, headers: headers, body: body)
+  }
+
+  /// Bytes `range` of a file made of `parts`. A range within one part (a whole part, or a chunk of one:
+  /// what dxpy and DXFile ask for) is a view of the stored part, with no copy (the daemon then sends it
+  /// from that memory); a range across parts is copied together once.
+  static func bytes(of parts: [Data], _ range: ClosedRange<Int>) -> Data {
+    var pieces: [Data] = []
+    var offset = 0
+    for part in parts where !part.isEmpty {
+      let partEnd = offset + part.count - 1
+      if partEnd >= range.lowerBound, offset <= range.upperBound {
+        let from = part.startIndex + max(range.lowerBound, offset) - offset
+        let to = part.startIndex + min(range.upperBound, partEnd) - offset
+        pieces.append(from == part.startIndex && to == part.endIndex - 1 ? part : part[from...to])
+      }
+      offset += part.count
+      if offset > range.upperBound { break }
+    }
+    guard pieces.count > 1 else { return pieces.first ?? Data() }
+    var body = Data()
+    body.reserveCapacity(range.count)
+    for piece in pieces { body.append(piece) }
+    return body
   }
 
   /// The inclusive byte range of a `Range: bytes=a-b | a- | -n` header, or `nil` when unsatisfiable.
