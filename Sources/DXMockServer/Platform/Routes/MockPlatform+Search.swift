@@ -74,12 +74,16 @@ extension MockPlatform {
     var next: DXJSON = .null
     outer: for project in projects {
       guard let index = state.index[project.id] else { continue }
-      // Candidates from the smallest index set, in ID order; filtered lazily so a page stops early.
-      var ids = query.candidates(in: project, index: index).sorted()
+      // Candidates from the smallest index set, in ID order (the project's cached order when they are
+      // many); filtered lazily so a page stops early.
+      let candidates = query.candidates(in: project, index: index)
+      let (ids, isSubsetOrder) = index.ordered(candidates)
+      var first = ids.startIndex
       if let starting = query.starting, starting.project == project.id {
-        ids.removeFirst(ids.partitioningIndex { $0 >= starting.id })
+        first = ids.partitioningIndex { $0 >= starting.id }
       }
-      for id in ids {
+      for id in ids[first...] {
+        if isSubsetOrder, !candidates.contains(id) { continue }
         guard let object = state.objects[id], query.matches(object, in: project.id) else { continue }
         if results.count == query.limit {
           next = ["project": .string(project.id), "id": .string(id)]
