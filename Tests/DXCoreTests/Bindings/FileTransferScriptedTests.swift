@@ -36,6 +36,49 @@ struct FileTransferScriptedTests {
     #expect(platform.paths.filter { $0 == "/F/x" }.count == 3)
   }
 
+  /// A two-part file, `abcd` + `efgh`, whose description gives the second part `secondMD5`; GETs are
+  /// answered by their `Range`.
+  static func twoParts(secondMD5: String) -> ScriptedPlatform {
+    let content = Array("abcdefgh".utf8)
+    return ScriptedPlatform { request, path, _ in
+      if path.hasSuffix("/describe") {
+        return .json([
+          "id": .string(testID("file", 1)), "project": "project-B0000000000000000000000P", "size": 8,
+          "parts": [
+            "1": ["size": 4, "md5": "e2fc714c4727ee9395f324cd2e7f331f", "state": "complete"],
+            "2": ["size": 4, "md5": .string(secondMD5), "state": "complete"],
+          ],
+        ])
+      }
+      if path.hasSuffix("/download") { return .json(["url": "http://127.0.0.1:9/F/x", "headers": [:]]) }
+      let bounds = (request.headers["Range"] ?? "bytes=0-7").dropFirst(6).split(separator: "-")
+      guard bounds.count == 2, let lower = Int(bounds[0]), let upper = Int(bounds[1]), lower <= upper,
+        upper < 8
+      else { return DXTransportResponse(status: 416, headers: ["Content-Length": "0"]) }
+      return DXTransportResponse(
+        status: 206, headers: ["Content-Length": "\(upper - lower + 1)"], body: Data(content[lower...upper]))
+    }
+  }
+
+  @Test(
+    "each part is checked whether its chunk is the whole part (hashed as it is fetched) or a piece of it",
+    arguments: [4, 3, 2, 16])
+  func partsCheckedAtEveryChunkSize(chunkSize: Int) async throws {
+    let good = try DXFile(
+      testID("file", 1), client: scriptedClient(Self.twoParts(secondMD5: "1f7690ebdd9b4caf8fab49ca1757bf27")))
+    let options = DXDownloadOptions(chunkSize: chunkSize, parallelChunks: 3)
+    #expect(try await good.downloadData(options) == Data("abcdefgh".utf8))
+    let bad = try DXFile(
+      testID("file", 1), client: scriptedClient(Self.twoParts(secondMD5: String(repeating: "1", count: 32))))
+    await #expect(
+      throws: DXBindingError.checksumMismatch(
+        "md5sum mismatch in \(testID("file", 1)) part 2 (expected \(String(repeating: "1", count: 32)), got "
+          + "1f7690ebdd9b4caf8fab49ca1757bf27)")
+    ) {
+      _ = try await bad.downloadData(options)
+    }
+  }
+
   @Test("a part of the wrong size is DXPartLengthMismatchError with dxpy's message")
   func length() async throws {
     let platform = Self.platform(size: 5, md5: "e2fc714c4727ee9395f324cd2e7f331f", served: Data("abcd".utf8))
