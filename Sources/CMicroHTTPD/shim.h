@@ -63,6 +63,14 @@ static inline const struct sockaddr *dx_mhd_connection_client_address(
   return info == NULL ? NULL : info->client_addr;
 }
 
+// MHD_get_connection_info is variadic; returns the connection's socket context (what the
+// connection-notification callback stored; NULL when unavailable).
+static inline void *dx_mhd_connection_socket_context(struct MHD_Connection *connection) {
+  const union MHD_ConnectionInfo *info =
+      MHD_get_connection_info(connection, MHD_CONNECTION_INFO_SOCKET_CONTEXT);
+  return info == NULL ? NULL : info->socket_context;
+}
+
 // MHD_set_response_options is variadic; sets one flag set with no extra options.
 static inline enum MHD_Result dx_mhd_set_response_flags(struct MHD_Response *response,
                                                         enum MHD_ResponseFlags flags) {

@@ -137,11 +137,17 @@ public final class DXMockServer {
         connectionLimit: configuration.connectionLimit, headerTimeout: configuration.headerTimeout,
         bodyTimeout: configuration.bodyTimeout)
       options.maxQueryArguments = configuration.maxQueryArguments
+      // The API port serves file transfers too only without a storage port of its own, or with a
+      // backend (whose recorded URLs may point at it).
+      let separateStorage = configuration.storagePort != nil && configuration.backend == nil
+      options.connectionMemoryLimit =
+        separateStorage ? HTTPDaemon.apiMemoryLimit : HTTPDaemon.transferMemoryLimit
       let daemon = try HTTPDaemon(options: options, handler: pipeline)
       state.daemon = daemon
       // The platform's storage is another origin than its API; a backend (cassettes) has its own URLs.
       if let storagePort = configuration.storagePort, configuration.backend == nil {
         options.port = storagePort
+        options.connectionMemoryLimit = HTTPDaemon.transferMemoryLimit
         do {
           let storage = try HTTPDaemon(options: options, handler: pipeline.storagePipeline())
           state.storage = storage
@@ -155,6 +161,7 @@ public final class DXMockServer {
       // The auth server's routes on a port of their own (the same pipeline answers them).
       if let authServerPort = configuration.authServerPort {
         options.port = authServerPort
+        options.connectionMemoryLimit = HTTPDaemon.apiMemoryLimit
         options.tls = configuration.authServerTLS.map { (key: $0.keyPEM, certificate: $0.certificatePEM) }
         do {
           state.authDaemon = try HTTPDaemon(options: options, handler: pipeline)

@@ -79,6 +79,30 @@ struct HTTPFramingTests {
     ] as [([(String, String)], Bool)])
   func expectsBody(_ fields: [(String, String)], _ expected: Bool) {
     #expect(HTTPFraming.expectsBody(headers: Self.head(fields)) == expected)
+    // The one-pass inspection the daemon uses agrees whenever the head has no problem.
+    let inspected = HTTPFraming.inspect(headers: Self.head(fields), version: "HTTP/1.0")
+    if inspected.problem == nil { #expect(inspected.expectsBody == expected, "\(fields)") }
+  }
+
+  @Test(
+    "inspect: the problem and, without one, expectsBody, as the two separate checks answer",
+    arguments: [
+      [("Host", "h"), ("Content-Length", "2")], [("Host", "h"), ("Content-Length", "0")],
+      [("Host", "h"), ("Transfer-Encoding", "chunked")], [("Host", "h"), ("Transfer-Encoding", "")],
+      [("Host", "h"), ("Transfer-Encoding", "chunked"), ("Content-Length", "0")], [("Host", "h")],
+      [("Transfer-Encoding", "chunked")], [("Host", "h"), ("Content-Length", "0"), ("Content-Length", "00")],
+      [("Host", "h"), ("Content-Length", " 7 "), ("Content-Length", "7")], [("Host", "a"), ("host", "b")],
+      [("Host", "h"), ("Content-Length", "1,1")], [("Host", "h"), ("Content-Length", "x")],
+      [("Host", "h"), ("transfer-encoding", "chunked"), ("HOST", "i")],
+    ] as [[(String, String)]])
+  func inspect(_ fields: [(String, String)]) {
+    for version in ["HTTP/1.1", "HTTP/1.0"] {
+      let inspected = HTTPFraming.inspect(headers: Self.head(fields), version: version)
+      let problem = HTTPFraming.problem(headers: Self.head(fields), version: version)
+      #expect(inspected.problem == problem, "\(fields) \(version)")
+      let body = problem == nil && HTTPFraming.expectsBody(headers: Self.head(fields))
+      #expect(inspected.expectsBody == body, "\(fields) \(version)")
+    }
   }
 
   @Test("plainDigits: only-digit values without leading zeros; anything else is left to the general path")

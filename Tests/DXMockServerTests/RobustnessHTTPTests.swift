@@ -112,6 +112,49 @@ struct RobustnessHTTPTests {
     }
   }
 
+  /// Queries within the argument limit whose arguments would still exhaust libmicrohttpd's
+  /// connection pool (with the API port's 16 KiB pool, 100 arguments in 11 KB, 50 in 13 KB went
+  /// unanswered; with 32 KiB, 100 in 27 KB) get a JSON 414; a query within the budget is served.
+  @Test(arguments: [(100, 100), (50, 250), (10, 1300), (1, 12_000)])
+  func aQueryTooLongForThePoolGetsAJSON414(_ count: Int, _ valueLength: Int) async throws {
+    try await withServer { server in
+      let port = server.port
+      let value = String(repeating: "v", count: valueLength)
+      let query = (0..<count).map { "a\($0)=\(value)" }.joined(separator: "&")
+      let response = try await onDedicatedThread {
+        try Self.raw(
+          port,
+          "POST /system/whoami?\(query) HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer \(serverToken)\r\n"
+            + "Content-Length: 2\r\n\r\n",
+          body: "{}")
+      }
+      #expect(response.status == 414)
+      #expect(response.errorType == "InvalidInput")
+      #expect(response.bodyText.contains("query string is too long"))
+      expectExactJSON(response)
+      let fine = try await server.rawExchange(
+        path: "/system/whoami?"
+          + (0..<20).map { "a\($0)=\(String(repeating: "w", count: 100))" }.joined(separator: "&"))
+      #expect(fine.status == 200)
+    }
+  }
+
+  @Test func theQueryBudgetCountsBytesAndArguments() {
+    func refusal(_ query: String, max: Int = 100, budget: Int = 1000) -> HTTPDaemonDriver.QueryRefusal? {
+      query.withCString { HTTPDaemonDriver.refusal(query: $0, maxArguments: max, budget: budget) }
+    }
+    let record = HTTPDaemonDriver.argumentRecordBytes
+    #expect(refusal("") == nil)
+    #expect(refusal(String(repeating: "x", count: 1000 - record)) == nil)
+    #expect(refusal(String(repeating: "x", count: 1001 - record)) == .tooLong)
+    // Ten arguments: ten records.
+    let ten = (0..<10).map { _ in "a=1" }.joined(separator: "&")
+    #expect(refusal(ten, budget: ten.utf8.count + 10 * record) == nil)
+    #expect(refusal(ten, budget: ten.utf8.count + 10 * record - 1) == .tooLong)
+    #expect(refusal(ten, max: 9, budget: 1_000_000) == .tooManyArguments)
+    #expect(refusal(ten, max: 10, budget: 1_000_000) == nil)
+  }
+
   @Test func aHalfClosedClientGetsItsAnswerAndTheConnectionCloses() async throws {
     try await withServer({
       $0.connectionTimeout = 600
@@ -203,6 +246,8 @@ struct RobustnessHTTPTests {
       "POST /system/whoami HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999999\r\n\r\n",
       "GET /system/whoami HTTP/1.1\r\nHost: x\r\n"
         + (0..<2000).map { "X-Filler-\($0): \($0)\r\n" }.joined() + "\r\n",
+      // A request line longer than the pool: libmicrohttpd's own 414.
+      "POST /system/whoami?a=\(String(repeating: "v", count: 40_000)) HTTP/1.1\r\nHost: x\r\n\r\n",
       "POST /system/whoami HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n",
     ]
     try await withServer { server in

@@ -71,5 +71,12 @@ struct RouteTableTests {
     #expect(
       RequestPipeline.requestID(epochMilliseconds: 1_700_000_000_123, sequence: 999_999)
         == "1700000000123-999999")
+    // The digits are written without interpolation; they read back as interpolation writes them.
+    for (time, sequence) in [(0, UInt64(0)), (7, 10), (1_000_000_000_000, 100_000), (Int.max, .max), (-5, 3)]
+    {
+      #expect(
+        RequestPipeline.requestID(epochMilliseconds: time, sequence: sequence) == "\(time)-\(sequence)",
+        "\(time) \(sequence)")
+    }
   }
 }

@@ -180,6 +180,18 @@ struct WebSocketTests {
     #expect(JobLogStream.isLogPath("/\(job)/getLog/websocket"))
     #expect(!JobLogStream.isLogPath("/\(job)/getLog"))
     #expect(!JobLogStream.isLogPath("/record-x/getLog/websocket"))
+    // The pipeline's byte-level pre-check holds for every log path and spares the rest.
+    for path in [
+      "/\(job)/getLog/websocket", "/job-\u{301}x/getLog/websocket", "/\(job)/getLog",
+      "/record-x/getLog/websocket",
+      "/system/whoami", "/getLog/websocket", "", "/job-x/getLog/websocket/", "/job-x/getlog/websocket",
+    ] where JobLogStream.isLogPath(path) {
+      #expect(RequestPipeline.mayBeLogPath(path), "\(path)")
+    }
+    #expect(RequestPipeline.mayBeLogPath("/\(job)/getLog/websocket"))
+    #expect(!RequestPipeline.mayBeLogPath("/system/whoami"))
+    #expect(!RequestPipeline.mayBeLogPath("/job-x/getLog/websocke"))
+    #expect(!RequestPipeline.mayBeLogPath(""))
   }
 
   // MARK: - On the wire

@@ -19,6 +19,10 @@ import Foundation
 /// "Closed" is `shutdown(2)` on the socket, which makes libmicrohttpd see the end of the connection
 /// and close it itself; the socket is only touched while the guard's lock is held, and libmicrohttpd
 /// reports a connection closed (which removes it here, under that lock) before it closes the socket.
+///
+/// Each connection's phase lives in its own ``GuardedConnection``, which the daemon keeps in
+/// libmicrohttpd's socket context: a request's phase changes touch only that record (no lock, no
+/// look-up); the guard's lock covers its list of connections (opened, closed, swept).
 final class ConnectionGuard {
   /// The limits the guard enforces.
   struct Limits: Sendable {
@@ -34,121 +38,119 @@ final class ConnectionGuard {
     var reserve: Int { max(2, connectionLimit / 16) }
   }
 
-  private enum Phase {
-    case awaitingHead
-    case receivingBody
-    case answering
-  }
-
-  private struct Tracked {
-    var socket: Int32
-    var phase: Phase
-    /// When the phase began, or (receiving a body) when the last bytes arrived; seconds, monotonic.
-    var since: Double
-  }
-
   private struct Table {
-    var connections: [UInt: Tracked] = [:]
+    /// The tracked connections, in no order (a closed one is swapped with the last).
+    var connections: [GuardedConnection] = []
     var stopped = false
+
+    mutating func remove(_ connection: GuardedConnection) {
+      let index = connection.index
+      guard index >= 0, index < connections.count, connections[index] === connection else { return }
+      let last = connections.removeLast()
+      if index < connections.count {
+        connections[index] = last
+        last.index = index
+      }
+      connection.index = -1
+    }
   }
 
   let limits: Limits
   private let table = DXLock(Table())
-  private let timer: DispatchSourceTimer
+  private let timer: DispatchSourceTimer?
 
-  init(limits: Limits) {
+  /// Creates the guard; with `sweeping` false no timer runs (tests call ``sweep(now:)`` themselves).
+  init(limits: Limits, sweeping: Bool = true) {
     self.limits = limits
+    guard sweeping else {
+      timer = nil
+      return
+    }
     let shortest = max(0.05, min(limits.headerTimeout, limits.bodyTimeout))
-    timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "dxmockserver.connection-guard"))
+    let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "dxmockserver.connection-guard"))
+    self.timer = timer
     let interval = min(1, shortest / 4)
     timer.schedule(deadline: .now() + interval, repeating: interval, leeway: .milliseconds(20))
-    timer.setEventHandler { [weak self] in self?.sweep() }
+    timer.setEventHandler { [weak self] in self?.sweep(now: GuardedConnection.now()) }
     timer.resume()
   }
 
-  deinit { timer.cancel() }
-
-  private static func now() -> Double {
-    var time = timespec()
-    clock_gettime(CLOCK_MONOTONIC, &time)
-    return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
-  }
+  deinit { timer?.cancel() }
 
   /// Counts of the tracked connections (for tests).
   var openConnections: Int { table.withLock { $0.connections.count } }
 
   /// Stops sweeping (the daemon is stopping).
   func stop() {
-    timer.cancel()
+    timer?.cancel()
     table.withLock { $0.stopped = true }
   }
 
   // MARK: - Events
 
-  /// A connection was opened; makes room when the limit is near.
-  func opened(_ connection: UInt, socket: Int32) {
-    let now = Self.now()
+  /// A connection was opened; makes room when the limit is near. The caller keeps the returned record
+  /// (in libmicrohttpd's socket context) and reports its phases on it.
+  func opened(socket: Int32, now: UInt64 = GuardedConnection.now()) -> GuardedConnection {
+    let connection = GuardedConnection(socket: socket, now: now)
     table.withLock { table in
-      table.connections[connection] = Tracked(socket: socket, phase: .awaitingHead, since: now)
+      connection.index = table.connections.count
+      table.connections.append(connection)
       guard table.connections.count > limits.connectionLimit - limits.reserve else { return }
       // The oldest connection waiting for a request goes first.
-      let idle = table.connections.filter { $0.key != connection && $0.value.phase == .awaitingHead }
-      if let oldest = idle.min(by: { $0.value.since < $1.value.since }) {
-        Self.close(oldest.value.socket)
-        table.connections[oldest.key] = nil
+      var oldest: (connection: GuardedConnection, since: UInt64)?
+      for other in table.connections where other !== connection {
+        let (phase, since) = other.current
+        if phase == .awaitingHead, since < oldest?.since ?? .max { oldest = (other, since) }
+      }
+      if let oldest {
+        Self.close(oldest.connection.socket)
+        table.remove(oldest.connection)
       }
     }
+    return connection
   }
 
   /// A connection was closed (before libmicrohttpd closes its socket).
-  func closed(_ connection: UInt) {
-    table.withLock { _ = $0.connections.removeValue(forKey: connection) }
-  }
-
-  /// A complete request head arrived; `expectsBody` when a body follows.
-  func headReceived(_ connection: UInt, expectsBody: Bool) {
-    update(connection, expectsBody ? .receivingBody : .answering)
-  }
-
-  /// Body bytes arrived.
-  func bodyReceived(_ connection: UInt) { update(connection, .receivingBody) }
-
-  /// The request is complete and is being answered.
-  func answering(_ connection: UInt) { update(connection, .answering) }
-
-  /// The request is finished; the connection waits for the next one (or closes).
-  func finished(_ connection: UInt) { update(connection, .awaitingHead) }
-
-  private func update(_ connection: UInt, _ phase: Phase) {
-    let now = Self.now()
-    table.withLock { table in
-      guard table.connections[connection] != nil else { return }
-      table.connections[connection]?.phase = phase
-      table.connections[connection]?.since = now
-    }
+  func closed(_ connection: GuardedConnection) {
+    table.withLock { $0.remove(connection) }
   }
 
   // MARK: - Sweeping
 
-  /// Closes connections past their phase's timeout and idle connections whose client closed its side.
-  private func sweep() {
-    let now = Self.now()
-    table.withLock { table in
-      guard !table.stopped else { return }
-      for (key, tracked) in table.connections {
-        let expired: Bool
-        switch tracked.phase {
+  /// Closes connections past their phase's timeout and idle connections whose client closed its side;
+  /// `now` in milliseconds from ``GuardedConnection/now()``. Returns how many it closed.
+  @discardableResult
+  func sweep(now: UInt64) -> Int {
+    let headerMs = Self.milliseconds(limits.headerTimeout)
+    let bodyMs = Self.milliseconds(limits.bodyTimeout)
+    return table.withLock { table in
+      guard !table.stopped else { return 0 }
+      var expired: [GuardedConnection] = []
+      for connection in table.connections {
+        let (phase, since) = connection.current
+        let age = now >= since ? now - since : 0
+        switch phase {
         case .awaitingHead:
-          expired = now - tracked.since > limits.headerTimeout || Self.peerClosed(tracked.socket)
-        case .receivingBody: expired = now - tracked.since > limits.bodyTimeout
-        case .answering: expired = false
-        }
-        if expired {
-          Self.close(tracked.socket)
-          table.connections[key] = nil
+          if age > headerMs || Self.peerClosed(connection.socket) { expired.append(connection) }
+        case .receivingBody:
+          if age > bodyMs { expired.append(connection) }
+        case .answering:
+          break
         }
       }
+      for connection in expired {
+        Self.close(connection.socket)
+        table.remove(connection)
+      }
+      return expired.count
     }
+  }
+
+  /// `seconds` as whole milliseconds (a negative or NaN timeout is 0, a huge one the largest).
+  static func milliseconds(_ seconds: Double) -> UInt64 {
+    guard seconds > 0 else { return 0 }
+    let value = seconds * 1000
+    return value >= 1.8e19 ? .max : UInt64(value)
   }
 
   /// Whether the peer has closed its side: a non-blocking peek reads end-of-file.

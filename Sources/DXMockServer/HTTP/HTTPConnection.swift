@@ -99,6 +99,13 @@ struct HTTPConnection {
     return setsockopt(fd, SOL_SOCKET, SO_LINGER, &option, socklen_t(MemoryLayout<linger>.size)) == 0
   }
 
+  /// The connection's record in the ``ConnectionGuard`` (kept in libmicrohttpd's socket context from
+  /// the connection's opening to its close), or `nil` when there is none.
+  var guarded: GuardedConnection? {
+    guard let raw = dx_mhd_connection_socket_context(handle) else { return nil }
+    return Unmanaged<GuardedConnection>.fromOpaque(raw).takeUnretainedValue()
+  }
+
   /// The connection's socket, or -1 when unavailable.
   var socket: Int32 { dx_mhd_connection_fd(handle) }
 

@@ -28,14 +28,25 @@ final class HTTPDaemon {
     /// The most query-string arguments a request may carry; more get 400 (libmicrohttpd would run
     /// out of connection memory storing them, and then not answer at all).
     var maxQueryArguments = 100
-    /// The per-connection memory pool (headers and buffers, not the body). libmicrohttpd's own default:
-    /// it zeroes the pool between the requests of a keep-alive connection, so a larger pool costs
-    /// every request (64 KiB showed as 4% of a whoami), and bigger read buffers did not speed uploads.
-    var connectionMemoryLimit = 32 * 1024
+    /// The per-connection memory pool (the request head, the query's arguments and the read and write
+    /// buffers, not the body): libmicrohttpd's own default, ``transferMemoryLimit``, unless set.
+    /// libmicrohttpd 0.9.75 zeroes the pool between the requests of a keep-alive connection (two
+    /// `memset`s, 49,000 of a whoami's instructions under callgrind at 32 KiB), so a larger pool costs
+    /// every request; a head that does not fit is answered 431 by libmicrohttpd, a query that would
+    /// not fit 414 by the server (half the pool, see ``HTTPDaemonDriver``).
+    var connectionMemoryLimit = HTTPDaemon.transferMemoryLimit
     /// A PEM private key and certificate to speak HTTPS with (libmicrohttpd's GnuTLS), or `nil` for
     /// plain HTTP.
     var tls: (key: String, certificate: String)?
   }
+
+  /// The pool of a port that serves file transfers: its read buffer is what each read of an upload
+  /// gets (64 KiB did not speed uploads).
+  static let transferMemoryLimit = 32 * 1024
+  /// The pool of a port that serves only API calls: heads of up to about 150 typical header fields
+  /// (libmicrohttpd answers 431 beyond) and queries of up to 8 KiB, and half the zeroing per request
+  /// of ``transferMemoryLimit``.
+  static let apiMemoryLimit = 16 * 1024
 
   /// The daemon's handle (`nil` once stopped) and whether it still listens, behind a lock.
   private struct Lifecycle {
@@ -59,7 +70,7 @@ final class HTTPDaemon {
     let address = try SocketAddress(host: options.host, port: options.port)
     let driver = HTTPDaemonDriver(
       handler: handler, guard: ConnectionGuard(limits: options.limits),
-      maxQueryArguments: options.maxQueryArguments)
+      maxQueryArguments: options.maxQueryArguments, queryBudget: options.connectionMemoryLimit / 2)
     let context = Unmanaged.passRetained(driver)
     var flags =
       MHD_USE_INTERNAL_POLLING_THREAD.rawValue | MHD_USE_EPOLL.rawValue | MHD_USE_TURBO.rawValue
@@ -87,7 +98,8 @@ final class HTTPDaemon {
           guard let context, let connection else { return }
           let driver = Unmanaged<HTTPDaemonDriver>.fromOpaque(context).takeUnretainedValue()
           driver.connectionNotified(
-            HTTPConnection(handle: connection), started: code == .CONNECTION_NOTIFY_STARTED)
+            HTTPConnection(handle: connection), started: code == .CONNECTION_NOTIFY_STARTED,
+            socketContext: socketContext)
         },
         context.toOpaque(),
         { context, uri, connection in

@@ -19,6 +19,9 @@ final class HTTPDaemonDriver {
   /// The connection limit and per-state timeouts.
   let connectionGuard: ConnectionGuard
   private let maxQueryArguments: Int
+  /// The most bytes a query string may take in libmicrohttpd's connection pool: its own bytes and
+  /// ``argumentRecordBytes`` for each argument.
+  let queryBudget: Int
   private let counters = DXLock(Counters())
   private let timerQueue = DispatchQueue(label: "dxmockserver.delays", attributes: .concurrent)
 
@@ -28,42 +31,84 @@ final class HTTPDaemonDriver {
     UnsafeMutableRawPointer(bitPattern: 0xD0_0001)
   }
 
-  init(handler: any HTTPRequestHandler, guard connectionGuard: ConnectionGuard, maxQueryArguments: Int) {
+  /// The request context of a request whose query string was too long for the pool; never
+  /// dereferenced.
+  private static var queryTooLong: UnsafeMutableRawPointer? {
+    UnsafeMutableRawPointer(bitPattern: 0xD0_0002)
+  }
+
+  /// What one query argument takes in the pool besides its bytes (libmicrohttpd's header record,
+  /// rounded up).
+  static let argumentRecordBytes = 48
+
+  /// Creates the driver; `queryBudget` bounds a query string's bytes plus ``argumentRecordBytes`` per
+  /// argument (half the connection's memory pool: libmicrohttpd's head must fit beside it).
+  init(
+    handler: any HTTPRequestHandler, guard connectionGuard: ConnectionGuard, maxQueryArguments: Int,
+    queryBudget: Int = 16 * 1024
+  ) {
     self.handler = handler
     self.connectionGuard = connectionGuard
     self.maxQueryArguments = maxQueryArguments
+    self.queryBudget = queryBudget
   }
 
   // MARK: - Connections
 
-  /// libmicrohttpd opened (`started`) or is about to close a connection.
-  func connectionNotified(_ connection: HTTPConnection, started: Bool) {
+  /// libmicrohttpd opened (`started`) or is about to close a connection; `socketContext` is the
+  /// connection's own pointer, which holds its ``GuardedConnection`` (retained) while it is open.
+  func connectionNotified(
+    _ connection: HTTPConnection, started: Bool,
+    socketContext: UnsafeMutablePointer<UnsafeMutableRawPointer?>?
+  ) {
+    guard let socketContext else { return }
     if started {
-      connectionGuard.opened(connection.bitPattern, socket: connection.socket)
-    } else {
-      connectionGuard.closed(connection.bitPattern)
+      let guarded = connectionGuard.opened(socket: connection.socket)
+      socketContext.pointee = Unmanaged.passRetained(guarded).toOpaque()
+    } else if let raw = socketContext.pointee {
+      socketContext.pointee = nil
+      connectionGuard.closed(Unmanaged<GuardedConnection>.fromOpaque(raw).takeRetainedValue())
     }
   }
 
   /// libmicrohttpd's URI-log callback: called with the request target (path and query) before the
   /// query is split into arguments; what it returns is the request's initial context.
   ///
-  /// libmicrohttpd stores every argument in the connection's memory pool; a few hundred of them
+  /// libmicrohttpd stores every argument in the connection's memory pool; many of them, or long ones,
   /// exhaust it, and 0.9.75 then neither answers nor closes (the error response it queues is
-  /// overwritten by the next parsing state). A target with more than the allowed arguments has its
-  /// query cut off here (a NUL after the `?`, in libmicrohttpd's own writable read buffer, before it
-  /// parses the arguments) and is marked, so the access handler answers 400 instead.
+  /// overwritten by the next parsing state): with a 32 KiB pool, 100 arguments in a 27 KB query
+  /// already did. A target with more than the allowed arguments, or whose query takes more than the
+  /// ``queryBudget``, has its query cut off here (a NUL after the `?`, in libmicrohttpd's own
+  /// writable read buffer, before it parses the arguments) and is marked, so the access handler
+  /// answers 400 or 414 instead.
   func requestLine(uri: UnsafePointer<CChar>, connection: HTTPConnection) -> UnsafeMutableRawPointer? {
     guard let question = strchr(uri, Int32(UInt8(ascii: "?"))) else { return nil }
+    let refusal = Self.refusal(query: question + 1, maxArguments: maxQueryArguments, budget: queryBudget)
+    guard let refusal else { return nil }
+    UnsafeMutablePointer(mutating: question + 1).pointee = 0
+    return refusal == .tooManyArguments ? Self.tooManyArguments : Self.queryTooLong
+  }
+
+  /// Why a query string is refused.
+  enum QueryRefusal: Equatable {
+    case tooManyArguments, tooLong
+  }
+
+  /// Why the NUL-terminated `query` (what follows the `?`) is refused, or `nil` when it fits: more
+  /// than `maxArguments` arguments, or more than `budget` bytes counting ``argumentRecordBytes`` per
+  /// argument.
+  static func refusal(query: UnsafePointer<CChar>, maxArguments: Int, budget: Int) -> QueryRefusal? {
     var arguments = 1
-    var cursor = question + 1
+    var length = 0
+    var cursor = query
     while cursor.pointee != 0 {
       if cursor.pointee == CChar(UInt8(ascii: "&")) { arguments += 1 }
+      length += 1
       cursor += 1
     }
-    guard arguments > maxQueryArguments else { return nil }
-    UnsafeMutablePointer(mutating: question + 1).pointee = 0
-    return Self.tooManyArguments
+    if arguments > maxArguments { return .tooManyArguments }
+    if length + arguments * argumentRecordBytes > budget { return .tooLong }
+    return nil
   }
 
   /// Requests received and not yet finished.
@@ -80,13 +125,14 @@ final class HTTPDaemonDriver {
   ) -> MHD_Result {
     guard let slot, let uploadSize else { return .NO }
     let initial = slot.pointee
-    guard let existing = initial, existing != Self.tooManyArguments else {
+    guard let existing = initial, existing != Self.tooManyArguments, existing != Self.queryTooLong else {
       let headers = connection.headers()
-      let declared = headers["Content-Length"].flatMap(HTTPFieldValue.integer)
+      let declared = headers.first("content-length").flatMap(HTTPFieldValue.integer)
+      let guarded = connection.guarded
       let exchange = HTTPExchange(
         method: method.map { String(cString: $0) } ?? "GET", path: url.map { String(cString: $0) } ?? "/",
         requestID: handler.makeRequestID(), headers: headers, query: connection.queryArguments(),
-        remoteAddress: connection.peerAddress(), declaredLength: declared)
+        remoteAddress: Self.peerAddress(connection, guarded), declaredLength: declared)
       slot.pointee = Unmanaged.passRetained(exchange).toOpaque()
       counters.withLock { $0.inFlight += 1 }
       let version = version.map { String(cString: $0) } ?? ""
@@ -94,22 +140,29 @@ final class HTTPDaemonDriver {
         exchange.headProblem = .init(
           status: 400,
           message: "The request has more than \(maxQueryArguments) query-string arguments")
-      } else if let problem = HTTPFraming.problem(headers: headers, version: version) {
+      } else if initial == Self.queryTooLong {
+        exchange.headProblem = .init(
+          status: 414,
+          message:
+            "The request's query string is too long: at most \(queryBudget) bytes, counting "
+            + "\(Self.argumentRecordBytes) for each argument")
+      }
+      let framing = HTTPFraming.inspect(headers: headers, version: version)
+      if exchange.headProblem == nil, let problem = framing.problem {
         exchange.headProblem = .init(status: 400, message: problem)
       }
       if exchange.headProblem != nil {
         // Answered before the body: libmicrohttpd then discards the body and closes the connection.
-        connectionGuard.answering(connection.bitPattern)
+        guarded?.enter(.answering)
         return run(exchange, connection)
       }
-      connectionGuard.headReceived(
-        connection.bitPattern, expectsBody: HTTPFraming.expectsBody(headers: headers))
+      guarded?.enter(framing.expectsBody ? .receivingBody : .answering)
       exchange.bodyLimit = handler.bodyLimit(path: exchange.path)
       if let declared, declared > exchange.bodyLimit {
         exchange.bodyTooLarge = true
         // A client waiting for "100 Continue" gets its answer before sending the body; any other
         // client's body is read and discarded, so it sees the 413 instead of a broken pipe.
-        if headers["Expect"]?.lowercased() == "100-continue" { return run(exchange, connection) }
+        if headers.first("expect")?.lowercased() == "100-continue" { return run(exchange, connection) }
       } else {
         exchange.body.reserve(
           expected: declared ?? 0,
@@ -124,7 +177,7 @@ final class HTTPDaemonDriver {
     let exchange = Unmanaged<HTTPExchange>.fromOpaque(existing).takeUnretainedValue()
     let size = uploadSize.pointee
     if size > 0 {
-      connectionGuard.bodyReceived(connection.bitPattern)
+      connection.guarded?.enter(.receivingBody)
       if !exchange.bodyTooLarge, let uploadData {
         // Over the limit, or more than the memory available: read the rest and discard it (413).
         if exchange.body.count + size > exchange.bodyLimit
@@ -145,8 +198,16 @@ final class HTTPDaemonDriver {
     }
     if exchange.delivered { return .YES }
     if exchange.receiveLimits?.resetAfterBytes != nil { return cutOff(exchange, connection) }
-    connectionGuard.answering(connection.bitPattern)
+    connection.guarded?.enter(.answering)
     return run(exchange, connection)
+  }
+
+  /// The peer's address, formatted once per connection (kept in its guard record).
+  private static func peerAddress(_ connection: HTTPConnection, _ guarded: GuardedConnection?) -> String {
+    if let known = guarded?.peerAddress { return known }
+    let address = connection.peerAddress()
+    guarded?.peerAddress = address
+    return address
   }
 
   /// Resets the connection of a request whose receive limit was reached.
@@ -190,10 +251,10 @@ final class HTTPDaemonDriver {
     _ connection: HTTPConnection?, slot: UnsafeMutablePointer<UnsafeMutableRawPointer?>?,
     termination: MHD_RequestTerminationCode
   ) {
-    if let connection { connectionGuard.finished(connection.bitPattern) }
+    connection?.guarded?.enter(.awaitingHead)
     guard let slot, let raw = slot.pointee else { return }
     slot.pointee = nil
-    guard raw != Self.tooManyArguments else { return }
+    guard raw != Self.tooManyArguments, raw != Self.queryTooLong else { return }
     let exchange = Unmanaged<HTTPExchange>.fromOpaque(raw).takeRetainedValue()
     let reason: String
     switch termination {
@@ -377,7 +438,7 @@ final class HTTPDaemonDriver {
         status: mock.status, declaredBytes: mock.body.count, sentBytes: mock.body.count, outcome: .paced)
       addHeaders(mock, exchange, to: response)
     }
-    if case .respond(let mock) = plan { delivery.retryAfter = mock.headers["Retry-After"] }
+    if case .respond(let mock) = plan { delivery.retryAfter = mock.headers.first("retry-after") }
     guard let response, connection.queue(response, status: status) else {
       handler.delivered(
         exchange, HTTPDelivery(status: nil, declaredBytes: nil, sentBytes: nil, outcome: .failed))
@@ -387,17 +448,11 @@ final class HTTPDaemonDriver {
     return .YES
   }
 
-  /// Response headers the server sets itself (or libmicrohttpd does); a response's own are dropped.
-  private static let serverControlled = [
-    "content-length", "transfer-encoding", "x-request-id", "x-content-type-options", "date",
-  ]
-
   /// The response's own headers (minus the ones the server controls), then `X-Request-ID` and
   /// `X-Content-Type-Options`.
   private func addHeaders(_ mock: DXMockResponse, _ exchange: HTTPExchange, to response: HTTPResponse?) {
     guard let response else { return }
-    for field in mock.headers.fields
-    where !Self.serverControlled.contains(where: { DXHTTPHeaders.namesMatch($0, field.name) }) {
+    for field in mock.headers.fields where !HTTPFieldName.isServerControlled(field.name) {
       response.addHeader(field.name, field.value)
     }
     response.addHeader("X-Request-ID", exchange.requestID)

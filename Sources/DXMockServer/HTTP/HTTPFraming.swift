@@ -14,13 +14,23 @@ enum HTTPFraming {
   ///   - headers: The request's header fields as received.
   ///   - version: The request line's version (`"HTTP/1.1"`, `"HTTP/1.0"`).
   static func problem(headers: DXHTTPHeaders, version: String) -> String? {
+    inspect(headers: headers, version: version).problem
+  }
+
+  /// ``problem(headers:version:)`` and, when there is none, ``expectsBody(headers:)``, from one pass
+  /// over the fields (`expectsBody` is `false` when there is a problem: such a request is answered
+  /// before its body).
+  static func inspect(headers: DXHTTPHeaders, version: String) -> (problem: String?, expectsBody: Bool) {
     // The distinct lengths (a short array: a request has one Content-Length, rarely more).
     var lengths: [String] = []
     var codings: [String] = []
     var hosts = 0
+    var firstLength: String?
+    var transferEncoding = false
     for field in headers.fields {
       switch framingField(field.name) {
       case .contentLength?:
+        if firstLength == nil { firstLength = field.value }
         if let digits = plainDigits(field.value) {
           if !lengths.contains(digits) { lengths.append(digits) }
           continue
@@ -28,7 +38,7 @@ enum HTTPFraming {
         for value in field.value.split(separator: ",", omittingEmptySubsequences: false) {
           let trimmed = value.trimmingCharacters(in: .whitespaces)
           guard !trimmed.isEmpty, trimmed.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
-            return "The Content-Length header \"\(field.value)\" is not a decimal number"
+            return ("The Content-Length header \"\(field.value)\" is not a decimal number", false)
           }
           // Leading zeros do not make a different length.
           let digits = trimmed.drop { $0 == "0" }
@@ -36,6 +46,7 @@ enum HTTPFraming {
           if !lengths.contains(length) { lengths.append(length) }
         }
       case .transferEncoding?:
+        transferEncoding = true
         codings += field.value.split(separator: ",").map {
           $0.trimmingCharacters(in: .whitespaces).lowercased()
         }
@@ -46,18 +57,24 @@ enum HTTPFraming {
       }
     }
     if lengths.count > 1 {
-      return
-        "The request has conflicting Content-Length headers (\(lengths.sorted().joined(separator: ", ")))"
+      return (
+        "The request has conflicting Content-Length headers (\(lengths.sorted().joined(separator: ", ")))",
+        false
+      )
     }
     if !codings.isEmpty {
-      if !lengths.isEmpty { return "The request has both Transfer-Encoding and Content-Length headers" }
+      if !lengths.isEmpty {
+        return ("The request has both Transfer-Encoding and Content-Length headers", false)
+      }
       guard codings == ["chunked"] else {
-        return "The Transfer-Encoding \"\(codings.joined(separator: ", "))\" is not supported; use chunked"
+        return (
+          "The Transfer-Encoding \"\(codings.joined(separator: ", "))\" is not supported; use chunked", false
+        )
       }
     }
-    if hosts > 1 { return "The request has more than one Host header" }
-    if hosts == 0, version == "HTTP/1.1" { return "An HTTP/1.1 request needs a Host header" }
-    return nil
+    if hosts > 1 { return ("The request has more than one Host header", false) }
+    if hosts == 0, version == "HTTP/1.1" { return ("An HTTP/1.1 request needs a Host header", false) }
+    return (nil, transferEncoding || (firstLength.map(isNonZeroLength) ?? false))
   }
 
   /// Whether a body follows the head (a non-zero `Content-Length`, or chunked).
@@ -70,7 +87,11 @@ enum HTTPFraming {
       default: break
       }
     }
-    guard let length else { return false }
+    return length.map(isNonZeroLength) ?? false
+  }
+
+  /// Whether a `Content-Length` value (the first one) announces a body.
+  private static func isNonZeroLength(_ length: String) -> Bool {
     if let digits = plainDigits(length) { return digits != "0" }
     return length.trimmingCharacters(in: .whitespaces).contains { $0 != "0" }
   }
@@ -92,9 +113,10 @@ enum HTTPFraming {
     let ascii: FramingField?? = name.withUTF8 { bytes in
       guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
       switch bytes.count {
-      case 4: return foldedEqual(bytes, "host") ? .host : .some(nil)
-      case 14: return foldedEqual(bytes, "content-length") ? .contentLength : .some(nil)
-      case 17: return foldedEqual(bytes, "transfer-encoding") ? .transferEncoding : .some(nil)
+      case 4: return HTTPFieldName.foldedEqual(bytes, "host") == true ? .host : .some(nil)
+      case 14: return HTTPFieldName.foldedEqual(bytes, "content-length") == true ? .contentLength : .some(nil)
+      case 17:
+        return HTTPFieldName.foldedEqual(bytes, "transfer-encoding") == true ? .transferEncoding : .some(nil)
       default: return .some(nil)
       }
     }
@@ -103,17 +125,6 @@ enum HTTPFraming {
     if DXHTTPHeaders.namesMatch(name, "Transfer-Encoding") { return .transferEncoding }
     if DXHTTPHeaders.namesMatch(name, "Host") { return .host }
     return nil
-  }
-
-  /// Whether the ASCII `bytes` equal the lower-case ASCII `lower` after ASCII case folding.
-  private static func foldedEqual(_ bytes: UnsafeBufferPointer<UInt8>, _ lower: StaticString) -> Bool {
-    guard bytes.count == lower.utf8CodeUnitCount else { return false }
-    let expected = UnsafeBufferPointer(start: lower.utf8Start, count: lower.utf8CodeUnitCount)
-    for (byte, wanted) in zip(bytes, expected)
-    where (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) != wanted {
-      return false
-    }
-    return true
   }
 
   /// A `Content-Length` value that is only ASCII digits (the usual case), without its leading zeros

@@ -138,7 +138,10 @@ final class HTTPResponse {
   /// Adds a header field; `false` when libmicrohttpd rejects it (e.g. a value with a line break).
   @discardableResult
   func addHeader(_ name: String, _ value: String) -> Bool {
-    MHD_add_response_header(handle, name, value) == .YES
+    // `withCString` lends a native string's own bytes; passing the strings directly made a C copy of each.
+    name.withCString { name in
+      value.withCString { value in MHD_add_response_header(handle, name, value) == .YES }
+    }
   }
 
   // MARK: - Content reader

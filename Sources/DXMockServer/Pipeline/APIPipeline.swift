@@ -72,7 +72,7 @@ struct APIPipeline: Sendable {
 
   /// The user the request's bearer token authenticates as, or the 401 to answer.
   private func authenticate(_ request: DXMockRequest) -> Result<String, DXPlatformError> {
-    guard let header = request.headers["Authorization"] else {
+    guard let header = request.headers.first("authorization") else {
       return .failure(
         .invalidAuthentication("No authentication token was given; send Authorization: Bearer <token>"))
     }

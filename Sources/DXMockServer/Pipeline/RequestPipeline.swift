@@ -1,6 +1,7 @@
 import DXWire
 import Foundation
 import Logging
+import Synchronization
 
 /// The server's request pipeline, in order: (receive-phase faults from the request head, while the body
 /// arrives) → admin API (never journaled) → journal entry → body limit → fault decision (delay first,
@@ -21,7 +22,7 @@ final class RequestPipeline: HTTPRequestHandler {
   private let logger: Logger
   /// Whether this pipeline serves the storage origin: file transfer URLs only.
   private let storageOnly: Bool
-  private let requestCounter = DXLock<UInt64>(0)
+  private let requestCounter = Atomic<UInt64>(0)
 
   init(
     maxBodyBytes: Int, adminToken: String?, journal: RequestJournal, faults: FaultEngine, stubs: StubEngine,
@@ -55,16 +56,32 @@ final class RequestPipeline: HTTPRequestHandler {
   /// A request ID in the platform's format, `<epoch ms, 13 digits>-<1 to 6 digits>` (dx prints it and
   /// parses it back): the time of the request and a counter that wraps at a million.
   func makeRequestID() -> String {
-    let number = requestCounter.withLock { counter in
-      counter = (counter + 1) % 1_000_000
-      return counter
-    }
-    return Self.requestID(epochMilliseconds: Int(Date().timeIntervalSince1970 * 1000), sequence: number)
+    let number = requestCounter.add(1, ordering: .relaxed).newValue % 1_000_000
+    var time = timespec()
+    clock_gettime(CLOCK_REALTIME, &time)
+    return Self.requestID(epochMilliseconds: time.tv_sec * 1000 + time.tv_nsec / 1_000_000, sequence: number)
   }
 
-  /// The platform-format request ID for a time and a sequence number below a million.
+  /// The platform-format request ID for a time and a sequence number below a million (non-negative
+  /// numbers in decimal, written into one small buffer: no interpolation).
   static func requestID(epochMilliseconds: Int, sequence: UInt64) -> String {
-    "\(epochMilliseconds)-\(sequence)"
+    guard epochMilliseconds >= 0 else { return "\(epochMilliseconds)-\(sequence)" }
+    return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 48) { buffer in
+      var end = buffer.count
+      func prepend(_ value: UInt64) {
+        var value = value
+        repeat {
+          end -= 1
+          buffer[end] = UInt8(ascii: "0") + UInt8(value % 10)
+          value /= 10
+        } while value > 0
+      }
+      prepend(sequence)
+      end -= 1
+      buffer[end] = UInt8(ascii: "-")
+      prepend(UInt64(epochMilliseconds))
+      return String(decoding: UnsafeBufferPointer(rebasing: buffer[end...]), as: UTF8.self)
+    }
   }
 
   /// File transfers, admin calls and every request to a backend: the server's ``maxBodyBytes``; an
@@ -213,7 +230,7 @@ final class RequestPipeline: HTTPRequestHandler {
     if let fault, fault.replacesResponse {
       return .send(Self.apply(nil, receive: receive, to: fault.apply(to: .empty)))
     }
-    if backend == nil, JobLogStream.isLogPath(request.path) {
+    if backend == nil, Self.mayBeLogPath(request.path), JobLogStream.isLogPath(request.path) {
       return logStream(request)
     }
     if !stubs.isEmpty, let stubbed = stubs.answer(request) {
@@ -226,6 +243,17 @@ final class RequestPipeline: HTTPRequestHandler {
       return .await { await backend.respond(to: request, context: backendContext) }
     }
     return .send(Self.apply(fault, receive: receive, to: .respond(platformResponse(request))))
+  }
+
+  /// Whether `path` ends in `/getLog/websocket`, byte for byte: true of every path
+  /// `JobLogStream.isLogPath` accepts (its parts compare as `String`s, and no other bytes are
+  /// canonically equal to these ASCII letters), and cheap enough to ask of every request first.
+  static func mayBeLogPath(_ path: String) -> Bool {
+    let suffix: StaticString = "/getLog/websocket"
+    let bytes = path.utf8
+    guard bytes.count >= suffix.utf8CodeUnitCount else { return false }
+    let tail = UnsafeBufferPointer(start: suffix.utf8Start, count: suffix.utf8CodeUnitCount)
+    return bytes.suffix(suffix.utf8CodeUnitCount).elementsEqual(tail)
   }
 
   /// A stub's answer, or the platform's (what a hybrid backend falls back to).

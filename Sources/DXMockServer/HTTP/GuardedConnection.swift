@@ -1,0 +1,62 @@
+import Foundation
+import Synchronization
+
+/// One open connection as the ``ConnectionGuard`` sees it: its socket, its phase and since when.
+///
+/// libmicrohttpd keeps a retained reference in the connection's socket context from the moment it
+/// reports the connection opened until it reports it closed, so the per-request path reaches it
+/// without a look-up or a lock: a phase change is one coarse monotonic clock read and one atomic
+/// store (phase and time packed in one word), which the guard's sweeper reads from its own thread.
+final class GuardedConnection {
+  /// Where the connection is in its request cycle.
+  enum Phase: UInt64, Sendable {
+    /// Just opened, or between the requests of a keep-alive connection.
+    case awaitingHead = 0
+    /// A request head arrived and its body is being received.
+    case receivingBody = 1
+    /// The handler has the request, or the response is being sent.
+    case answering = 2
+  }
+
+  /// The connection's socket.
+  let socket: Int32
+  /// The phase in the low 2 bits, the milliseconds (``now()``) it began above them.
+  private let state: Atomic<UInt64>
+  /// The position in the guard's list, or -1 once the guard stopped tracking it; only read and
+  /// written under the guard's lock.
+  var index = -1
+  /// The peer's address text, formatted on first use; only used by the thread running the
+  /// connection's libmicrohttpd callbacks (one at a time per connection).
+  var peerAddress: String?
+
+  init(socket: Int32, now: UInt64) {
+    self.socket = socket
+    self.state = Atomic(Self.pack(.awaitingHead, now))
+  }
+
+  /// Milliseconds from a coarse monotonic clock (a vDSO read of the kernel's tick, no system call):
+  /// exact to a few milliseconds, far below any timeout the guard enforces.
+  static func now() -> UInt64 {
+    var time = timespec()
+    clock_gettime(CLOCK_MONOTONIC_COARSE, &time)
+    return UInt64(time.tv_sec) &* 1000 &+ UInt64(time.tv_nsec / 1_000_000)
+  }
+
+  /// Enters `phase` at `now` (milliseconds from ``now()``); receiving more body bytes restarts the
+  /// body's clock.
+  func enter(_ phase: Phase, at now: UInt64 = GuardedConnection.now()) {
+    state.store(Self.pack(phase, now), ordering: .relaxed)
+  }
+
+  /// The current phase and the milliseconds it began at.
+  var current: (phase: Phase, since: UInt64) {
+    let word = state.load(ordering: .relaxed)
+    return (Phase(rawValue: word & 3) ?? .answering, word >> 2)
+  }
+
+  private static func pack(_ phase: Phase, _ now: UInt64) -> UInt64 { now << 2 | phase.rawValue }
+}
+
+// `socket` is immutable, `state` atomic; `index` is only touched under the guard's lock and
+// `peerAddress` only on the connection's libmicrohttpd thread.
+extension GuardedConnection: @unchecked Sendable {}

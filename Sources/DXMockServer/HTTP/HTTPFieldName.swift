@@ -1,0 +1,48 @@
+import DXWire
+
+/// Header-name comparisons on the path of every request.
+///
+/// A name a client sends is ASCII: it is compared with a lower-case ASCII name by its length and ASCII
+/// case folding, in one pass and without allocating. A name with any other byte takes the general
+/// comparison (`DXHTTPHeaders.namesMatch`, which decides as `lowercased()` does), so the answer is the
+/// same for every name.
+enum HTTPFieldName {
+  /// Whether `name` equals the lower-case ASCII `lowercased` without regard to case.
+  static func matches(_ name: String, _ lowercased: StaticString) -> Bool {
+    if case let decided?? = name.utf8.withContiguousStorageIfAvailable({ foldedEqual($0, lowercased) }) {
+      return decided
+    }
+    return DXHTTPHeaders.namesMatch(name, lowercased.description)
+  }
+
+  /// Whether `bytes` equal the lower-case ASCII `lower` after ASCII case folding: `true` or `false`
+  /// when `bytes` are ASCII, `nil` when they are not (the general comparison decides).
+  static func foldedEqual(_ bytes: UnsafeBufferPointer<UInt8>, _ lower: StaticString) -> Bool? {
+    guard bytes.count == lower.utf8CodeUnitCount else {
+      return bytes.allSatisfy { $0 < 0x80 } ? false : nil
+    }
+    let expected = UnsafeBufferPointer(start: lower.utf8Start, count: lower.utf8CodeUnitCount)
+    var equal = true
+    for (byte, wanted) in zip(bytes, expected) {
+      if byte >= 0x80 { return nil }
+      if (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) != wanted { equal = false }
+    }
+    return equal
+  }
+
+  /// The response header fields the server sets itself (or libmicrohttpd does): a response's own
+  /// fields with these names are dropped.
+  static func isServerControlled(_ name: String) -> Bool {
+    matches(name, "content-length") || matches(name, "transfer-encoding") || matches(name, "x-request-id")
+      || matches(name, "x-content-type-options") || matches(name, "date")
+  }
+}
+
+extension DXHTTPHeaders {
+  /// The first value of the field named `lowercased` (a lower-case ASCII name), compared as
+  /// ``HTTPFieldName/matches(_:_:)`` does: the same answer as the subscript, without its general
+  /// comparison for every field.
+  func first(_ lowercased: StaticString) -> String? {
+    fields.first { HTTPFieldName.matches($0.name, lowercased) }?.value
+  }
+}
