@@ -66,6 +66,34 @@ struct JSONTests {
     #expect(DXJSON.double(-.infinity).pythonJSONString() == "-Infinity")
   }
 
+  @Test("objects: a repeated key keeps its last value, members of every size parse, empty objects too")
+  func objectMembers() throws {
+    #expect(try DXJSON(parsing: #"{"a":1,"b":2,"a":3}"#) == ["a": 3, "b": 2])
+    #expect(try DXJSON(parsing: " { } ") == [:])
+    #expect(try DXJSON(parsing: #"{"o":{},"p":{"q":{"r":[{}]}}}"#) == ["o": [:], "p": ["q": ["r": [[:]]]]])
+    for count in [1, 2, 3, 7, 8, 9, 40] {
+      let text = "{" + (0..<count).map { "\"k\($0)\":\($0)" }.joined(separator: ",") + "}"
+      let parsed = try DXJSON(parsing: text)
+      #expect(parsed.objectValue?.count == count)
+      #expect(parsed["k\(count - 1)"] == .integer(count - 1))
+    }
+    #expect(throws: DXJSONParseError.self) { try DXJSON(parsing: #"{"a":1,}"#) }
+    #expect(throws: DXJSONParseError.self) { try DXJSON(parsing: #"{"a":1"#) }
+  }
+
+  @Test("strings with and without escapes serialize the same way in both writers")
+  func stringEscapes() {
+    let plain: DXJSON = ["key": "plain text ~ 123", "é": "é\u{7F}"]
+    #expect(plain.serializedString(sortedKeys: true) == "{\"key\":\"plain text ~ 123\",\"é\":\"é\u{7F}\"}")
+    let python: DXJSON = ["key": "plain ~ 123", "é": "é"]
+    #expect(python.pythonJSONString() == #"{"key": "plain ~ 123", "\u00e9": "\u00e9"}"#)
+    let escaped: DXJSON = ["q": "a\"b\\c\td\u{1F}"]
+    #expect(escaped.serializedString() == #"{"q":"a\"b\\c\td\u001f"}"#)
+    #expect(escaped.pythonJSONString() == #"{"q": "a\"b\\c\td\u001f"}"#)
+    let sorted: DXJSON = ["b": 1, "a": 2, "B": 3, "ä": 4, "a0": 5]
+    #expect(sorted.serializedString(sortedKeys: true) == #"{"B":3,"a":2,"a0":5,"b":1,"ä":4}"#)
+  }
+
   @Test(
     "Python truthiness",
     arguments: [

@@ -80,6 +80,13 @@ extension DXJSON {
   }
 
   private static func writePythonString(_ text: String, to output: inout String) {
+    // Printable ASCII without quotes or backslashes (most keys and values) is written as it is.
+    if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C }) {
+      output += "\""
+      output += text
+      output += "\""
+      return
+    }
     output += "\""
     for unit in text.utf16 {
       switch unit {

@@ -101,12 +101,19 @@ struct DXJSONParser {
   private mutating func parseObject() throws(DXJSONParseError) -> DXJSON {
     try enter()
     index += 1
-    var members: [String: DXJSON] = [:]
+    // The members are collected in order first, so that the dictionary is allocated once at its size
+    // instead of growing (and rehashing) member by member; a repeated key keeps its last value.
+    var pairs: [(String, DXJSON)] = []
+    func members() -> [String: DXJSON] {
+      var members = [String: DXJSON](minimumCapacity: pairs.count)
+      for (key, value) in pairs { members[key] = value }
+      return members
+    }
     skipWhitespace()
     if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
       index += 1
       depth -= 1
-      return .object(members)
+      return .object([:])
     }
     while true {
       skipWhitespace()
@@ -118,7 +125,7 @@ struct DXJSONParser {
       guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
       index += 1
       skipWhitespace()
-      members[key] = try parseValue()
+      pairs.append((key, try parseValue()))
       skipWhitespace()
       guard index < bytes.count else { throw fail("unexpected end of input") }
       if bytes[index] == UInt8(ascii: ",") {
@@ -126,7 +133,7 @@ struct DXJSONParser {
       } else if bytes[index] == UInt8(ascii: "}") {
         index += 1
         depth -= 1
-        return .object(members)
+        return .object(members())
       } else {
         throw fail("expected ',' or '}'")
       }
@@ -348,8 +355,8 @@ extension DXJSON {
         value.write(to: &output, sortedKeys: sortedKeys)
       }
       if sortedKeys {
-        for key in members.keys.sorted(by: { $0.utf8.lexicographicallyPrecedes($1.utf8) }) {
-          if let value = members[key] { emit(key, value) }
+        for (key, value) in members.sorted(by: { $0.key.utf8.lexicographicallyPrecedes($1.key.utf8) }) {
+          emit(key, value)
         }
       } else {
         for (key, value) in members { emit(key, value) }
@@ -362,6 +369,12 @@ extension DXJSON {
 
   private static func writeString(_ value: String, to output: inout [UInt8]) {
     output.append(UInt8(ascii: "\""))
+    // Most strings need no escape: their bytes are copied at once.
+    if value.utf8.allSatisfy({ $0 >= 0x20 && $0 != 0x22 && $0 != 0x5C }) {
+      output.append(contentsOf: value.utf8)
+      output.append(UInt8(ascii: "\""))
+      return
+    }
     for byte in value.utf8 {
       switch byte {
       case 0x22: output.append(contentsOf: [0x5C, 0x22])
