@@ -96,28 +96,59 @@ extension DXCassetteMatching {
   /// body is not JSON.
   func canonicalBody(_ data: Data, placeholder: String) -> DXJSON? {
     guard !data.isEmpty, let json = try? DXJSON(parsing: data) else { return nil }
-    return canonicalize(json, path: "", placeholder: placeholder)
+    // Dotted paths are only built when an ignored field is one (a nested member's path always has a
+    // dot, so without dotted entries only the plain name can be ignored).
+    let tracksPaths = ignoredBodyFields.contains { $0.utf8.contains(UInt8(ascii: ".")) }
+    return canonicalize(json, path: "", tracksPaths: tracksPaths, placeholder: placeholder) ?? json
   }
 
-  private func canonicalize(_ json: DXJSON, path: String, placeholder: String) -> DXJSON {
+  /// `json` with ignored fields removed and redacted strings normalized, or `nil` when that changes
+  /// nothing (the usual case, which then copies nothing).
+  private func canonicalize(_ json: DXJSON, path: String, tracksPaths: Bool, placeholder: String) -> DXJSON? {
     switch json {
     case .object(let members):
-      var result: [String: DXJSON] = [:]
-      result.reserveCapacity(members.count)
+      var result = members
+      var changed = false
       for (name, value) in members {
-        let childPath = path.isEmpty ? name : "\(path).\(name)"
-        if ignoredBodyFields.contains(name) || ignoredBodyFields.contains(childPath) { continue }
-        result[name] = canonicalize(value, path: childPath, placeholder: placeholder)
+        var childPath = ""
+        if tracksPaths { childPath = path.isEmpty ? name : "\(path).\(name)" }
+        if ignoredBodyFields.contains(name) || (tracksPaths && ignoredBodyFields.contains(childPath)) {
+          result.removeValue(forKey: name)
+          changed = true
+        } else if let canonical = canonicalize(
+          value, path: childPath, tracksPaths: tracksPaths, placeholder: placeholder)
+        {
+          result[name] = canonical
+          changed = true
+        }
       }
-      return .object(result)
+      return changed ? .object(result) : nil
     case .array(let elements):
-      return .array(elements.map { canonicalize($0, path: path, placeholder: placeholder) })
-    case .string(let text) where text.contains(placeholder):
+      var result = elements
+      var changed = false
+      for (offset, element) in elements.enumerated() {
+        if let canonical = canonicalize(
+          element, path: path, tracksPaths: tracksPaths, placeholder: placeholder)
+        {
+          result[offset] = canonical
+          changed = true
+        }
+      }
+      return changed ? .array(result) : nil
+    case .string(let text) where Self.contains(placeholder, in: text):
       // Redacted values are excluded from matching.
-      return .string(placeholder)
+      return text == placeholder ? nil : .string(placeholder)
     default:
-      return json
+      return nil
     }
+  }
+
+  /// `text.contains(placeholder)`, answered on the bytes when both are ASCII.
+  static func contains(_ placeholder: String, in text: String) -> Bool {
+    if DXHTTPHeaders.isASCII(placeholder), DXHTTPHeaders.isASCII(text) {
+      return DXByteSearch.occurs(placeholder.utf8, in: text.utf8)
+    }
+    return text.contains(placeholder)
   }
 
   /// 64-bit FNV-1a, as 16 hex digits.

@@ -67,15 +67,31 @@ public struct DXSecretScanner: Sendable, Hashable {
   /// `Authorization` header, longest first.
   func secrets(for request: DXTransportRequest) -> [String] {
     var values = tokens.filter { $0.utf8.count >= 4 }
-    for name in ["authorization", "proxy-authorization"] {
-      for value in request.headers.values(for: name) {
+    for name in Self.credentialHeaders {
+      for field in request.headers.fields where DXHTTPHeaders.namesMatch(field.name, name) {
+        let value = field.value
         let parts = value.split(separator: " ", maxSplits: 1)
         let credential = parts.count == 2 ? String(parts[1]) : value
-        let trimmed = credential.trimmingCharacters(in: .whitespaces)
-        if trimmed.utf8.count >= 4, !trimmed.contains(placeholder) { values.append(trimmed) }
+        let trimmed =
+          Self.hasNoOuterSpace(credential) ? credential : credential.trimmingCharacters(in: .whitespaces)
+        if trimmed.utf8.count >= 4, !DXCassetteMatching.contains(placeholder, in: trimmed) {
+          values.append(trimmed)
+        }
       }
     }
+    if values.count < 2 { return values }
     return Array(Set(values)).sorted { $0.utf8.count > $1.utf8.count }
+  }
+
+  /// The headers whose credential is redacted wherever it appears, in the order they are read.
+  private static let credentialHeaders = ["authorization", "proxy-authorization"]
+
+  /// Whether `text` is empty or starts and ends with an ASCII character other than a space or tab, so
+  /// that `trimmingCharacters(in: .whitespaces)` would return it unchanged (skipped on the replay path).
+  static func hasNoOuterSpace(_ text: String) -> Bool {
+    guard let first = text.utf8.first, let last = text.utf8.last else { return true }
+    func plain(_ byte: UInt8) -> Bool { byte < 0x80 && byte != 0x20 && byte != 0x09 }
+    return plain(first) && plain(last)
   }
 
   /// Returns `request` with its credentials replaced (see the type's documentation).
@@ -133,15 +149,24 @@ public struct DXSecretScanner: Sendable, Hashable {
   }
 
   static func replace(_ values: [String], with placeholder: String, in text: String) -> String {
+    guard !values.isEmpty, !text.isEmpty else { return text }
+    // The usual case, nothing to replace, is settled on the bytes when text and secrets are ASCII
+    // (where a character-wise match is a byte-wise one); anything else takes the general search.
+    let asciiText = DXHTTPHeaders.isASCII(text)
     var result = text
-    for value in values where result.contains(value) {
-      result = result.replacingOccurrences(of: value, with: placeholder)
+    for value in values {
+      if asciiText, DXHTTPHeaders.isASCII(value), !DXByteSearch.occurs(value.utf8, in: result.utf8) {
+        continue
+      }
+      if result.contains(value) { result = result.replacingOccurrences(of: value, with: placeholder) }
     }
     return result
   }
 
   static func replace(_ values: [String], with placeholder: String, in data: Data) -> Data {
     guard !values.isEmpty, !data.isEmpty else { return data }
+    // Most bodies hold no secret: find that out without copying them.
+    guard values.contains(where: { DXByteSearch.occurs($0.utf8, in: data) }) else { return data }
     var bytes = [UInt8](data)
     var changed = false
     for value in values {

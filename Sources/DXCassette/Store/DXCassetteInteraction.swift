@@ -112,6 +112,7 @@ public struct DXCassetteInteraction: Sendable, Hashable {
 enum DXCassetteURL {
   /// The path without scheme, authority and query: `http://h:1/a/b?x=1` → `/a/b`.
   static func path(of url: String) -> String {
+    if DXHTTPHeaders.isASCII(url) { return asciiPath(of: url) }
     let withoutQuery =
       url.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first
       .map(String.init) ?? url
@@ -121,6 +122,30 @@ enum DXCassetteURL {
     let afterScheme = withoutQuery[schemeEnd.upperBound...]
     guard let slash = afterScheme.firstIndex(of: "/") else { return "/" }
     return String(afterScheme[slash...])
+  }
+
+  /// ``path(of:)`` of an ASCII URL, found on its bytes (the replay path keys every request by it).
+  static func asciiPath(of url: String) -> String {
+    let bytes = url.utf8
+    let end = bytes.firstIndex(of: UInt8(ascii: "?")) ?? bytes.endIndex
+    var cursor = bytes.startIndex
+    var afterScheme: String.Index?
+    while cursor < end {
+      if bytes[cursor] == UInt8(ascii: ":") {
+        let second = bytes.index(after: cursor)
+        if second < end, bytes[second] == UInt8(ascii: "/") {
+          let third = bytes.index(after: second)
+          if third < end, bytes[third] == UInt8(ascii: "/") {
+            afterScheme = bytes.index(after: third)
+            break
+          }
+        }
+      }
+      cursor = bytes.index(after: cursor)
+    }
+    guard let afterScheme else { return end == bytes.startIndex ? "/" : String(url[..<end]) }
+    guard let slash = bytes[afterScheme..<end].firstIndex(of: UInt8(ascii: "/")) else { return "/" }
+    return String(url[slash..<end])
   }
 
   /// The query string without `?`, or `""`.
