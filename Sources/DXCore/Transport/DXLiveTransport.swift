@@ -258,15 +258,19 @@ public final class DXLiveTransport: DXTransport {
   }
 
   /// Why a header field cannot go on the wire as given (a name that is not an HTTP token, a value
-  /// with a line break or NUL, which would split or end the head), or `nil`.
+  /// with a line break or NUL, which would split or end the head, or another control character than
+  /// a tab, which RFC 9110 forbids), or `nil`. SwiftNIO's own outbound check applies the same rule;
+  /// the pooled connections leave it out because this one ran.
   static func headerProblem(_ headers: DXHTTPHeaders) -> String? {
     for field in headers {
       let name = field.name.utf8
       if name.isEmpty || !name.allSatisfy(isTokenByte) {
         return "the header name '\(field.name)' is not an HTTP token"
       }
-      if field.value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0x00 }) {
-        return "the value of header '\(field.name)' contains a line break or NUL"
+      if field.value.utf8.contains(where: { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F }) {
+        let breaks = field.value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0x00 })
+        return "the value of header '\(field.name)' contains "
+          + (breaks ? "a line break or NUL" : "a control character")
       }
     }
     return nil
@@ -282,8 +286,12 @@ public final class DXLiveTransport: DXTransport {
     }
   }
 
-  private static func transportOwned(_ name: String) -> Bool {
-    DXHTTPHeaders.namesMatch(name, "Host") || DXHTTPHeaders.namesMatch(name, "Content-Length")
+  /// Whether the transport sets the field `name` itself. (Most names have none of those three
+  /// lengths and are ASCII, which settles it without comparing.)
+  static func transportOwned(_ name: String) -> Bool {
+    let length = name.utf8.count
+    if length != 4, length != 14, length != 17, DXHTTPHeaders.isASCII(name) { return false }
+    return DXHTTPHeaders.namesMatch(name, "Host") || DXHTTPHeaders.namesMatch(name, "Content-Length")
       || DXHTTPHeaders.namesMatch(name, "Transfer-Encoding")
   }
 }

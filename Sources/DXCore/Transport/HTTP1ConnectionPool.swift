@@ -231,7 +231,10 @@ final class HTTP1ConnectionPool {
       .channelOption(.socketOption(.tcp_nodelay), value: 1)
       .channelInitializer { channel in
         channel.eventLoop.makeCompletedFuture {
-          try channel.pipeline.syncOperations.addHTTPClientHandlers()
+          // NIO's own check of outgoing header fields is left out: `DXLiveTransport.headerProblem`
+          // refused the same fields (names that are not tokens, values with control characters)
+          // before the request was built.
+          try channel.pipeline.syncOperations.addHTTPClientHandlers(enableOutboundHeaderValidation: false)
           try channel.pipeline.syncOperations.addHandler(HTTP1ExchangeHandler())
         }
       }

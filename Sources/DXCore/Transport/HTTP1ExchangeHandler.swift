@@ -47,22 +47,33 @@ struct HTTP1Outcome: Sendable {
 /// as the pool writes them), collects the response and reports what happened on the wire — a complete
 /// body, a body cut short of its `Content-Length`, a body ended by the close, no reply at all, a reset,
 /// or a read timeout. The read timeout counts from the last byte written or read.
+///
+/// Per request it allocates as little as it can: the exchange in progress is a class updated in place
+/// (not a struct copied out and back for every part that arrives), and the read-timeout timer is one
+/// per connection, re-armed only when it fires during an exchange, not scheduled and cancelled for
+/// every request.
 final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler {
   typealias InboundIn = HTTPClientResponsePart
   typealias OutboundIn = HTTP1Write
   typealias OutboundOut = HTTPClientRequestPart
 
-  private struct Pending {
+  private final class Pending {
     let exchange: HTTP1Exchange
     var head: HTTPResponseHead?
     var body = ByteBuffer()
-    var lastActivity = NIODeadline.now()
-    var timer: Scheduled<Void>?
+    var lastActivity: NIODeadline
+
+    init(exchange: HTTP1Exchange, now: NIODeadline) {
+      self.exchange = exchange
+      self.lastActivity = now
+    }
   }
 
   private var pending: Pending?
   /// The first error seen on the connection (a reset shows up here before the close).
   private var error: (any Error)?
+  /// The connection's read-timeout timer and when it fires; `nil` when none is scheduled.
+  private var timer: (task: Scheduled<Void>, deadline: NIODeadline)?
 
   func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
     switch unwrapOutboundIn(data) {
@@ -94,11 +105,12 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler 
       promise?.fail(ChannelError.ioOnClosedChannel)
       return
     }
-    pending = Pending(exchange: exchange)
+    let now = NIODeadline.now()
+    pending = Pending(exchange: exchange, now: now)
+    armTimer(context: context, by: now + exchange.readTimeout)
     if exchange.streamsBody {
       // The head alone; the pool writes the body chunks and the end as the body is produced.
       context.writeAndFlush(wrapOutboundOut(.head(exchange.head)), promise: tracked(promise, context))
-      armTimer(context: context, after: exchange.readTimeout)
       return
     }
     context.write(wrapOutboundOut(.head(exchange.head)), promise: nil)
@@ -106,25 +118,23 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler 
       context.write(wrapOutboundOut(.body(.byteBuffer(exchange.body))), promise: nil)
     }
     context.write(wrapOutboundOut(.end(nil)), promise: tracked(promise, context))
-    armTimer(context: context, after: exchange.readTimeout)
   }
 
-  /// A write promise that also keeps the first write error (the peer reset or closed the connection)
-  /// as the error to report, and completes `promise`.
+  /// The caller's write promise (a new one when it passed none), which also keeps the first write
+  /// error (the peer reset or closed the connection) as the error to report.
   private func tracked(_ promise: EventLoopPromise<Void>?, _ context: ChannelHandlerContext)
     -> EventLoopPromise<Void>
   {
-    let written = context.eventLoop.makePromise(of: Void.self)
+    let written = promise ?? context.eventLoop.makePromise(of: Void.self)
     let loopBound = NIOLoopBound(self, eventLoop: context.eventLoop)
     written.futureResult.whenFailure { error in
       if loopBound.value.error == nil { loopBound.value.error = error }
     }
-    promise.map { written.futureResult.cascade(to: $0) }
     return written
   }
 
   func channelRead(context: ChannelHandlerContext, data: NIOAny) {
-    guard var current = pending else {
+    guard let current = pending else {
       // Bytes nobody asked for (say a 408 before an idle close) would be taken for the next
       // request's response: this connection cannot be used again.
       context.close(promise: nil)
@@ -135,11 +145,12 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler 
     case .head(let head):
       current.exchange.probe?.markHeadersReceived()
       current.head = head
-      pending = current
     case .body(var buffer):
-      pending = nil  // no copy-on-write of the body while appending
-      current.body.writeBuffer(&buffer)
-      pending = current
+      if current.body.readableBytes == 0, current.body.capacity == 0 {
+        current.body = buffer  // the first part: kept as it is, no copy
+      } else {
+        current.body.writeBuffer(&buffer)
+      }
     case .end:
       guard let head = current.head else { return }
       let method = current.exchange.head.method.rawValue
@@ -159,6 +170,8 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler 
     if let current = pending {
       finish(Self.outcomeAfterClose(current, error: error))
     }
+    timer?.task.cancel()
+    timer = nil
     context.fireChannelInactive()
   }
 
@@ -167,7 +180,6 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler 
   private func finish(_ result: Result<HTTP1Outcome, any Error>) {
     guard let current = pending else { return }
     pending = nil
-    current.timer?.cancel()
     current.exchange.promise.completeWith(result)
   }
 
@@ -190,20 +202,29 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler 
 
   // MARK: - Read timeout
 
-  private func armTimer(context: ChannelHandlerContext, after delay: TimeAmount) {
+  /// Makes sure the timer fires by `deadline`: a timer already due by then stays (when it fires it
+  /// re-arms itself for the exchange in progress), a later one is replaced.
+  private func armTimer(context: ChannelHandlerContext, by deadline: NIODeadline) {
+    if let timer {
+      if timer.deadline <= deadline { return }
+      timer.task.cancel()
+    }
     let loopBound = NIOLoopBound((self, context), eventLoop: context.eventLoop)
-    pending?.timer = context.eventLoop.scheduleTask(in: delay) {
+    let task = context.eventLoop.scheduleTask(deadline: deadline) {
       let (handler, context) = loopBound.value
       handler.timerFired(context: context)
     }
+    timer = (task, deadline)
   }
 
   private func timerFired(context: ChannelHandlerContext) {
+    timer = nil
+    // Between exchanges (an idle pooled connection) nothing is timed; the next exchange arms again.
     guard let current = pending else { return }
     let timeout = current.exchange.readTimeout
     let deadline = current.lastActivity + timeout
     if deadline > .now() {
-      armTimer(context: context, after: deadline - .now())
+      armTimer(context: context, by: deadline)
       return
     }
     finish(

@@ -180,6 +180,49 @@ struct LiveTransportTests {
     }
   }
 
+  @Test(
+    "a header value with another control character is refused; a tab is sent",
+    arguments: DXLiveTransport.Engine.allCases)
+  func headerControlCharacters(engine: DXLiveTransport.Engine) async throws {
+    try await withRawServer([.write(Array((Self.head + "Content-Length: 2\r\n\r\n{}").utf8))]) { server in
+      for control in ["\u{01}", "\u{1B}", "\u{7F}"] {
+        var request = post(server.baseURL + "/x")
+        request.headers.add(name: "X-Note", value: "a\(control)b")
+        let error = await failure(request, engine: engine)
+        #expect(error?.kind == .invalidRequest)
+        #expect(error?.message.contains("control character") == true)
+      }
+      #expect(server.receivedHeads.isEmpty, "nothing was sent")
+      var tabbed = post(server.baseURL + "/x")
+      tabbed.headers.add(name: "X-Note", value: "a\tb")
+      #expect(try await send(tabbed, engine: engine).status == 200)
+      #expect(server.receivedHeads.first?.contains("X-Note: a\tb") == true)
+    }
+  }
+
+  @Test("a kept-alive connection's read timer: idle time is not timed, a shorter timeout applies at once")
+  func keepAliveReadTimer() async throws {
+    try await DXMockServer.withRunning { server in
+      let platform = testPlatform(url: server.baseURL, token: DXMockServer.Configuration.defaultToken)
+      try await DXClient.withLiveClient(platform: platform, configuration: .noRetry) { client in
+        // A short timeout, then longer than it idle: the timer of the first exchange finds no exchange.
+        let quick = DXRequestOptions(timeout: .seconds(1))
+        #expect(try await client.systemWhoami(options: quick)["id"] == "user-alice")
+        try await Task.sleep(for: .milliseconds(1300))
+        #expect(try await client.systemWhoami(options: quick)["id"] == "user-alice")
+        // A long timeout arms a late timer; the next, shorter one must not wait for it.
+        #expect(try await client.systemWhoami(options: .init(timeout: .seconds(60)))["id"] == "user-alice")
+        _ = server.addFault(try DXFaultRule(spec: "POST /system/whoami delay ms=6000 times=1"))
+        await #expect {
+          try await client.systemWhoami(alwaysRetry: false, options: .init(timeout: .milliseconds(1500)))
+        } throws: { error in
+          (error as? DXTransportError)?.kind == .readTimeout
+        }
+        #expect(try await client.systemWhoami(options: quick)["id"] == "user-alice")
+      }
+    }
+  }
+
   @Test("one transport serves many sequential and concurrent requests")
   func reuse() async throws {
     try await DXMockServer.withRunning { server in
