@@ -188,19 +188,27 @@ struct DXJSONParser {
   private mutating func parseString() throws(DXJSONParseError) -> String {
     index += 1  // opening quote
     let start = index
-    // Fast path: no escapes.
+    // Fast path: no escapes. ASCII text (most keys and values) is valid UTF-8 as it stands and is
+    // decoded without the generic validation, which costs a metadata lookup per string.
+    var isASCII = true
     while index < bytes.count {
       let byte = bytes[index]
       if byte == UInt8(ascii: "\"") {
-        let slice = bytes[start..<index]
+        let range = start..<index
         index += 1
-        guard let text = String(validating: slice, as: UTF8.self) else {
+        if isASCII {
+          return bytes.withUnsafeBufferPointer { buffer in
+            String(decoding: UnsafeBufferPointer(rebasing: buffer[range]), as: UTF8.self)
+          }
+        }
+        guard let text = String(validating: bytes[range], as: UTF8.self) else {
           throw fail("invalid UTF-8 in string")
         }
         return text
       }
       if byte == UInt8(ascii: "\\") { break }
       if byte < 0x20 { throw fail("unescaped control character in string") }
+      if byte >= 0x80 { isASCII = false }
       index += 1
     }
     var scalars = Array(bytes[start..<index])
