@@ -189,6 +189,40 @@ struct ClientRetryTests {
     #expect(get.requests.count == 3)
   }
 
+  @Test(
+    "a JSON reply that is not UTF-8 is bad JSON (inside a string or outside); UTF-8 JSON and text decode",
+    arguments: [
+      ([0x7B, 0x22, 0x61, 0x22, 0x3A, 0x22, 0xFF, 0x22, 0x7D], "application/json", nil),
+      ([0x7B, 0x22, 0x61, 0x22, 0x3A, 0xC3, 0xA9, 0x7D], "application/json", nil),
+      ([0x7B, 0x22, 0x61, 0x22, 0x3A, 0x22, 0xC3, 0xA9, 0x22, 0x7D], "application/json", #"{"a":"é"}"#),
+      ([0x68, 0xC3, 0xA9], "text/plain", "hé"),
+    ] as [([UInt8], String, String?)])
+  func replyEncoding(bytes: [UInt8], contentType: String, decoded: String?) async throws {
+    let reply = DXTransportResponse(status: 200, headers: ["Content-Type": contentType], body: Data(bytes))
+    let transport = ScriptedTransport([], then: .respond(reply))
+    var response: DXResponse?
+    var failure: (any Error)?
+    do {
+      response = try await client(transport, clock: DXTestClock(start: testClockStart)).request("/x")
+    } catch {
+      failure = error
+    }
+    switch (response, decoded) {
+    case (.json(let value)?, let text?): #expect(value == (try DXJSON(parsing: text)))
+    case (.text(let value)?, let text?): #expect(value == text)
+    case (nil, nil): #expect(failure as? DXResponseError == .badJSONInReply(status: 200))
+    default: Issue.record("unexpected \(String(describing: response)) for \(bytes)")
+    }
+    let invalidText = DXTransportResponse(
+      status: 200, headers: ["Content-Type": "text/plain"], body: Data([0xFF]))
+    await #expect(throws: DXError.self) {
+      try await client(
+        ScriptedTransport([], then: .respond(invalidText)), clock: DXTestClock(start: testClockStart)
+      )
+      .request("/x")
+    }
+  }
+
   @Test("PUT 400 with S3's RequestTimeout is retried and logged at info")
   func put400() async throws {
     let s3 = DXTransportResponse.text(

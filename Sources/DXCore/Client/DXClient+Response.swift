@@ -147,22 +147,21 @@ extension DXClient {
     }
 
     guard decodeResponseBody else { return .success(.bytes(response.body)) }
-    guard let text = String(validating: response.body, as: UTF8.self) else {
-      if isJSON {
+    if isJSON {
+      // Parsed from the bytes: the parser refuses invalid UTF-8 (inside strings it validates, outside
+      // them any non-ASCII byte is a syntax error), so this is "UTF-8 text that is JSON" without
+      // building the text first.
+      guard let value = try? DXJSON(parsing: response.body) else {
         return .failure(
           AttemptFailure(
             error: DXResponseError.badJSONInReply(status: status),
             outcome: .init(failure: .badJSONInReply, status: status), requestID: requestID))
       }
+      return .success(.json(value))
+    }
+    guard let text = String(validating: response.body, as: UTF8.self) else {
       throw DXError.unexpectedResponse("the reply body is not UTF-8 text; use decodeResponseBody: false")
     }
-    guard isJSON else { return .success(.text(text)) }
-    guard let value = try? DXJSON(parsing: text) else {
-      return .failure(
-        AttemptFailure(
-          error: DXResponseError.badJSONInReply(status: status),
-          outcome: .init(failure: .badJSONInReply, status: status), requestID: requestID))
-    }
-    return .success(.json(value))
+    return .success(.text(text))
   }
 }

@@ -80,9 +80,10 @@ final class HTTP1ConnectionPool {
     var head = HTTPRequestHead(
       version: .http1_1, method: HTTPMethod(rawValue: request.method), uri: target.requestTarget,
       headers: headers)
-    head.headers.replaceOrAdd(name: "Host", value: target.hostHeader)
+    // `headers` holds no Host, Content-Length or Transfer-Encoding (`DXLiveTransport.transportOwned`).
+    head.headers.add(name: "Host", value: target.hostHeader)
     let length = request.streamedBody?.length ?? request.body.count
-    head.headers.replaceOrAdd(name: "Content-Length", value: String(length))
+    head.headers.add(name: "Content-Length", value: String(length))
     let body = ByteBuffer(bytes: request.body)
     // An idle connection the server closed a moment ago can still look open; when it turns out
     // closed before anything was written, the request goes on a new connection instead.
