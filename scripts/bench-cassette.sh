@@ -10,6 +10,8 @@
 # Env:   DXKIT_PYTHON  python with vcrpy and urllib3 (default .venv/bin/python)
 #        SCRATCH       SwiftPM scratch path for the release build (default .build-release)
 #        BIN_DIR       measure the dxkit-bench in this directory (no build)
+#        BEFORE_DIR    also run the dxkit-bench in this directory (another commit's build) right after,
+#                      same sizes, for a before/after table from one run
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -30,6 +32,11 @@ echo "binaries: $bin; load average: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo
 echo "== DXKit cassettes (SQLite, indexed) =="
 "$bin/dxkit-bench" cassette
+if [ -n "${BEFORE_DIR:-}" ]; then
+  echo
+  echo "== the same with the BEFORE_DIR binary ($BEFORE_DIR/dxkit-bench) =="
+  "$BEFORE_DIR/dxkit-bench" cassette
+fi
 swift_line="$("$bin/dxkit-bench" cassette --sizes 1000 --machine)"
 swift_us="$(sed -n 's/.*replay_us=\([0-9.]*\).*/\1/p' <<<"$swift_line")"
 client_us="$(sed -n 's/.* client_us=\([0-9.]*\).*/\1/p' <<<"$swift_line")"

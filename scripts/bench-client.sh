@@ -27,6 +27,8 @@
 #        SCRATCH       SwiftPM scratch path for the build (default .build-release)
 #        CONFIG        release (default) or debug (quick, unrepresentative figures)
 #        BIN_DIR       measure the dx-mock-server and dxkit-bench in this directory (no build)
+#        BEFORE_DIR    also time the dxkit-bench in this directory (another commit's build) in the same
+#                      rounds against nginx, and its CPU time per call: before and after side by side
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -46,6 +48,12 @@ if [ "$config" != release ] && [ "$config" != debug ]; then echo "bench-client: 
 for tool in wrk nginx python3; do
   command -v "$tool" >/dev/null || { echo "bench-client: $tool is required (scripts/setup.sh --bench)" >&2; exit 2; }
 done
+
+before="${BEFORE_DIR:-}"
+if [ -n "$before" ] && [ ! -x "$before/dxkit-bench" ]; then
+  echo "bench-client: no dxkit-bench in BEFORE_DIR=$before" >&2
+  exit 2
+fi
 
 if [ -n "${BIN_DIR:-}" ]; then
   bin=$BIN_DIR
@@ -101,6 +109,11 @@ swift_run() { # url, flags...
   shift
   "$bin/dxkit-bench" client --url "$url" --token "$token" "$@" | rate_of
 }
+before_run() { # url, flags...
+  local url=$1
+  shift
+  "$before/dxkit-bench" client --url "$url" --token "$token" "$@" | rate_of
+}
 python_env() { # port, command...
   local port=$1
   shift
@@ -113,6 +126,7 @@ python_run() { python_env "$1" "$python" "$workdir/dxpy_bench.py" "$count" 50 | 
 for server in nginx mock; do
   : >"$workdir/rates-$server"
 done
+: >"$workdir/rates-before"
 for round in $(seq 1 "$rounds"); do
   for server in nginx mock; do
     if [ "$server" = nginx ]; then url=$nginx_url port=$NGINX_PORT; else url=$mock_url port=$MOCK_PORT; fi
@@ -128,6 +142,13 @@ for round in $(seq 1 "$rounds"); do
       "$round" "$server" "$socket" "$dxclient" "$loop" "$dxpy"
     [ "$server" = nginx ] && printf '  wrk -c1 %9.1f req/s' "$wrk1"
     printf '\n'
+    if [ -n "$before" ] && [ "$server" = nginx ]; then
+      b_dxclient="$(before_run "$url" --count "$count" --mode dxclient)"
+      b_loop="$(before_run "$url" --count "$count" --mode dxclient --event-loop-executor)"
+      printf 'round %d nginx, BEFORE_DIR binary: dxclient %8.1f  dxclient+loop %8.1f calls/s\n' \
+        "$round" "$b_dxclient" "$b_loop"
+      echo "$socket $b_dxclient $b_loop" >>"$workdir/rates-before"
+    fi
     echo "$socket $dxclient $loop $dxpy $wrk1" >>"$workdir/rates-$server"
   done
 done
@@ -135,8 +156,13 @@ done
 ahc="$(swift_run "$mock_url" --count "$count" --mode dxclient --engine asyncHTTPClient)"
 printf 'DXClient with async-http-client for every request (dx-mock-server): %.1f calls/s\n' "$ahc"
 
-python3 - "$workdir/rates-nginx" "$workdir/rates-mock" <<'PY'
+python3 - "$workdir/rates-nginx" "$workdir/rates-mock" "$workdir/rates-before" <<'PY'
 import statistics, sys
+before = [list(map(float, line.split())) for line in open(sys.argv[3]) if line.strip()]
+if before:
+    ratio = lambda i: statistics.median(row[i] / row[0] for row in before)
+    print("== BEFORE_DIR binary against nginx (medians of %d rounds, same rounds and floor)" % len(before))
+    print("  DXClient / floor %.2f, on the loop %.2f" % (ratio(1), ratio(2)))
 for name, path in (("nginx", sys.argv[1]), ("dx-mock-server", sys.argv[2])):
     rows = [list(map(float, line.split())) for line in open(path) if line.strip()]
     socket, dxclient, loop, dxpy, wrk1 = (statistics.median(column) for column in zip(*rows))
@@ -172,6 +198,12 @@ python_cpu() { # calls
 }
 c_py1="$(python_cpu "$cpu_n1")"
 c_py2="$(python_cpu "$cpu_n2")"
+if [ -n "$before" ]; then
+  c_before1="$(cpu_of "$before/dxkit-bench" client --url "$nginx_url" --token "$token" --count "$cpu_n1" --warmup 50 --mode dxclient)"
+  c_before2="$(cpu_of "$before/dxkit-bench" client --url "$nginx_url" --token "$token" --count "$cpu_n2" --warmup 50 --mode dxclient)"
+  awk -v b1="$c_before1" -v b2="$c_before2" -v n="$((cpu_n2 - cpu_n1))" 'BEGIN {
+    printf "CPU us per call, BEFORE_DIR binary: DXClient %.1f\n", (b2 - b1) / n * 1e6 }'
+fi
 awk -v s1="$c_swift1" -v s2="$c_swift2" -v k1="$c_socket1" -v k2="$c_socket2" -v p1="$c_py1" -v p2="$c_py2" \
   -v n="$((cpu_n2 - cpu_n1))" 'BEGIN {
   s = (s2 - s1) / n * 1e6; k = (k2 - k1) / n * 1e6; p = (p2 - p1) / n * 1e6
