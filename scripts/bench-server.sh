@@ -7,6 +7,9 @@
 # 1. Keep-alive throughput: wrk -t1 -c32 for $DURATION s against POST /system/whoami (with auth), and
 #    against nginx answering `return 200` with a small JSON body. Prints both rates and the ratio
 #    (target >= 0.60 x nginx, goal 0.75 x).
+#    Beside each rate, the server's CPU time per request (user + system of the server process, or of
+#    nginx's workers, from /proc over the same run) and their ratio: other load on the machine moves
+#    the rates much more than it moves these.
 # 2. Delays: 64 connections, every request delayed 200 ms by a delay fault, for $DURATION s. Prints the
 #    rate against the possible 64 / 0.2 s = 320 req/s (target >= 95 %).
 # 3. Unless CALLGRIND=0 (and when valgrind is installed): instructions per whoami request under
@@ -45,6 +48,17 @@ cleanup() {
 trap cleanup EXIT
 
 rate() { awk '/^Requests\/sec:/ {print $2}'; }
+requests() { awk '/requests in/ {print $1}'; }
+# Clock ticks of CPU time (user + system) used so far by the given processes.
+cpu_ticks() {
+  local pid total=0
+  for pid in "$@"; do
+    [ -r "/proc/$pid/stat" ] || continue
+    total=$((total + $(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$pid/stat")))
+  done
+  echo "$total"
+}
+TICK="$(getconf CLK_TCK)"
 
 # --- dx-mock-server
 MOCK_SERVER_BIN=$BIN mock_server_start "$WORK" server --threads "$THREADS" --log-level error || exit 1
@@ -66,8 +80,15 @@ wrk -t1 -c32 -d1s -s "$WORK/whoami.lua" "http://127.0.0.1:$PORT/system/whoami" >
 wrk -t1 -c32 -d1s -s "$WORK/whoami.lua" "http://127.0.0.1:$NGINX_PORT/system/whoami" >/dev/null
 
 echo "== keep-alive POST /system/whoami, wrk -t1 -c32 -d${DURATION}s (server threads: $THREADS)"
+NGINX_WORKERS="$(pgrep -P "$NGINX_PID" | tr '\n' ' ')"
+MOCK_CPU0="$(cpu_ticks "$SERVER_PID")"
 MOCK_OUT="$(wrk -t1 -c32 -d"${DURATION}s" --latency -s "$WORK/whoami.lua" "http://127.0.0.1:$PORT/system/whoami")"
+MOCK_CPU="$(($(cpu_ticks "$SERVER_PID") - MOCK_CPU0))"
+# shellcheck disable=SC2086
+NGINX_CPU0="$(cpu_ticks $NGINX_WORKERS)"
 NGINX_OUT="$(wrk -t1 -c32 -d"${DURATION}s" --latency -s "$WORK/whoami.lua" "http://127.0.0.1:$NGINX_PORT/system/whoami")"
+# shellcheck disable=SC2086
+NGINX_CPU="$(($(cpu_ticks $NGINX_WORKERS) - NGINX_CPU0))"
 MOCK_RATE="$(echo "$MOCK_OUT" | rate)"
 NGINX_RATE="$(echo "$NGINX_OUT" | rate)"
 MOCK_P99="$(echo "$MOCK_OUT" | awk '$1=="99%" {print $2}')"
@@ -81,6 +102,11 @@ printf 'dx-mock-server: %10.0f req/s  (p99 %s)\n' "$MOCK_RATE" "$MOCK_P99"
 printf 'nginx:          %10.0f req/s  (p99 %s)\n' "$NGINX_RATE" "$NGINX_P99"
 awk -v m="$MOCK_RATE" -v n="$NGINX_RATE" 'BEGIN {
   r = m / n; printf "ratio:          %10.2f x nginx  (target 0.85) %s\n", r, (r >= 0.85 ? "OK" : "BELOW TARGET") }'
+awk -v mc="$MOCK_CPU" -v nc="$NGINX_CPU" -v mr="$(echo "$MOCK_OUT" | requests)" \
+  -v nr="$(echo "$NGINX_OUT" | requests)" -v t="$TICK" 'BEGIN {
+  if (mr == 0 || nr == 0 || mc == 0) exit
+  m = 1e6 * mc / t / mr; n = 1e6 * nc / t / nr
+  printf "CPU/request:    %10.2f us (nginx %.2f us): nginx / mock = %.2f\n", m, n, n / m }'
 
 echo "== 64 connections, each request delayed 200 ms, ${DURATION}s"
 curl -sf -X POST "http://127.0.0.1:$PORT/__admin/faults" -H 'Content-Type: application/json' \
