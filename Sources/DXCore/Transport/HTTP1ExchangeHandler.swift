@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import NIOFoundationCompat
 import NIOHTTP1
 
 /// One request to put on a connection, and where its outcome goes.
@@ -147,7 +148,16 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler 
       current.head = head
     case .body(var buffer):
       if current.body.readableBytes == 0, current.body.capacity == 0 {
-        current.body = buffer  // the first part: kept as it is, no copy
+        if let capacity = Self.bodyCapacity(
+          declared: current.head.flatMap(LiveResponseShape.declaredLength),
+          firstPart: buffer.readableBytes)
+        {
+          // More is to come: one buffer of the declared size, not one regrown (and copied) as it fills.
+          current.body = context.channel.allocator.buffer(capacity: capacity)
+          current.body.writeBuffer(&buffer)
+        } else {
+          current.body = buffer  // the first part: kept as it is, no copy
+        }
       } else {
         current.body.writeBuffer(&buffer)
       }
@@ -155,8 +165,9 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler 
       guard let head = current.head else { return }
       let method = current.exchange.head.method.rawValue
       let bodyEnd = LiveResponseShape.bodyEnd(head, received: current.body.readableBytes, method: method)
-      let response = LiveResponseShape.response(
-        head, body: Data(current.body.readableBytesView), bodyEnd: bodyEnd)
+      // A large body becomes `Data` over the buffer's own bytes (NIOFoundationCompat's heuristic: bodies
+      // over 256 KiB are not copied); a small one is copied.
+      let response = LiveResponseShape.response(head, body: Data(buffer: current.body), bodyEnd: bodyEnd)
       finish(.success(HTTP1Outcome(response: response, reusable: head.isKeepAlive && bodyEnd == .complete)))
     }
   }
@@ -173,6 +184,17 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler 
     timer?.task.cancel()
     timer = nil
     context.fireChannelInactive()
+  }
+
+  /// The largest body buffer reserved up front from a declared `Content-Length` (a larger body grows
+  /// its buffer as it arrives): a peer's header alone never makes the client allocate more than this.
+  static let reservedBodyLimit = 64 * 1024 * 1024
+
+  /// The capacity to reserve for a body whose first part holds `firstPart` bytes of `declared`, or
+  /// `nil` when the first part is the whole body, no length was declared, or it is out of range.
+  static func bodyCapacity(declared: Int?, firstPart: Int) -> Int? {
+    guard let declared, declared > firstPart, declared <= reservedBodyLimit else { return nil }
+    return declared
   }
 
   // MARK: - Outcomes

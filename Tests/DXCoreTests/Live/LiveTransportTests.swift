@@ -53,6 +53,30 @@ struct LiveTransportTests {
     }
   }
 
+  @Test(
+    "large bodies arrive whole over many reads; a huge declared length is not reserved",
+    arguments: DXLiveTransport.Engine.allCases)
+  func largeBodies(engine: DXLiveTransport.Engine) async throws {
+    let big = (0..<(1 << 20) + 77).map { UInt8(truncatingIfNeeded: $0 &* 31 &+ $0 >> 9) }
+    let half = Array(big.prefix(600_000))
+    let huge = 1 << 40  // a terabyte declared: the client must neither reserve it nor crash
+    try await withRawServer([
+      .write(Array((Self.head + "Content-Length: \(big.count)\r\n\r\n").utf8) + big),
+      .write(Array((Self.head + "Content-Length: \(big.count)\r\n\r\n").utf8) + half),
+      .write(Array((Self.head + "Content-Length: \(huge)\r\n\r\n").utf8) + half),
+    ]) { server in
+      let complete = try await send(post(server.baseURL + "/x"), engine: engine)
+      #expect(complete.bodyEnd == .complete)
+      #expect(complete.body == Data(big))
+      let truncated = try await send(post(server.baseURL + "/x"), engine: engine)
+      #expect(truncated.bodyEnd == .truncated(declared: big.count, received: half.count))
+      #expect(truncated.body == Data(half))
+      let hugeCut = try await send(post(server.baseURL + "/x"), engine: engine)
+      #expect(hugeCut.bodyEnd == .truncated(declared: huge, received: half.count))
+      #expect(hugeCut.body == Data(half))
+    }
+  }
+
   @Test("reset, empty close and a stall from a raw socket", arguments: DXLiveTransport.Engine.allCases)
   func noReply(engine: DXLiveTransport.Engine) async throws {
     // The timeout is wide of the stall on both sides: on a loaded 2-core CI machine a 200 ms timeout
