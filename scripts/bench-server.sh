@@ -6,7 +6,7 @@
 #
 # 1. Keep-alive throughput: wrk -t1 -c32 for $DURATION s against POST /system/whoami (with auth), and
 #    against nginx answering `return 200` with a small JSON body. Prints both rates and the ratio
-#    (target >= 0.60 x nginx, goal 0.75 x).
+#    (target >= 0.85 x nginx).
 #    Beside each rate, the server's CPU time per request (user + system of the server process, or of
 #    nginx's workers, from /proc over the same run) and their ratio: other load on the machine moves
 #    the rates much more than it moves these.
