@@ -140,24 +140,15 @@ extension MockPlatform {
     job.analysis = placement.analysis
     job.stage = placement.stage
     job.function = placement.function
-    job.runInput = .object(request.input)
-    job.originalInput = .object(originalInput)
-    job.input = .object(originalInput)
-    job.dependsOn = request.dependsOn
-    MockPlatform.add(request.tags ?? [], to: &job.tags)
-    job.properties = request.properties ?? [:]
-    job.details = request.details ?? [:]
-    job.priority = request.priority ?? "normal"
+    job.take(request, originalInput: originalInput)
     job.systemRequirements = [placement.function: .object(requirements)]
     job.instanceType = requirements["instanceType"]?.stringValue ?? Self.defaultInstanceType
     job.runSystemRequirements = request.systemRequirements.map(DXJSON.object)
     job.runSystemRequirementsByExecutable = request.systemRequirementsByExecutable.map(DXJSON.object)
     job.mergedSystemRequirementsByExecutable = byExecutable.isEmpty ? nil : .object(byExecutable)
     job.executionPolicy = request.executionPolicy
-    job.costLimit = request.costLimit
     job.ignoreReuse = request.ignoreReuse?.boolValue ?? executable.spec.ignoreReuse
     job.detach = request.detach ?? false
-    job.delayWorkspaceDestruction = request.delayWorkspaceDestruction ?? false
     job.allowSSH = request.allowSSH
     job.rank = request.rank
     job.tokens = [token]

@@ -93,16 +93,7 @@ extension MockPlatform {
       object, in: home, options: try PlatformState.DescribeOptions(nil))
     analysis.parentJob = caller?.id
     analysis.transitions = [ExecutionTransition(newState: "idle", setAt: now)]
-    analysis.runInput = .object(request.input)
-    analysis.originalInput = .object(originalInput)
-    analysis.input = .object(originalInput)
-    analysis.dependsOn = request.dependsOn
-    Self.add(request.tags ?? [], to: &analysis.tags)
-    analysis.properties = request.properties ?? [:]
-    analysis.details = request.details ?? [:]
-    analysis.priority = request.priority ?? "normal"
-    analysis.delayWorkspaceDestruction = request.delayWorkspaceDestruction ?? false
-    analysis.costLimit = request.costLimit
+    analysis.take(request, originalInput: originalInput)
     analysis.stages = zip(stageIDs, jobIDs).map { AnalysisStage(id: $0, execution: $1) }
     analysis.children = jobIDs
     state.executions.insert(analysis)
