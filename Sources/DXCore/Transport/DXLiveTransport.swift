@@ -185,19 +185,30 @@ public final class DXLiveTransport: DXTransport {
     if let problem = Self.headerProblem(request.headers) {
       throw DXTransportError(.invalidRequest, message: "\(request.method) \(request.url): \(problem)")
     }
-    var headers = HTTPHeaders()
-    for field in request.headers where !Self.transportOwned(field.name) {
-      headers.add(name: field.name, value: field.value)
+    // The names are HTTP tokens (checked above), so ASCII: the fields go into NIO's headers whole,
+    // without `HTTPHeaders.add`'s per-name ASCII check. Room for Host and Content-Length, which the
+    // pool adds.
+    var fields: [(String, String)] = []
+    fields.reserveCapacity(request.headers.fields.count + 3)
+    var hasAcceptEncoding = false
+    for field in request.headers.fields where !Self.transportOwned(field.name) {
+      if !hasAcceptEncoding, field.name.utf8.count == 15,
+        DXHTTPHeaders.namesMatch(field.name, "Accept-Encoding")
+      {
+        hasAcceptEncoding = true
+      }
+      fields.append((field.name, field.value))
     }
-    if configuration.addIdentityEncoding, !request.headers.contains("Accept-Encoding") {
-      headers.add(name: "Accept-Encoding", value: "identity")
+    if configuration.addIdentityEncoding, !hasAcceptEncoding {
+      fields.append(("Accept-Encoding", "identity"))
     }
     if configuration.engine == .automatic, configuration.proxy == nil,
       let target = pool.target(for: request.url)
     {
       return try await pool.send(
-        request, to: target, headers: headers, timeout: request.timeout ?? configuration.defaultTimeout)
+        request, to: target, fields: fields, timeout: request.timeout ?? configuration.defaultTimeout)
     }
+    let headers = HTTPHeaders(fields)
     let httpRequest: HTTPClient.Request
     do {
       var prepared = try template(url: request.url, method: request.method)
@@ -262,13 +273,11 @@ public final class DXLiveTransport: DXTransport {
   /// a tab, which RFC 9110 forbids), or `nil`. SwiftNIO's own outbound check applies the same rule;
   /// the pooled connections leave it out because this one ran.
   static func headerProblem(_ headers: DXHTTPHeaders) -> String? {
-    for field in headers {
-      let name = field.name.utf8
-      if name.isEmpty || !name.allSatisfy(isTokenByte) {
+    for field in headers.fields {
+      if !isToken(field.name) {
         return "the header name '\(field.name)' is not an HTTP token"
       }
-      if field.value.utf8.contains(where: { ($0 < 0x20 && $0 != 0x09) || $0 == 0x7F }) {
-        let breaks = field.value.utf8.contains(where: { $0 == 0x0D || $0 == 0x0A || $0 == 0x00 })
+      if let breaks = controlCharacter(in: field.value) {
         return "the value of header '\(field.name)' contains "
           + (breaks ? "a line break or NUL" : "a control character")
       }
@@ -276,7 +285,44 @@ public final class DXLiveTransport: DXTransport {
     return nil
   }
 
-  private static func isTokenByte(_ byte: UInt8) -> Bool {
+  /// Whether `name` is a non-empty HTTP token (RFC 9110 `tchar`s only).
+  static func isToken(_ name: String) -> Bool {
+    name.utf8.withContiguousStorageIfAvailable { bytes in !bytes.isEmpty && bytes.allSatisfy(isTokenByte) }
+      ?? (!name.utf8.isEmpty && name.utf8.allSatisfy(isTokenByte))
+  }
+
+  /// `nil` when `value` has no control character other than a tab; otherwise whether one of them is a
+  /// line break or NUL (the worse kind: it would split or end the field on the wire).
+  static func controlCharacter(in value: String) -> Bool? {
+    let found =
+      value.utf8.withContiguousStorageIfAvailable { bytes in bytes.contains(where: isControl) }
+      ?? value.utf8.contains(where: isControl)
+    guard found else { return nil }
+    return value.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0x00 }
+  }
+
+  private static func isControl(_ byte: UInt8) -> Bool {
+    (byte < 0x20 && byte != 0x09) || byte == 0x7F
+  }
+
+  /// Whether `byte` is a `tchar`: one look-up in a 128-bit set built once from the definition below.
+  static func isTokenByte(_ byte: UInt8) -> Bool {
+    guard byte < 0x80 else { return false }
+    let word = byte < 0x40 ? tokenBytes.low : tokenBytes.high
+    return (word >> UInt64(byte & 0x3F)) & 1 == 1
+  }
+
+  private static let tokenBytes: (low: UInt64, high: UInt64) = {
+    var low: UInt64 = 0
+    var high: UInt64 = 0
+    for byte in UInt8(0)..<0x80 where definesToken(byte) {
+      if byte < 0x40 { low |= 1 << UInt64(byte) } else { high |= 1 << UInt64(byte - 0x40) }
+    }
+    return (low, high)
+  }()
+
+  /// RFC 9110's `tchar`: a digit, a letter or one of ``!#$%&'*+-.^_`|~``.
+  static func definesToken(_ byte: UInt8) -> Bool {
     switch byte {
     case UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "a")...UInt8(ascii: "z"),
       UInt8(ascii: "A")...UInt8(ascii: "Z"):

@@ -72,18 +72,21 @@ final class HTTP1ConnectionPool {
     return target
   }
 
-  /// Sends `request` to `target` on a pooled connection and reports what came back.
+  /// Sends `request` to `target` on a pooled connection, with the header `fields` (in order) and Host
+  /// and Content-Length after them, and reports what came back.
   func send(
-    _ request: DXTransportRequest, to target: Target, headers: HTTPHeaders, timeout: Duration
+    _ request: DXTransportRequest, to target: Target, fields: [(String, String)], timeout: Duration
   ) async throws -> DXTransportResponse {
     let amount = DXLiveTransport.timeAmount(timeout)
-    var head = HTTPRequestHead(
-      version: .http1_1, method: HTTPMethod(rawValue: request.method), uri: target.requestTarget,
-      headers: headers)
-    // `headers` holds no Host, Content-Length or Transfer-Encoding (`DXLiveTransport.transportOwned`).
-    head.headers.add(name: "Host", value: target.hostHeader)
+    // `fields` holds no Host, Content-Length or Transfer-Encoding (`DXLiveTransport.transportOwned`),
+    // and only token names (`DXLiveTransport.headerProblem`).
+    var fields = fields
+    fields.append(("Host", target.hostHeader))
     let length = request.streamedBody?.length ?? request.body.count
-    head.headers.add(name: "Content-Length", value: String(length))
+    fields.append(("Content-Length", String(length)))
+    let head = HTTPRequestHead(
+      version: .http1_1, method: HTTPMethod(rawValue: request.method), uri: target.requestTarget,
+      headers: HTTPHeaders(fields))
     let body = ByteBuffer(bytes: request.body)
     // An idle connection the server closed a moment ago can still look open; when it turns out
     // closed before anything was written, the request goes on a new connection instead.
