@@ -62,35 +62,52 @@ final class BlockingHTTPSocket {
     var received = 0
     var bodyStart = -1
     var length = 0
+    // The buffer is read through one pointer per pass, not indexed as a class property (each such
+    // access is an exclusivity check): the floor's own instructions stay a small part of a call.
     while bodyStart < 0 || received < bodyStart + length {
       guard received < buffer.count else { throw ValidationError("the response is larger than 64 KiB") }
       let count = buffer[received...].withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
       guard count > 0 else { throw ValidationError("the server closed the connection") }
       received += count
-      if bodyStart < 0, let end = headEnd(received) {
-        bodyStart = end
-        length = contentLength(headBytes: end)
+      if bodyStart < 0 {
+        (bodyStart, length) = buffer.withUnsafeBufferPointer { Self.parseHead($0, received: received) }
       }
     }
     return status()
   }
 
-  private func headEnd(_ received: Int) -> Int? {
-    guard received >= 4 else { return nil }
+  /// Where the body starts and its `Content-Length` once the head's `\r\n\r\n` has arrived, else
+  /// `(-1, 0)`.
+  private static func parseHead(_ bytes: UnsafeBufferPointer<UInt8>, received: Int) -> (Int, Int) {
+    guard received >= 4 else { return (-1, 0) }
+    var end = -1
     for index in 0...(received - 4)
-    where buffer[index] == 13 && buffer[index + 1] == 10 && buffer[index + 2] == 13 && buffer[index + 3] == 10
-    {
-      return index + 4
+    where bytes[index] == 13 && bytes[index + 1] == 10 && bytes[index + 2] == 13 && bytes[index + 3] == 10 {
+      end = index + 4
+      break
     }
-    return nil
-  }
-
-  private func contentLength(headBytes: Int) -> Int {
-    let head = String(decoding: buffer[0..<headBytes], as: UTF8.self)
-    for line in head.split(separator: "\r\n") where line.lowercased().hasPrefix("content-length:") {
-      return Int(line.dropFirst("content-length:".count).trimmingCharacters(in: .whitespaces)) ?? 0
+    guard end >= 0 else { return (-1, 0) }
+    let name = Array("\r\ncontent-length:".utf8)
+    var index = 0
+    while index + name.count <= end {
+      var matches = true
+      for offset in 0..<name.count where bytes[index + offset] | (offset >= 2 ? 0x20 : 0) != name[offset] {
+        matches = false
+        break
+      }
+      if matches {
+        var position = index + name.count
+        var length = 0
+        while position < end, bytes[position] == 32 { position += 1 }
+        while position < end, bytes[position] >= 48, bytes[position] <= 57 {
+          length = length * 10 + Int(bytes[position] - 48)
+          position += 1
+        }
+        return (end, length)
+      }
+      index += 1
     }
-    return 0
+    return (end, 0)
   }
 
   private func status() -> Int {
