@@ -262,12 +262,19 @@ C
     exit 0
   fi
   total() { awk '/^(summary|totals):/ {print $2; exit}' "$1"; }
-  cg_swift() { # calls, mode
+  cg_swift() { # calls, mode[, binary]
     LD_PRELOAD="$cg_preload" valgrind --tool=callgrind --callgrind-out-file="$workdir/cg-$2-$1.out" \
-      "$workdir/dxkit-bench" client \
+      "${3:-$workdir/dxkit-bench}" client \
       --url "$nginx_url" --token "$token" --count "$1" --warmup 50 --mode "$2" >/dev/null 2>&1
     total "$workdir/cg-$2-$1.out"
   }
+  if [ -n "$before" ]; then
+    strip --strip-debug -o "$workdir/dxkit-bench-before" "$before/dxkit-bench"
+    b1="$(cg_swift "$n1" dxclient "$workdir/dxkit-bench-before")"
+    b2="$(cg_swift "$n2" dxclient "$workdir/dxkit-bench-before")"
+    awk -v b1="$b1" -v b2="$b2" -v n="$cg_calls" 'BEGIN {
+      printf "BEFORE_DIR binary: DXClient %.0f instructions per call\n", (b2 - b1) / n }'
+  fi
   cg_python() { # calls
     python_env "$NGINX_PORT" valgrind --tool=callgrind --callgrind-out-file="$workdir/cg-python-$1.out" \
       "$python" "$workdir/dxpy_bench.py" "$1" 50 >/dev/null 2>&1

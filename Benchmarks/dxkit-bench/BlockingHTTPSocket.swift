@@ -66,7 +66,10 @@ final class BlockingHTTPSocket {
     // access is an exclusivity check): the floor's own instructions stay a small part of a call.
     while bodyStart < 0 || received < bodyStart + length {
       guard received < buffer.count else { throw ValidationError("the response is larger than 64 KiB") }
-      let count = buffer[received...].withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, $0.count, 0) }
+      // (Not through `buffer[received...]`: a slice of a property is copied, 64 KiB a read.)
+      let count = buffer.withUnsafeMutableBytes { raw in
+        recv(descriptor, raw.baseAddress.map { $0 + received }, raw.count - received, 0)
+      }
       guard count > 0 else { throw ValidationError("the server closed the connection") }
       received += count
       if bodyStart < 0 {
