@@ -27,6 +27,7 @@ public struct FuzzTarget: Sendable {
     FuzzTarget(name: "cassette-har", run: { DXCassetteFuzzing.harImport($0) }),
     FuzzTarget(name: "cassette-vcr", run: { DXCassetteFuzzing.vcrImport($0) }),
     FuzzTarget(name: "execution-rules", run: { DXMockServerFuzzing.executionRules($0) }),
+    FuzzTarget(name: "replay-key", run: { DXCassetteFuzzing.replayKey($0) }),
   ]
 
   /// The target named `name`.

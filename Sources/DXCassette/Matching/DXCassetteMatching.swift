@@ -65,9 +65,13 @@ struct DXCassetteMatchKey: Sendable, Hashable {
 
 extension DXCassetteMatching {
   /// The key of an already redacted request.
-  func key(method requestMethod: String, url: String, body requestBody: Data, placeholder: String)
-    -> DXCassetteMatchKey
-  {
+  ///
+  /// With a `plan` (see ``DXCanonicalJSONHasher/Plan``), a JSON body in the hasher's subset is keyed
+  /// in one pass over its bytes; any other body takes the general code, which gives the same key.
+  func key(
+    method requestMethod: String, url: String, body requestBody: Data, placeholder: String,
+    plan: DXCanonicalJSONHasher.Plan? = nil
+  ) -> DXCassetteMatchKey {
     var keyPath = "*"
     if path {
       keyPath = DXCassetteURL.path(of: url)
@@ -80,12 +84,18 @@ extension DXCassetteMatching {
     }
     return DXCassetteMatchKey(
       method: method ? requestMethod.uppercased() : "*", path: keyPath,
-      body: body ? bodyKey(requestBody, placeholder: placeholder) : "*")
+      body: body ? bodyKey(requestBody, placeholder: placeholder, plan: plan) : "*")
   }
 
   /// `""` for no body, `j<hash>` for JSON (canonical), `r<hash>` for other bytes.
-  func bodyKey(_ data: Data, placeholder: String) -> String {
+  ///
+  /// With a `plan`, a body within ``DXCanonicalJSONHasher``'s subset is hashed in one pass, without
+  /// building its ``DXJSON`` tree; the result is the general code's.
+  func bodyKey(_ data: Data, placeholder: String, plan: DXCanonicalJSONHasher.Plan? = nil) -> String {
     if data.isEmpty { return "" }
+    if let plan, let hash = DXCanonicalJSONHasher.canonicalHash(of: data, plan: plan) {
+      return Self.hex(hash, prefix: UInt8(ascii: "j"))
+    }
     if let json = canonicalBody(data, placeholder: placeholder) {
       return "j" + Self.hash(json.serialized(sortedKeys: true))
     }
@@ -160,5 +170,19 @@ extension DXCassetteMatching {
     }
     let hex = String(value, radix: 16)
     return String(repeating: "0", count: 16 - hex.count) + hex
+  }
+
+  private static let hexDigits: StaticString = "0123456789abcdef"
+
+  /// `prefix` and `value` as 16 lower-case hex digits, written at once (what `"j" + hash(...)` gives).
+  static func hex(_ value: UInt64, prefix: UInt8) -> String {
+    String(unsafeUninitializedCapacity: 17) { buffer in
+      buffer[0] = prefix
+      for position in 0..<16 {
+        let nibble = Int((value >> UInt64(60 - 4 * position)) & 0xF)
+        buffer[1 + position] = hexDigits.utf8Start[nibble]
+      }
+      return 17
+    }
   }
 }

@@ -56,6 +56,8 @@ public final class DXCassette {
 
   let database: DXSQLiteDatabase
   let logger: Logger
+  /// What the one-pass body key needs, or `nil` when these settings always take the general code.
+  let keyPlan: DXCanonicalJSONHasher.Plan?
   /// The file's schema version when it was opened (older than ``schemaVersion`` only for a file
   /// read read-only without migrating).
   let fileSchemaVersion: Int
@@ -81,6 +83,8 @@ public final class DXCassette {
     self.secrets = secrets
     self.logger = logger
     self.isReadOnly = access == .readOnly
+    let keyPlan = DXCanonicalJSONHasher.Plan(matching: matching, placeholder: secrets.placeholder)
+    self.keyPlan = keyPlan
     let exists = FileManager.default.fileExists(atPath: path)
     if !exists && access != .create {
       throw DXCassetteError(kind: .notFound, message: "\(path): no such cassette", cassettePath: path)
@@ -94,7 +98,7 @@ public final class DXCassette {
     do {
       fileSchemaVersion = try Self.prepareSchema(database, path: path, readOnly: isReadOnly, logger: logger)
       try Self.ensureKeys(
-        database, matching: matching, secrets: secrets, readOnly: isReadOnly, logger: logger)
+        database, matching: matching, secrets: secrets, plan: keyPlan, readOnly: isReadOnly, logger: logger)
       hadInteractionsWhenOpened = try database.scalar("SELECT 1 FROM interaction LIMIT 1") != nil
     } catch let error as DXCassetteError {
       database.close()
@@ -184,8 +188,8 @@ public final class DXCassette {
 
   /// Rebuilds the match keys when the stored fingerprint differs from `matching`'s.
   private static func ensureKeys(
-    _ db: DXSQLiteDatabase, matching: DXCassetteMatching, secrets: DXSecretScanner, readOnly: Bool,
-    logger: Logger
+    _ db: DXSQLiteDatabase, matching: DXCassetteMatching, secrets: DXSecretScanner,
+    plan: DXCanonicalJSONHasher.Plan?, readOnly: Bool, logger: Logger
   ) throws {
     var stored: String?
     if case .text(let text) = try db.scalar("SELECT value FROM meta WHERE key = 'matcher_fingerprint'") {
@@ -204,11 +208,11 @@ public final class DXCassette {
           interaction_id INTEGER PRIMARY KEY, method TEXT NOT NULL, path TEXT NOT NULL, body TEXT NOT NULL);
         CREATE INDEX temp.match_key_lookup ON match_key(method, path, body, interaction_id);
         """)
-      try fillKeys(db, table: "temp.match_key", matching: matching, secrets: secrets)
+      try fillKeys(db, table: "temp.match_key", matching: matching, secrets: secrets, plan: plan)
     } else {
       try db.transaction {
         try db.execute("DELETE FROM main.match_key")
-        try fillKeys(db, table: "main.match_key", matching: matching, secrets: secrets)
+        try fillKeys(db, table: "main.match_key", matching: matching, secrets: secrets, plan: plan)
         try db.execute(
           "INSERT OR REPLACE INTO meta(key, value) VALUES ('matcher_fingerprint', ?)",
           [.text(matching.fingerprint)])
@@ -217,7 +221,8 @@ public final class DXCassette {
   }
 
   private static func fillKeys(
-    _ db: DXSQLiteDatabase, table: String, matching: DXCassetteMatching, secrets: DXSecretScanner
+    _ db: DXSQLiteDatabase, table: String, matching: DXCassetteMatching, secrets: DXSecretScanner,
+    plan: DXCanonicalJSONHasher.Plan?
   ) throws {
     let insert = try db.prepare(
       "INSERT INTO \(table)(interaction_id, method, path, body) VALUES (?, ?, ?, ?)")
@@ -225,7 +230,7 @@ public final class DXCassette {
     try select.query { row in
       let key = matching.key(
         method: row.string(at: 1) ?? "", url: row.string(at: 2) ?? "", body: row.data(at: 3) ?? Data(),
-        placeholder: secrets.placeholder)
+        placeholder: secrets.placeholder, plan: plan)
       try insert.bind([.integer(row.int64(at: 0)), .text(key.method), .text(key.path), .text(key.body)])
       try insert.run()
     }
@@ -282,7 +287,8 @@ public final class DXCassette {
     let placeholder = secrets.placeholder
     return matching.key(
       method: request.method, url: DXSecretScanner.replace(values, with: placeholder, in: request.url),
-      body: DXSecretScanner.replace(values, with: placeholder, in: request.body), placeholder: placeholder)
+      body: DXSecretScanner.replace(values, with: placeholder, in: request.body), placeholder: placeholder,
+      plan: keyPlan)
   }
 }
 
