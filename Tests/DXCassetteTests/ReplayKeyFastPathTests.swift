@@ -106,6 +106,44 @@ struct ReplayKeyFastPathTests {
     #expect(DXCassetteMatching.contains("[R]", in: "é[R]") && !DXCassetteMatching.contains("[R]", in: "é"))
   }
 
+  @Test(
+    "stored headers read on their bytes are the general decoding's; anything else takes the general code",
+    arguments: [
+      #"[]"#, #"[["Content-Type","application/json"]]"#, #"[["A","1"],["a","2"],["X-Id","req-1"]]"#,
+      #"[["Name","café ☕"]]"#, #"[["",""]]"#, #"[["Q","a\"b"]]"#, #"[["U","\u00e9"]]"#,
+      #"[ ["A","1"] ]"#, #"[["A","1"],]"#, #"[["A"]]"#, #"[["A","1","2"]]"#, #"[["A",1]]"#, #"[["A","1"]"#,
+      #"[["A","1"]]x"#, #"{}"#, #"["A"]"#, "[[\"A\",\"tab\there\"]]", "[[\"A\",\"\u{01}\"]]",
+    ])
+  func storedHeaders(text: String) throws {
+    let general = Self.generalHeaders(text)
+    if let fields = DXCassette.Row.compactHeaderFields(text) {
+      #expect(DXHTTPHeaders(fields) == general, "\(text)")
+    }
+    #expect((try? DXCassette.Row.decodeHeaders(text)) == general, "\(text)")
+  }
+
+  @Test("headers as the cassette writes them are read on their bytes")
+  func storedHeadersFastPath() {
+    let headers = DXHTTPHeaders([
+      ("Content-Type", "application/json"), ("X-Request-ID", "req-1"), ("Vary", ""),
+    ])
+    let text = DXCassette.Row.encodeHeaders(headers)
+    #expect(DXCassette.Row.compactHeaderFields(text).map { DXHTTPHeaders($0) } == headers)
+  }
+
+  /// The headers as `DXCassette.Row.decodeHeaders` read them before its byte shortcut, `nil` when it threw.
+  static func generalHeaders(_ text: String) -> DXHTTPHeaders? {
+    guard let pairs = (try? DXJSON(parsing: text))?.arrayValue else { return nil }
+    var fields: [DXHTTPHeaders.Field] = []
+    for pair in pairs {
+      guard let items = pair.arrayValue, items.count == 2, let name = items[0].stringValue,
+        let value = items[1].stringValue
+      else { return nil }
+      fields.append(.init(name: name, value: value))
+    }
+    return DXHTTPHeaders(fields)
+  }
+
   @Test("a live request with a fresh nonce and another key order replays the recorded interaction")
   func replayMatches() async throws {
     let cassette = try DXCassette(path: CassetteTestSupport.cassettePath())

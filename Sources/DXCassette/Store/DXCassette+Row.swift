@@ -127,6 +127,7 @@ extension DXCassette {
 
     static func decodeHeaders(_ text: String?) throws -> DXHTTPHeaders {
       guard let text, !text.isEmpty else { return DXHTTPHeaders() }
+      if let fields = compactHeaderFields(text) { return DXHTTPHeaders(fields) }
       guard let pairs = (try? DXJSON(parsing: text))?.arrayValue else {
         throw DXCassetteError(
           kind: .invalidData, message: "stored headers are not a JSON array: \(text.prefix(80))")
@@ -143,6 +144,47 @@ extension DXCassette {
         fields.append(.init(name: name, value: value))
       }
       return DXHTTPHeaders(fields)
+    }
+
+    /// The fields of headers stored as ``encodeHeaders(_:)`` writes them (`[["name","value"],…]`, no
+    /// white space) when no name or value holds an escape or a control character — read on the bytes,
+    /// without building a ``DXJSON`` tree; `nil` for anything else (which ``decodeHeaders(_:)`` then
+    /// reads in general).
+    static func compactHeaderFields(_ text: String) -> [DXHTTPHeaders.Field]? {
+      var text = text
+      return text.withUTF8 { bytes -> [DXHTTPHeaders.Field]? in
+        var index = 0
+        func take(_ byte: UInt8) -> Bool {
+          guard index < bytes.count, bytes[index] == byte else { return false }
+          index += 1
+          return true
+        }
+        func string() -> String? {
+          guard take(UInt8(ascii: "\"")) else { return nil }
+          let start = index
+          while index < bytes.count {
+            let byte = bytes[index]
+            if byte == UInt8(ascii: "\"") {
+              index += 1
+              return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index - 1]), as: UTF8.self)
+            }
+            guard byte >= 0x20, byte != UInt8(ascii: "\\") else { return nil }
+            index += 1
+          }
+          return nil
+        }
+        guard take(UInt8(ascii: "[")) else { return nil }
+        var fields: [DXHTTPHeaders.Field] = []
+        if take(UInt8(ascii: "]")) { return index == bytes.count ? fields : nil }
+        repeat {
+          guard take(UInt8(ascii: "[")), let name = string(), take(UInt8(ascii: ",")), let value = string(),
+            take(UInt8(ascii: "]"))
+          else { return nil }
+          fields.append(.init(name: name, value: value))
+        } while take(UInt8(ascii: ","))
+        guard take(UInt8(ascii: "]")), index == bytes.count else { return nil }
+        return fields
+      }
     }
   }
 }

@@ -79,7 +79,7 @@ extension DXClient {
     let body: Call.Body
     switch (data, jsonifyData) {
     case (.json(let value), true):
-      body = .bytes(Data(DXPythonFormat.jsonDumps(value).utf8))
+      body = .bytes(Data(value.pythonJSONBytes()))
       if method == "POST", !headers.contains("Content-Type") {
         headers.add(name: "Content-Type", value: "application/json")
       }

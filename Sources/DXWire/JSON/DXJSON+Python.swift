@@ -24,94 +24,108 @@ extension DXJSON {
   /// This is what dxpy sends as a request body and prints in messages, so a client that must match dxpy
   /// byte for byte uses it; the compact ``serializedString(sortedKeys:)`` is for everything else.
   public func pythonJSONString(indent: Int? = nil) -> String {
-    var output = ""
+    String(decoding: pythonJSONBytes(indent: indent), as: UTF8.self)
+  }
+
+  /// The UTF-8 bytes of ``pythonJSONString(indent:)`` (all ASCII), written without building a `String`
+  /// (what a request body needs).
+  public func pythonJSONBytes(indent: Int? = nil) -> [UInt8] {
+    var output: [UInt8] = []
+    output.reserveCapacity(128)
     Self.writePython(self, indent: indent, level: 0, to: &output)
     return output
   }
 
-  private static func writePython(_ value: DXJSON, indent: Int?, level: Int, to output: inout String) {
+  private static func writePython(_ value: DXJSON, indent: Int?, level: Int, to output: inout [UInt8]) {
     switch value {
-    case .null: output += "null"
-    case .bool(let flag): output += flag ? "true" : "false"
-    case .integer(let number): output += String(number)
+    case .null: output.append(contentsOf: "null".utf8)
+    case .bool(let flag): output.append(contentsOf: (flag ? "true" : "false").utf8)
+    case .integer(let number): output.append(contentsOf: String(number).utf8)
     case .double(let number):
       if number.isNaN {
-        output += "NaN"
+        output.append(contentsOf: "NaN".utf8)
       } else if number.isInfinite {
-        output += number < 0 ? "-Infinity" : "Infinity"
+        output.append(contentsOf: (number < 0 ? "-Infinity" : "Infinity").utf8)
       } else {
-        output += "\(number)"
+        output.append(contentsOf: "\(number)".utf8)
       }
     case .string(let text): writePythonString(text, to: &output)
     case .array(let elements):
       if elements.isEmpty {
-        output += "[]"
+        output.append(contentsOf: "[]".utf8)
         return
       }
-      output += "["
+      output.append(UInt8(ascii: "["))
       for (offset, element) in elements.enumerated() {
-        if offset > 0 { output += indent == nil ? ", " : "," }
+        if offset > 0 { appendSeparator(indent: indent, to: &output) }
         pythonNewline(indent: indent, level: level + 1, to: &output)
         writePython(element, indent: indent, level: level + 1, to: &output)
       }
       pythonNewline(indent: indent, level: level, to: &output)
-      output += "]"
+      output.append(UInt8(ascii: "]"))
     case .object(let members):
       if members.isEmpty {
-        output += "{}"
+        output.append(contentsOf: "{}".utf8)
         return
       }
-      output += "{"
-      for (offset, key) in members.keys.sorted().enumerated() {
-        if offset > 0 { output += indent == nil ? ", " : "," }
+      output.append(UInt8(ascii: "{"))
+      // Sorted as `members.keys.sorted()` sorts (the keys are distinct, so the order is the same),
+      // without looking each value up again.
+      for (offset, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
+        if offset > 0 { appendSeparator(indent: indent, to: &output) }
         pythonNewline(indent: indent, level: level + 1, to: &output)
-        writePythonString(key, to: &output)
-        output += ": "
-        if let member = members[key] { writePython(member, indent: indent, level: level + 1, to: &output) }
+        writePythonString(member.key, to: &output)
+        output.append(contentsOf: ": ".utf8)
+        writePython(member.value, indent: indent, level: level + 1, to: &output)
       }
       pythonNewline(indent: indent, level: level, to: &output)
-      output += "}"
+      output.append(UInt8(ascii: "}"))
     }
   }
 
-  private static func pythonNewline(indent: Int?, level: Int, to output: inout String) {
-    guard let indent else { return }
-    output += "\n" + String(repeating: " ", count: indent * level)
+  /// `", "` compact, `","` indented (the newline follows).
+  private static func appendSeparator(indent: Int?, to output: inout [UInt8]) {
+    output.append(UInt8(ascii: ","))
+    if indent == nil { output.append(UInt8(ascii: " ")) }
   }
 
-  private static func writePythonString(_ text: String, to output: inout String) {
+  private static func pythonNewline(indent: Int?, level: Int, to output: inout [UInt8]) {
+    guard let indent else { return }
+    output.append(UInt8(ascii: "\n"))
+    output.append(contentsOf: repeatElement(UInt8(ascii: " "), count: indent * level))
+  }
+
+  private static func writePythonString(_ text: String, to output: inout [UInt8]) {
+    output.append(UInt8(ascii: "\""))
     // Printable ASCII without quotes or backslashes (most keys and values) is written as it is.
     if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C }) {
-      output += "\""
-      output += text
-      output += "\""
+      output.append(contentsOf: text.utf8)
+      output.append(UInt8(ascii: "\""))
       return
     }
-    output += "\""
     for unit in text.utf16 {
       switch unit {
-      case 0x22: output += "\\\""
-      case 0x5C: output += "\\\\"
-      case 0x0A: output += "\\n"
-      case 0x0D: output += "\\r"
-      case 0x09: output += "\\t"
-      case 0x08: output += "\\b"
-      case 0x0C: output += "\\f"
-      case 0x20..<0x7F: output.unicodeScalars.append(Unicode.Scalar(UInt8(unit)))
-      default: output += Self.pythonEscape(unit)
+      case 0x22: output.append(contentsOf: #"\""#.utf8)
+      case 0x5C: output.append(contentsOf: #"\\"#.utf8)
+      case 0x0A: output.append(contentsOf: #"\n"#.utf8)
+      case 0x0D: output.append(contentsOf: #"\r"#.utf8)
+      case 0x09: output.append(contentsOf: #"\t"#.utf8)
+      case 0x08: output.append(contentsOf: #"\b"#.utf8)
+      case 0x0C: output.append(contentsOf: #"\f"#.utf8)
+      case 0x20..<0x7F: output.append(UInt8(unit))
+      default: pythonEscape(unit, to: &output)
       }
     }
-    output += "\""
+    output.append(UInt8(ascii: "\""))
   }
 
-  private static let pythonHexDigits = Array("0123456789abcdef".unicodeScalars)
+  private static let pythonHexDigits = Array("0123456789abcdef".utf8)
 
   /// `\uXXXX` with four lower-case hex digits, as Python's `json.dumps` escapes.
-  private static func pythonEscape(_ unit: UInt16) -> String {
-    var text = "\\u"
+  private static func pythonEscape(_ unit: UInt16, to output: inout [UInt8]) {
+    output.append(contentsOf: #"\u"#.utf8)
     for shift in stride(from: 12, through: 0, by: -4) {
-      text.unicodeScalars.append(pythonHexDigits[Int((unit >> UInt16(shift)) & 0xF)])
+      output.append(pythonHexDigits[Int((unit >> UInt16(shift)) & 0xF)])
     }
-    return text
   }
 }
