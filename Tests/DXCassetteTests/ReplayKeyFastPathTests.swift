@@ -61,6 +61,17 @@ struct ReplayKeyFastPathTests {
     #expect(DXSecretScanner.replace([], with: "[R]", in: "sekrit-token") == "sekrit-token")
   }
 
+  @Test(
+    "an Authorization value's credential found on the bytes is split's second part",
+    arguments: [
+      "Bearer abc", "Bearer  abc", " Bearer abc", "  Bearer", "Bearer ", "Bearer", "", " ", "   ", "a b c",
+      "Basic dXNlcjpwYXNz", "Bearer\tabc", "Bearer abc ", "Bearer é", "Béarer abc", "x\r\n y",
+    ])
+  func credential(value: String) {
+    let parts = value.split(separator: " ", maxSplits: 1)
+    #expect(DXSecretScanner.credential(of: value) == (parts.count == 2 ? String(parts[1]) : value))
+  }
+
   @Test("the credential of Authorization and Proxy-Authorization is a secret, spaces trimmed")
   func credentials() {
     let scanner = DXSecretScanner()

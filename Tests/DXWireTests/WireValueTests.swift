@@ -25,6 +25,21 @@ struct WireValueTests {
     #expect(!DXHTTPHeaders.namesMatch("Content-Length", "Content-Lengt"))
     #expect(!DXHTTPHeaders.namesMatch("a", "b"))
     #expect(DXHTTPHeaders.namesMatch("ÉTAT", "état"))
+    // Every pair of a mixed list, ASCII and not, equal and not, against the general comparison; the
+    // Kelvin sign lower-cases to an ASCII "k", so a name with it may equal an ASCII one.
+    let names = [
+      "Authorization", "authorization", "AUTHORIZATION", "Authorizatio", "Authorizations", "X", "",
+      "Content-Type", "content-typé", "\u{212A}ey", "key", "KEY", "ke", "Kéy", "k\u{212A}", "kk", "Straße",
+      "strasse",
+      "a\u{212A}", "ak", "Ak", "a",
+    ]
+    for first in names {
+      for second in names {
+        #expect(
+          DXHTTPHeaders.namesMatch(first, second) == (first.lowercased() == second.lowercased()),
+          "\(first) / \(second)")
+      }
+    }
   }
 
   @Test("the platform's error body renders and reads back")

@@ -69,9 +69,7 @@ public struct DXSecretScanner: Sendable, Hashable {
     var values = tokens.filter { $0.utf8.count >= 4 }
     for name in Self.credentialHeaders {
       for field in request.headers.fields where DXHTTPHeaders.namesMatch(field.name, name) {
-        let value = field.value
-        let parts = value.split(separator: " ", maxSplits: 1)
-        let credential = parts.count == 2 ? String(parts[1]) : value
+        let credential = Self.credential(of: field.value)
         let trimmed =
           Self.hasNoOuterSpace(credential) ? credential : credential.trimmingCharacters(in: .whitespaces)
         if trimmed.utf8.count >= 4, !DXCassetteMatching.contains(placeholder, in: trimmed) {
@@ -81,6 +79,25 @@ public struct DXSecretScanner: Sendable, Hashable {
     }
     if values.count < 2 { return values }
     return Array(Set(values)).sorted { $0.utf8.count > $1.utf8.count }
+  }
+
+  /// The credential of an `Authorization` value: what follows the scheme (`Bearer abc` → `abc`), or
+  /// the whole value when it has no second part — `value.split(separator: " ", maxSplits: 1)`'s
+  /// second part, found on the bytes when the value is ASCII (where a `Character` is a byte, a space
+  /// never joining a CR LF pair).
+  static func credential(of value: String) -> String {
+    guard DXHTTPHeaders.isASCII(value) else {
+      let parts = value.split(separator: " ", maxSplits: 1)
+      return parts.count == 2 ? String(parts[1]) : value
+    }
+    let bytes = value.utf8
+    let space = UInt8(ascii: " ")
+    // Leading spaces make empty parts, which `split` leaves out without counting them.
+    guard let schemeStart = bytes.firstIndex(where: { $0 != space }),
+      let separator = bytes[schemeStart...].firstIndex(of: space)
+    else { return value }
+    let rest = bytes.index(after: separator)
+    return rest == bytes.endIndex ? value : String(value[rest...])
   }
 
   /// The headers whose credential is redacted wherever it appears, in the order they are read.
