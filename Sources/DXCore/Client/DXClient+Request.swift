@@ -70,7 +70,7 @@ extension DXClient {
     timeout: Duration?, jsonifyData: Bool, prependServer: Bool
   ) throws -> Call {
     let method = method.uppercased()
-    let platform = try currentPlatform()
+    let platform = try callSettings()
     var headers = headers
     var url: String?
     if case .route(let route) = resource {
@@ -106,6 +106,16 @@ extension DXClient {
     return Call(
       method: method, url: url, resource: resource, headers: headers, body: body,
       timeout: timeout ?? configuration.timeout, prependServer: prependServer, userAgent: platform.userAgent)
+  }
+
+  /// What a call reads from ``currentPlatform()``, taken from ``platform`` without copying the whole
+  /// configuration (a dozen strings and dictionaries retained and released per call).
+  private func callSettings() throws(DXConfigurationError) -> (
+    apiServer: String, securityContext: DXSecurityContext?, userAgent: String
+  ) {
+    if let settings = platform.map({ ($0.apiServer, $0.securityContext, $0.userAgent) }) { return settings }
+    let shared = try DXConfiguration.shared
+    return (shared.apiServer, shared.securityContext, shared.userAgent)
   }
 
   // MARK: - The retry loop

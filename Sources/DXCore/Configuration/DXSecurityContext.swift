@@ -46,8 +46,9 @@ public struct DXSecurityContext: Sendable, Hashable {
   /// - Throws: ``DXError/unsupportedTokenType`` unless the type is Bearer (in any case), as dxpy's
   ///   `DXHTTPOAuth2` does.
   public func authorizationHeader() throws(DXError) -> String {
-    guard tokenType.lowercased() == "bearer" else { throw DXError.unsupportedTokenType }
-    return "\(tokenType) \(token)"
+    // `namesMatch` decides as comparing `lowercased()` forms does, without building them.
+    guard DXHTTPHeaders.namesMatch(tokenType, "bearer") else { throw DXError.unsupportedTokenType }
+    return tokenType + " " + token
   }
 }
 
