@@ -53,6 +53,8 @@ package final class DXSQLiteDatabase {
   private var handle: OpaquePointer?
   /// Prepared statements by SQL.
   private var cache: [String: DXSQLiteStatement] = [:]
+  /// The same statements by query object (which the entry keeps alive, so its identity is not reused).
+  private var queryCache: [ObjectIdentifier: (query: DXSQLiteQuery, statement: DXSQLiteStatement)] = [:]
 
   /// Opens (and by default creates) the database at `path`.
   /// - Parameters:
@@ -85,6 +87,7 @@ package final class DXSQLiteDatabase {
   }
 
   deinit {
+    queryCache.removeAll()
     cache.removeAll()
     // close_v2 defers the close until any statement still held elsewhere is finalized.
     if let handle { sqlite3_close_v2(handle) }
@@ -206,6 +209,22 @@ package final class DXSQLiteDatabase {
     }
   }
 
+  /// Returns the cached prepared statement of `query` (reset, bindings cleared), found by the query
+  /// object's identity: ``prepare(_:cached:)`` without hashing the SQL text.
+  /// - Throws: ``DXSQLiteError`` if the SQL does not compile or the connection is closed.
+  package func prepare(_ query: DXSQLiteQuery) throws(DXSQLiteError) -> DXSQLiteStatement {
+    try withLock { () throws(DXSQLiteError) -> DXSQLiteStatement in
+      if let entry = queryCache[ObjectIdentifier(query)] {
+        entry.statement.reset()
+        entry.statement.clearBindings()
+        return entry.statement
+      }
+      let statement = try prepare(query.sql)
+      queryCache[ObjectIdentifier(query)] = (query, statement)
+      return statement
+    }
+  }
+
   /// The first column of the first row of `sql`, or `nil` when there is no row.
   /// - Throws: ``DXSQLiteError``.
   package func scalar(_ sql: String, _ arguments: [DXSQLiteValue] = []) throws(DXSQLiteError)
@@ -286,6 +305,7 @@ package final class DXSQLiteDatabase {
   /// afterwards.
   package func close() {
     withLock {
+      queryCache.removeAll()
       cache.removeAll()
       if let handle { sqlite3_close_v2(handle) }
       handle = nil

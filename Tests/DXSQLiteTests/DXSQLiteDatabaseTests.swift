@@ -77,6 +77,24 @@ struct SQLiteWrapperTests {
     #expect(first !== uncached)
   }
 
+  @Test func queryObjectsFindTheirStatementByIdentity() throws {
+    let db = try DXSQLiteDatabase.inMemory()
+    try db.execute("CREATE TABLE t(x INTEGER); INSERT INTO t(x) VALUES (1), (2)")
+    let query = DXSQLiteQuery("SELECT x FROM t WHERE x = ?")
+    let first = try db.prepare(query)
+    try first.bind(2, at: 1)
+    #expect(try first.step())
+    #expect(first.int(at: 0) == 2)
+    // Found again reset with its bindings cleared, and the same as the statement cached by its text.
+    let second = try db.prepare(query)
+    #expect(first === second)
+    #expect(second === (try db.prepare(query.sql)))
+    #expect(!(try second.step()))
+    #expect(try db.prepare(DXSQLiteQuery(query.sql)) === first)
+    db.close()
+    #expect(throws: DXSQLiteError.closed(sql: query.sql)) { try db.prepare(query) }
+  }
+
   @Test func errorsCarryCodeMessageAndSQL() throws {
     let db = try DXSQLiteDatabase.inMemory()
     try db.execute("CREATE TABLE u(k TEXT UNIQUE)")

@@ -226,16 +226,26 @@ extension DXCassette {
 
   // MARK: Lookup
 
+  /// The replay path's look-up of a match key's interactions (prepared once per connection).
+  static let candidateQuery = DXSQLiteQuery(
+    "SELECT interaction_id FROM match_key WHERE method = ? AND path = ? AND body = ? ORDER BY interaction_id")
+  /// The replay path's read of a recorded outcome (prepared once per connection).
+  static let outcomeQuery = DXSQLiteQuery(
+    """
+    SELECT status, response_headers, response_body, body_end, declared_length, received_length,
+      error_kind, error_message FROM interaction WHERE id = ?
+    """)
+
   /// The ids of the interactions matching `request` under this cassette's matching settings, in
   /// recording order, before ``DXCassetteMatching/headers`` and custom matchers.
   func candidateIDs(for key: DXCassetteMatchKey) throws(DXCassetteError) -> [Int64] {
     try storage {
       try database.withLock {
-        let statement = try database.prepare(
-          "SELECT interaction_id FROM match_key WHERE method = ? AND path = ? AND body = ? ORDER BY interaction_id"
-        )
+        let statement = try database.prepare(Self.candidateQuery)
         defer { statement.reset() }
-        try statement.bind([.text(key.method), .text(key.path), .text(key.body)])
+        try statement.bind(key.method, at: 1)
+        try statement.bind(key.path, at: 2)
+        try statement.bind(key.body, at: 3)
         var ids: [Int64] = []
         while try statement.step() { ids.append(statement.int64(at: 0)) }
         return ids
@@ -309,11 +319,7 @@ extension DXCassette {
   func storedOutcome(id: Int64) throws(DXCassetteError) -> DXCassetteInteraction.Outcome {
     let found = try storage {
       try database.withLock { () -> DXCassetteInteraction.Outcome? in
-        let statement = try database.prepare(
-          """
-          SELECT status, response_headers, response_body, body_end, declared_length, received_length,
-            error_kind, error_message FROM interaction WHERE id = ?
-          """)
+        let statement = try database.prepare(Self.outcomeQuery)
         defer { statement.reset() }
         try statement.bind(.integer(id), at: 1)
         guard try statement.step() else { return nil }

@@ -112,7 +112,8 @@ public struct DXCassetteInteraction: Sendable, Hashable {
 enum DXCassetteURL {
   /// The path without scheme, authority and query: `http://h:1/a/b?x=1` → `/a/b`.
   static func path(of url: String) -> String {
-    if DXHTTPHeaders.isASCII(url) { return asciiPath(of: url) }
+    var text = url
+    if let path = text.withUTF8({ asciiPath(in: $0) }) { return path }
     let withoutQuery =
       url.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first
       .map(String.init) ?? url
@@ -126,26 +127,36 @@ enum DXCassetteURL {
 
   /// ``path(of:)`` of an ASCII URL, found on its bytes (the replay path keys every request by it).
   static func asciiPath(of url: String) -> String {
-    let bytes = url.utf8
-    let end = bytes.firstIndex(of: UInt8(ascii: "?")) ?? bytes.endIndex
-    var cursor = bytes.startIndex
-    var afterScheme: String.Index?
-    while cursor < end {
-      if bytes[cursor] == UInt8(ascii: ":") {
-        let second = bytes.index(after: cursor)
-        if second < end, bytes[second] == UInt8(ascii: "/") {
-          let third = bytes.index(after: second)
-          if third < end, bytes[third] == UInt8(ascii: "/") {
-            afterScheme = bytes.index(after: third)
-            break
-          }
-        }
-      }
-      cursor = bytes.index(after: cursor)
+    var text = url
+    return text.withUTF8 { asciiPath(in: $0) } ?? path(of: url)
+  }
+
+  /// ``path(of:)`` of the URL whose UTF-8 is `bytes`, or `nil` when a byte is not ASCII.
+  static func asciiPath(in bytes: UnsafeBufferPointer<UInt8>) -> String? {
+    var end = bytes.count
+    for index in 0..<bytes.count {
+      let byte = bytes[index]
+      if byte >= 0x80 { return nil }
+      if byte == UInt8(ascii: "?"), end == bytes.count { end = index }
     }
-    guard let afterScheme else { return end == bytes.startIndex ? "/" : String(url[..<end]) }
-    guard let slash = bytes[afterScheme..<end].firstIndex(of: UInt8(ascii: "/")) else { return "/" }
-    return String(url[slash..<end])
+    var afterScheme: Int?
+    var cursor = 0
+    while cursor + 2 < end {
+      if bytes[cursor] == UInt8(ascii: ":"), bytes[cursor + 1] == UInt8(ascii: "/"),
+        bytes[cursor + 2] == UInt8(ascii: "/")
+      {
+        afterScheme = cursor + 3
+        break
+      }
+      cursor += 1
+    }
+    func text(_ range: Range<Int>) -> String {
+      String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
+    }
+    guard let afterScheme else { return end == 0 ? "/" : text(0..<end) }
+    var slash = afterScheme
+    while slash < end, bytes[slash] != UInt8(ascii: "/") { slash += 1 }
+    return slash < end ? text(slash..<end) : "/"
   }
 
   /// The query string without `?`, or `""`.

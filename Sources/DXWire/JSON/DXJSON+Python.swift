@@ -69,9 +69,11 @@ extension DXJSON {
         return
       }
       output.append(UInt8(ascii: "{"))
-      // Sorted as `members.keys.sorted()` sorts (the keys are distinct, so the order is the same),
-      // without looking each value up again.
-      for (offset, member) in members.sorted(by: { $0.key < $1.key }).enumerated() {
+      // Sorted as `members.keys.sorted()` sorts (the keys are distinct, so the order is the same), by
+      // sorting the members' indices: no key or value is copied (retained) for the sort, none looked
+      // up again by its key.
+      for (offset, index) in members.indices.sorted(by: { members[$0].key < members[$1].key }).enumerated() {
+        let member = members[index]
         if offset > 0 { appendSeparator(indent: indent, to: &output) }
         pythonNewline(indent: indent, level: level + 1, to: &output)
         writePythonString(member.key, to: &output)
