@@ -9,14 +9,21 @@ extension DXJSON {
   /// commas, no comments. Nesting is limited to 512 levels so hostile input cannot exhaust the stack.
   /// - Throws: ``DXJSONParseError`` with the byte offset of the first problem.
   public init(parsing bytes: some Collection<UInt8>) throws(DXJSONParseError) {
-    var parser = DXJSONParser(Array(bytes))
-    self = try parser.parseDocument()
+    // Contiguous bytes (`Data`, `[UInt8]`, a string's UTF-8) are parsed where they are, others copied.
+    let parsed =
+      bytes.withContiguousStorageIfAvailable(Self.parse) ?? Array(bytes).withUnsafeBufferPointer(Self.parse)
+    self = try parsed.get()
+  }
+
+  private static func parse(_ bytes: UnsafeBufferPointer<UInt8>) -> Result<DXJSON, DXJSONParseError> {
+    var parser = DXJSONParser(bytes)
+    return Result { () throws(DXJSONParseError) in try parser.parseDocument() }
   }
 
   /// Parses JSON text from a string.
   /// - Throws: ``DXJSONParseError``.
   public init(parsing text: String) throws(DXJSONParseError) {
-    try self.init(parsing: Array(text.utf8))
+    try self.init(parsing: text.utf8)
   }
 }
 
@@ -38,12 +45,14 @@ public struct DXJSONParseError: Error, Sendable, Hashable, CustomStringConvertib
 }
 
 struct DXJSONParser {
-  private let bytes: [UInt8]
+  /// The text, valid only while the parser runs (inside `DXJSON(parsing:)`'s
+  /// access to it).
+  private let bytes: UnsafeBufferPointer<UInt8>
   private var index = 0
   private var depth = 0
   private static let maximumDepth = 512
 
-  init(_ bytes: [UInt8]) { self.bytes = bytes }
+  init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
   mutating func parseDocument() throws(DXJSONParseError) -> DXJSON {
     skipWhitespace()
@@ -197,11 +206,9 @@ struct DXJSONParser {
         let range = start..<index
         index += 1
         if isASCII {
-          return bytes.withUnsafeBufferPointer { buffer in
-            String(decoding: UnsafeBufferPointer(rebasing: buffer[range]), as: UTF8.self)
-          }
+          return String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
         }
-        guard let text = String(validating: bytes[range], as: UTF8.self) else {
+        guard let text = String(validating: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) else {
           throw fail("invalid UTF-8 in string")
         }
         return text
