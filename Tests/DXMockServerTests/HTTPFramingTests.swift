@@ -12,6 +12,9 @@ struct HTTPFramingTests {
       "Content_Length",
       "Transfer-Encoding", "transfer-ENCODING", "Transfer-Encodin", "Host", "host", "HOST", "Hos", "Hosts",
       "Contént-Length", "Ｈost", "\u{212A}ost", "", "Content-Type", "Authorization", "X-Host",
+      // Classified by length first; a non-ASCII name (of 4 bytes, as "Hös", or any other length) takes
+      // the general comparison.
+      "Hös", "hOsT", "Content-Lengtħ", "Transfer-Encodinǵ", "Hos\u{0}", "Ḧost", "X-Forwarded-For",
     ])
   func classification(_ name: String) {
     let expected: HTTPFraming.FramingField? =

@@ -83,6 +83,9 @@ final class FaultEngine: Sendable {
   private let rulesLock: DXLock<Rules>
   /// The number of receive-phase rules, readable without the lock (checked for every request head).
   private let receiveRuleCount = Atomic<Int>(0)
+  /// The number of rules, readable without the lock: a request meets the lock only when there are
+  /// rules to decide with.
+  private let ruleCount = Atomic<Int>(0)
   /// The attempt counts of logical operations (for rules with ``DXFaultRule/Match/attempt``).
   let attempts = AttemptTracker()
   /// Resolves a token to its user (for ``DXFaultRule/Match/user``); set once by the server.
@@ -105,6 +108,7 @@ final class FaultEngine: Sendable {
     for rule in initialRules { rules.add(rule, seed: seed) }
     rules.reindex()
     receiveRuleCount.store(rules.receiveCount, ordering: .relaxed)
+    ruleCount.store(rules.states.count, ordering: .relaxed)
     rulesLock = DXLock(rules)
   }
 
@@ -190,7 +194,8 @@ final class FaultEngine: Sendable {
   /// dictionary look-ups and allocates nothing; the finer criteria are checked (and the request's body
   /// parsed) only for rules whose method and path match.
   func decide(_ request: DXMockRequest) -> FaultDecision {
-    rulesLock.withLock { rules in
+    guard hasRules else { return .none }
+    return rulesLock.withLock { rules in
       if rules.states.isEmpty { return .none }
       var operation: OperationKey?
       var attempt: Int?
@@ -207,12 +212,17 @@ final class FaultEngine: Sendable {
     }
   }
 
+  /// Whether any rule exists (one atomic load; no lock). A rule added while a request is being
+  /// decided applies from the next request on, as when the request had taken the lock first.
+  var hasRules: Bool { ruleCount.load(ordering: .acquiring) > 0 }
+
   /// Whether any receive-phase rule exists (one atomic load; no lock).
   var hasReceiveRules: Bool { receiveRuleCount.load(ordering: .relaxed) > 0 }
 
   /// Publishes the receive-phase rule count after the rules changed (called with the lock held).
   private func publish(_ rules: Rules) {
     receiveRuleCount.store(rules.receiveCount, ordering: .relaxed)
+    ruleCount.store(rules.states.count, ordering: .releasing)
   }
 
   /// Decides the receive-phase faults (``DXFault/isReceivePhase``) from a request's head, before its

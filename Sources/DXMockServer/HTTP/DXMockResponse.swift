@@ -21,9 +21,11 @@ public struct DXMockResponse: Sendable {
 
   /// A JSON response: `Content-Type: application/json` and the compact serialization of `value`.
   public static func json(_ value: DXJSON, status: Int = 200) -> DXMockResponse {
-    DXMockResponse(
-      status: status, headers: ["Content-Type": "application/json"], body: value.serializedData())
+    DXMockResponse(status: status, headers: jsonHeaders, body: value.serializedData())
   }
+
+  /// `Content-Type: application/json`, built once (every API answer carries it).
+  static let jsonHeaders: DXHTTPHeaders = ["Content-Type": "application/json"]
 
   /// The platform's error body for `error`, with its status.
   public static func error(_ error: DXPlatformError) -> DXMockResponse {

@@ -1,6 +1,7 @@
 import CMicroHTTPD
 import DXWire
 import Foundation
+import Synchronization
 
 /// libmicrohttpd's callback context: turns the access-handler calls into ``HTTPExchange``s, drives the
 /// request handler, suspends and resumes connections, and puts wire plans on the wire.
@@ -9,7 +10,6 @@ import Foundation
 /// after a delay or a backend, which may come from any thread.
 final class HTTPDaemonDriver {
   private struct Counters {
-    var inFlight = 0
     var suspended: [ObjectIdentifier: HTTPExchange] = [:]
     /// Upgraded connections whose session is still running.
     var upgraded: [ObjectIdentifier: WebSocketConnection] = [:]
@@ -23,6 +23,8 @@ final class HTTPDaemonDriver {
   /// ``argumentRecordBytes`` for each argument.
   let queryBudget: Int
   private let counters = DXLock(Counters())
+  /// Requests received and not yet finished (an atomic: every request counts itself in and out).
+  private let inFlightCount = Atomic<Int>(0)
   private let timerQueue = DispatchQueue(label: "dxmockserver.delays", attributes: .concurrent)
 
   /// The request context of a request whose query string was refused (``requestLine(uri:connection:)``);
@@ -112,7 +114,7 @@ final class HTTPDaemonDriver {
   }
 
   /// Requests received and not yet finished.
-  var inFlight: Int { counters.withLock { $0.inFlight } }
+  var inFlight: Int { inFlightCount.load(ordering: .acquiring) }
 
   // MARK: - Access handler
 
@@ -127,15 +129,17 @@ final class HTTPDaemonDriver {
     let initial = slot.pointee
     guard let existing = initial, existing != Self.tooManyArguments, existing != Self.queryTooLong else {
       let headers = connection.headers()
-      let declared = headers.first("content-length").flatMap(HTTPFieldValue.integer)
+      let version = version.map { String(cString: $0) } ?? ""
+      // One pass over the fields: the framing checks, and the Content-Length they find.
+      let framing = HTTPFraming.inspect(headers: headers, version: version)
+      let declared = framing.contentLength.flatMap(HTTPFieldValue.integer)
       let guarded = connection.guarded
       let exchange = HTTPExchange(
         method: method.map { String(cString: $0) } ?? "GET", path: url.map { String(cString: $0) } ?? "/",
         requestID: handler.makeRequestID(), headers: headers, query: connection.queryArguments(),
         remoteAddress: Self.peerAddress(connection, guarded), declaredLength: declared)
       slot.pointee = Unmanaged.passRetained(exchange).toOpaque()
-      counters.withLock { $0.inFlight += 1 }
-      let version = version.map { String(cString: $0) } ?? ""
+      inFlightCount.add(1, ordering: .acquiringAndReleasing)
       if initial == Self.tooManyArguments {
         exchange.headProblem = .init(
           status: 400,
@@ -147,7 +151,6 @@ final class HTTPDaemonDriver {
             "The request's query string is too long: at most \(queryBudget) bytes, counting "
             + "\(Self.argumentRecordBytes) for each argument")
       }
-      let framing = HTTPFraming.inspect(headers: headers, version: version)
       if exchange.headProblem == nil, let problem = framing.problem {
         exchange.headProblem = .init(status: 400, message: problem)
       }
@@ -269,7 +272,7 @@ final class HTTPDaemonDriver {
     } else if !reason.isEmpty, exchange.pacedDelivery {
       handler.interrupted(exchange, reason: reason)
     }
-    counters.withLock { $0.inFlight -= 1 }
+    inFlightCount.subtract(1, ordering: .acquiringAndReleasing)
   }
 
   // MARK: - Steps
@@ -455,10 +458,11 @@ final class HTTPDaemonDriver {
     for field in mock.headers.fields where !HTTPFieldName.isServerControlled(field.name) {
       response.addHeader(field.name, field.value)
     }
-    response.addHeader("X-Request-ID", exchange.requestID)
-    response.addHeader("X-Content-Type-Options", "nosniff")
+    response.addHeader(constant: "X-Request-ID", exchange.requestID)
+    response.addHeader(constant: "X-Content-Type-Options", constant: "nosniff")
   }
 }
 
-// `handler` is Sendable and immutable; `counters` is behind its lock; `timerQueue` is thread-safe.
+// `handler` is Sendable and immutable; `counters` is behind its lock, `inFlightCount` atomic;
+// `timerQueue` is thread-safe.
 extension HTTPDaemonDriver: @unchecked Sendable {}

@@ -1,5 +1,6 @@
 import DXWire
 import Foundation
+import Synchronization
 
 /// One HTTP request on a connection, from its headers to the moment libmicrohttpd is done with it.
 ///
@@ -55,7 +56,8 @@ final class HTTPExchange {
   /// When the first body byte arrived (for a receive rate limit).
   var receiveStarted: ContinuousClock.Instant?
 
-  let handoff = DXLock(Handoff())
+  /// Held inline (a `Mutex`, not a separately allocated lock object): every request makes one.
+  let handoff = Mutex(Handoff())
 
   /// A request head the server refuses before reading the body.
   struct HeadProblem: Sendable, Equatable {

@@ -12,9 +12,26 @@ enum HTTPFieldValue {
 
   /// A non-negative decimal integer such as a `Content-Length`, surrounded by optional whitespace.
   static func integer(_ value: String) -> Int? {
+    if let plain = plainInteger(value) { return plain }
     let text = trimmed(value)
     guard !text.isEmpty, text.utf8.allSatisfy({ $0 >= 0x30 && $0 <= 0x39 }) else { return nil }
     return Int(text)
+  }
+
+  /// A value of 1 to 18 ASCII digits and nothing else (every `Content-Length` a client sends), read
+  /// from its bytes (no `Substring`, no generic parsing; 18 digits cannot overflow); `nil` for
+  /// anything else, which ``integer(_:)`` judges in general.
+  static func plainInteger(_ value: String) -> Int? {
+    let parsed = value.utf8.withContiguousStorageIfAvailable { bytes -> Int? in
+      guard (1...18).contains(bytes.count) else { return nil }
+      var number = 0
+      for byte in bytes {
+        guard byte >= 0x30 && byte <= 0x39 else { return nil }
+        number = number * 10 + Int(byte - 0x30)
+      }
+      return number
+    }
+    return parsed ?? nil
   }
 
   /// The credentials of an `Authorization: Bearer <token>` value (the scheme in any case), or `nil`.
@@ -42,7 +59,8 @@ enum HTTPFieldValue {
       var end = bytes.count
       while start < end, isSpace(bytes[start]) { start += 1 }
       while end > start, isSpace(bytes[end - 1]) { end -= 1 }
-      let scheme = Array("bearer ".utf8)
+      let literal: StaticString = "bearer "
+      let scheme = UnsafeBufferPointer(start: literal.utf8Start, count: literal.utf8CodeUnitCount)
       guard end - start > scheme.count else { return .some(nil) }
       for (offset, wanted) in scheme.enumerated() {
         let byte = bytes[start + offset]

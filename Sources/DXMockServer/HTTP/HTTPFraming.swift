@@ -19,10 +19,22 @@ enum HTTPFraming {
 
   /// ``problem(headers:version:)`` and, when there is none, ``expectsBody(headers:)``, from one pass
   /// over the fields (`expectsBody` is `false` when there is a problem: such a request is answered
-  /// before its body).
-  static func inspect(headers: DXHTTPHeaders, version: String) -> (problem: String?, expectsBody: Bool) {
-    // The distinct lengths (a short array: a request has one Content-Length, rarely more).
+  /// before its body); and the first `Content-Length` value, whatever the problem (what
+  /// `headers.first("content-length")` answers).
+  static func inspect(headers: DXHTTPHeaders, version: String) -> (
+    problem: String?, expectsBody: Bool, contentLength: String?
+  ) {
+    // The distinct lengths: the first one apart, so that the usual head (one Content-Length)
+    // allocates no array.
+    var onlyLength: String?
     var lengths: [String] = []
+    func note(_ length: String) {
+      guard let only = onlyLength else {
+        onlyLength = length
+        return
+      }
+      if length != only, !lengths.contains(length) { lengths.append(length) }
+    }
     var codings: [String] = []
     var hosts = 0
     var firstLength: String?
@@ -32,18 +44,19 @@ enum HTTPFraming {
       case .contentLength?:
         if firstLength == nil { firstLength = field.value }
         if let digits = plainDigits(field.value) {
-          if !lengths.contains(digits) { lengths.append(digits) }
+          note(digits)
           continue
         }
         for value in field.value.split(separator: ",", omittingEmptySubsequences: false) {
           let trimmed = value.trimmingCharacters(in: .whitespaces)
           guard !trimmed.isEmpty, trimmed.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else {
-            return ("The Content-Length header \"\(field.value)\" is not a decimal number", false)
+            return (
+              "The Content-Length header \"\(field.value)\" is not a decimal number", false, firstLength
+            )
           }
           // Leading zeros do not make a different length.
           let digits = trimmed.drop { $0 == "0" }
-          let length = digits.isEmpty ? "0" : String(digits)
-          if !lengths.contains(length) { lengths.append(length) }
+          note(digits.isEmpty ? "0" : String(digits))
         }
       case .transferEncoding?:
         transferEncoding = true
@@ -56,25 +69,26 @@ enum HTTPFraming {
         break
       }
     }
-    if lengths.count > 1 {
-      return (
-        "The request has conflicting Content-Length headers (\(lengths.sorted().joined(separator: ", ")))",
-        false
-      )
+    if let only = onlyLength, !lengths.isEmpty {
+      let all = ([only] + lengths).sorted().joined(separator: ", ")
+      return ("The request has conflicting Content-Length headers (\(all))", false, firstLength)
     }
     if !codings.isEmpty {
-      if !lengths.isEmpty {
-        return ("The request has both Transfer-Encoding and Content-Length headers", false)
+      if onlyLength != nil {
+        return ("The request has both Transfer-Encoding and Content-Length headers", false, firstLength)
       }
       guard codings == ["chunked"] else {
         return (
-          "The Transfer-Encoding \"\(codings.joined(separator: ", "))\" is not supported; use chunked", false
+          "The Transfer-Encoding \"\(codings.joined(separator: ", "))\" is not supported; use chunked", false,
+          firstLength
         )
       }
     }
-    if hosts > 1 { return ("The request has more than one Host header", false) }
-    if hosts == 0, version == "HTTP/1.1" { return ("An HTTP/1.1 request needs a Host header", false) }
-    return (nil, transferEncoding || (firstLength.map(isNonZeroLength) ?? false))
+    if hosts > 1 { return ("The request has more than one Host header", false, firstLength) }
+    if hosts == 0, version == "HTTP/1.1" {
+      return ("An HTTP/1.1 request needs a Host header", false, firstLength)
+    }
+    return (nil, transferEncoding || (firstLength.map(isNonZeroLength) ?? false), firstLength)
   }
 
   /// Whether a body follows the head (a non-zero `Content-Length`, or chunked).
@@ -109,17 +123,21 @@ enum HTTPFraming {
   /// scanned both names again whenever they differed: 10% of a whoami's instructions). Anything else
   /// takes the general comparison.
   static func framingField(_ name: String) -> FramingField? {
-    var name = name
-    let ascii: FramingField?? = name.withUTF8 { bytes in
-      guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
-      switch bytes.count {
-      case 4: return HTTPFieldName.foldedEqual(bytes, "host") == true ? .host : .some(nil)
-      case 14: return HTTPFieldName.foldedEqual(bytes, "content-length") == true ? .contentLength : .some(nil)
-      case 17:
-        return HTTPFieldName.foldedEqual(bytes, "transfer-encoding") == true ? .transferEncoding : .some(nil)
-      default: return .some(nil)
-      }
+    // By length first: only a name of 4, 14 or 17 bytes is compared (`foldedEqual` answers `nil` for a
+    // non-ASCII one); any other name needs only to be ASCII to be none of them.
+    func field(_ equal: Bool?, _ named: FramingField) -> FramingField?? {
+      guard let equal else { return nil }
+      return .some(equal ? named : nil)
     }
+    let ascii: FramingField?? =
+      name.utf8.withContiguousStorageIfAvailable { bytes -> FramingField?? in
+        switch bytes.count {
+        case 4: return field(HTTPFieldName.foldedEqual(bytes, "host"), .host)
+        case 14: return field(HTTPFieldName.foldedEqual(bytes, "content-length"), .contentLength)
+        case 17: return field(HTTPFieldName.foldedEqual(bytes, "transfer-encoding"), .transferEncoding)
+        default: return bytes.allSatisfy { $0 < 0x80 } ? .some(nil) : nil
+        }
+      } ?? nil
     if let ascii { return ascii }
     if DXHTTPHeaders.namesMatch(name, "Content-Length") { return .contentLength }
     if DXHTTPHeaders.namesMatch(name, "Transfer-Encoding") { return .transferEncoding }

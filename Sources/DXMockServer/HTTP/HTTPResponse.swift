@@ -144,6 +144,28 @@ final class HTTPResponse {
     }
   }
 
+  /// Adds a header field named by a constant, lent to libmicrohttpd as it is (a literal is
+  /// NUL-terminated; passing a `String` makes libmicrohttpd's copy from a temporary C copy); `false`
+  /// when libmicrohttpd rejects it.
+  @discardableResult
+  func addHeader(constant name: StaticString, _ value: String) -> Bool {
+    guard name.hasPointerRepresentation else { return addHeader(name.description, value) }
+    let cName = UnsafeRawPointer(name.utf8Start).assumingMemoryBound(to: CChar.self)
+    return value.withCString { value in MHD_add_response_header(handle, cName, value) == .YES }
+  }
+
+  /// Adds a header field whose name and value are constants; `false` when libmicrohttpd rejects it.
+  @discardableResult
+  func addHeader(constant name: StaticString, constant value: StaticString) -> Bool {
+    guard value.hasPointerRepresentation else { return addHeader(constant: name, value.description) }
+    let cValue = UnsafeRawPointer(value.utf8Start).assumingMemoryBound(to: CChar.self)
+    guard name.hasPointerRepresentation else {
+      return name.description.withCString { MHD_add_response_header(handle, $0, cValue) == .YES }
+    }
+    let cName = UnsafeRawPointer(name.utf8Start).assumingMemoryBound(to: CChar.self)
+    return MHD_add_response_header(handle, cName, cValue) == .YES
+  }
+
   // MARK: - Content reader
 
   /// What a callback response's content reader asks for its bytes (one subclass per recipe).

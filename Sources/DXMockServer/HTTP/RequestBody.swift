@@ -71,10 +71,18 @@ struct RequestBody {
     count = 0
   }
 
-  /// The body as `Data` (sharing the received memory), and its MD5 when it was computed on the way.
+  /// The longest body ``finish()`` copies instead of sharing: `Data` holds this many bytes inline (no
+  /// memory of its own to allocate), which sharing the block would need (`Data` over foreign memory
+  /// allocates its storage and a deallocator).
+  static let inlineBytes = 14
+
+  /// The body as `Data` (sharing the received memory, or inline when it is at most ``inlineBytes``
+  /// long: `{}`), and its MD5 when it was computed on the way.
   mutating func finish() -> (data: Data, md5: String?) {
     var data = Data()
-    if let storage, count > 0 {
+    if let storage, count > 0, count <= Self.inlineBytes {
+      data = Data(storage.bytes(0..<count))
+    } else if let storage, count > 0 {
       // A body that grew (no declared length) may sit in a block up to twice its size; a stored
       // file part would keep that slack for as long as it lives, so such a body gets its own copy.
       let slack = storage.capacity - count

@@ -121,12 +121,11 @@ final class RequestJournal: Sendable {
       }
     }
     let receivedAt = clock()
-    var kept = request
+    var record = Record(request: request, bodySize: request.body.count, receivedAt: receivedAt)
     if request.body.count > bodyWindow {
       // Keep only what the read side can show, in its own storage (a slice would pin the whole body).
-      kept.body = request.body.withUnsafeBytes { Data($0.prefix(bodyWindow)) }
+      record.request.body = request.body.withUnsafeBytes { Data($0.prefix(bodyWindow)) }
     }
-    var record = Record(request: kept, bodySize: request.body.count, receivedAt: receivedAt)
     record.bodyMD5 = request.bodyMD5
     return ring.withLock { ring in
       let id = ring.nextID

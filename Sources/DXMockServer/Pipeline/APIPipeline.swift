@@ -49,8 +49,8 @@ struct APIPipeline: Sendable {
       return .failure(.resourceNotFound("The route \(request.path) does not exist"))
     }
     let input: DXJSON
-    if request.body.allSatisfy({ Self.isJSONWhitespace($0) }) {
-      input = .object([:])
+    if let known = Self.emptyObjectInput(request.body) {
+      input = known
     } else {
       do {
         input = try DXJSON(parsing: request.body)
@@ -90,6 +90,17 @@ struct APIPipeline: Sendable {
   /// The token of an `Authorization: Bearer <token>` value (scheme case-insensitive), or `nil`.
   static func bearerToken(_ header: String?) -> String? {
     header.flatMap(HTTPFieldValue.bearerToken)
+  }
+
+  /// `{}` for a body that is only JSON whitespace (empty means `{}`) or exactly `{}` (what clients send
+  /// to most routes), read from the bytes without the parser; `nil` for anything else, which the
+  /// parser judges.
+  static func emptyObjectInput(_ body: Data) -> DXJSON? {
+    let known = body.withUnsafeBytes { bytes in
+      bytes.allSatisfy(isJSONWhitespace)
+        || (bytes.count == 2 && bytes[0] == UInt8(ascii: "{") && bytes[1] == UInt8(ascii: "}"))
+    }
+    return known ? .object([:]) : nil
   }
 
   private static func isJSONWhitespace(_ byte: UInt8) -> Bool {

@@ -24,6 +24,9 @@ final class PipelineContext {
   var backendAppliedFault = false
   /// The receive-phase decision taken from the request head (``FaultDecision/none`` usually).
   var receiveDecision = FaultDecision.none
+  /// Whether the fault rules were asked about this request (at its head or once it was complete);
+  /// while `false`, ``decision`` and ``receiveDecision`` are ``FaultDecision/none``.
+  var decided = false
 
   /// Creates the context of a journaled request.
   init(journalID: Int?) { self.journalID = journalID }

@@ -19,6 +19,10 @@ final class RequestPipeline: HTTPRequestHandler {
   private let api: APIPipeline
   private let platform: MockPlatform
   private let backend: (any DXMockBackend)?
+  /// Whether there is a backend, and whether it takes the faults itself: asked of every request,
+  /// without copying the existential out each time.
+  private let hasBackend: Bool
+  private let backendRecordsFaults: Bool
   private let logger: Logger
   /// Whether this pipeline serves the storage origin: file transfer URLs only.
   private let storageOnly: Bool
@@ -39,6 +43,8 @@ final class RequestPipeline: HTTPRequestHandler {
     self.api = api
     self.platform = platform
     self.backend = backend
+    self.hasBackend = backend != nil
+    self.backendRecordsFaults = backend?.recordsFaults ?? false
     self.logger = logger
   }
 
@@ -87,14 +93,14 @@ final class RequestPipeline: HTTPRequestHandler {
   /// File transfers, admin calls and every request to a backend: the server's ``maxBodyBytes``; an
   /// API call to the platform: at most ``PlatformLimits/maxAPIBodyBytes`` (its JSON is parsed whole).
   func bodyLimit(path: String) -> Int {
-    if backend != nil || path.hasPrefix(MockPlatform.transferPrefix) || AdminAPI.isAdminPath(path) {
+    if hasBackend || path.hasPrefix(MockPlatform.transferPrefix) || AdminAPI.isAdminPath(path) {
       return maxBodyBytes
     }
     return min(maxBodyBytes, PlatformLimits.maxAPIBodyBytes)
   }
 
   func digestsBody(method: String, path: String) -> Bool {
-    backend == nil && MockPlatform.isUploadURL(path)
+    !hasBackend && MockPlatform.isUploadURL(path)
   }
 
   func receiveLimits(for exchange: HTTPExchange) -> HTTPReceiveLimits? {
@@ -111,6 +117,7 @@ final class RequestPipeline: HTTPRequestHandler {
     }
     let context = PipelineContext(journalID: nil)
     context.stage = .receiving
+    context.decided = true
     context.receiveDecision = decision
     exchange.handlerContext = context
     return limits
@@ -147,6 +154,13 @@ final class RequestPipeline: HTTPRequestHandler {
 
   func delivered(_ exchange: HTTPExchange, _ delivery: HTTPDelivery) {
     guard let context = exchange.handlerContext as? PipelineContext, let id = context.journalID else {
+      return
+    }
+    guard context.decided else {
+      // No rule was asked (there were none): nothing to report but the answer.
+      journal.complete(
+        id, status: delivery.status, fault: nil, declaredBytes: delivery.declaredBytes,
+        sentBytes: delivery.sentBytes, outcome: delivery.outcome.journalWord, retryAfter: delivery.retryAfter)
       return
     }
     let decision = context.decision
@@ -200,6 +214,10 @@ final class RequestPipeline: HTTPRequestHandler {
       exchange.handlerContext = context
     }
     if exchange.bodyTooLarge { return .send(.respond(tooLarge(exchange.bodyLimit))) }
+    // Without rules (and without a receive-phase decision) the decision is `.none`: not asked for,
+    // and not copied around.
+    guard context.decided || faults.hasRules else { return afterDelay(exchange, context, request) }
+    context.decided = true
     let decision = faults.decide(request).merged(withReceive: context.receiveDecision)
     context.decision = decision
     if !decision.isNone, let id = context.journalID {
@@ -212,37 +230,42 @@ final class RequestPipeline: HTTPRequestHandler {
       logger.debug("delaying request", metadata: ["path": "\(exchange.path)", "ms": "\(decision.delayMs)"])
       return .sleep(milliseconds: decision.delayMs)
     }
-    return afterDelay(exchange, context)
+    return afterDelay(exchange, context, request)
   }
 
-  /// The fault (if any) and then the real response.
-  private func afterDelay(_ exchange: HTTPExchange, _ context: PipelineContext) -> HTTPStep {
+  /// The fault (if any) and then the real response; `request` is the exchange's
+  /// (``HTTPExchange/completeRequest()``) when the caller has it at hand.
+  private func afterDelay(
+    _ exchange: HTTPExchange, _ context: PipelineContext, _ request: DXMockRequest? = nil
+  ) -> HTTPStep {
     let fault = context.decision.fault
     let receive = context.receiveDecision.fault
-    let request = exchange.completeRequest()
-    if let backend, backend.recordsFaults {
-      context.stage = .awaiting
-      context.backendAppliedFault = true
-      let backendContext = DXMockBackendContext(
-        fault: fault, platform: { [self] in .respond(mockResponse($0)) })
-      return .await { await backend.respond(to: request, context: backendContext) }
-    }
+    let request = request ?? exchange.completeRequest()
+    if backendRecordsFaults { return awaitBackend(request, context, fault: fault) }
     if let fault, fault.replacesResponse {
       return .send(Self.apply(nil, receive: receive, to: fault.apply(to: .empty)))
     }
-    if backend == nil, Self.mayBeLogPath(request.path), JobLogStream.isLogPath(request.path) {
+    if !hasBackend, Self.mayBeLogPath(request.path), JobLogStream.isLogPath(request.path) {
       return logStream(request)
     }
     if !stubs.isEmpty, let stubbed = stubs.answer(request) {
       return .send(Self.apply(fault, receive: receive, to: .respond(stubbed)))
     }
-    if let backend {
-      context.stage = .awaiting
-      let backendContext = DXMockBackendContext(
-        fault: nil, platform: { [self] in .respond(mockResponse($0)) })
-      return .await { await backend.respond(to: request, context: backendContext) }
-    }
+    if hasBackend { return awaitBackend(request, context, fault: nil) }
     return .send(Self.apply(fault, receive: receive, to: .respond(platformResponse(request))))
+  }
+
+  /// Hands `request` to the backend (with `fault` when the backend takes the faults itself). Kept out
+  /// of ``afterDelay(_:_:_:)``, so that a request without a backend never copies the existential.
+  @inline(never)
+  private func awaitBackend(_ request: DXMockRequest, _ context: PipelineContext, fault: DXFault?) -> HTTPStep
+  {
+    guard let backend else { return .send(.respond(platformResponse(request))) }
+    context.stage = .awaiting
+    context.backendAppliedFault = backendRecordsFaults
+    let backendContext = DXMockBackendContext(
+      fault: fault, platform: { [self] in .respond(mockResponse($0)) })
+    return .await { await backend.respond(to: request, context: backendContext) }
   }
 
   /// Whether `path` ends in `/getLog/websocket`, byte for byte: true of every path

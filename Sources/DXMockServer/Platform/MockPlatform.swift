@@ -143,8 +143,11 @@ final class MockPlatform: Sendable {
 
   /// Whether `path` is a file upload URL (the daemon then hashes the body as it arrives).
   static func isUploadURL(_ path: String) -> Bool {
-    path.hasPrefix(Self.transferPrefix + "upload/")
+    path.hasPrefix(uploadPrefix)
   }
+
+  /// Where upload URLs' paths start, built once (asked of every request with a body).
+  private static let uploadPrefix = transferPrefix + "upload/"
 
   /// Restores the initial state (and wipes the state file).
   func reset() throws {

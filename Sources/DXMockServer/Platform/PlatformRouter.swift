@@ -31,7 +31,17 @@ struct PlatformRouter: Sendable {
     case object(klass: String, method: String)
   }
 
+  /// A fixed route with its path's parts, split once when it is registered.
+  private struct FixedRoute {
+    var handler: Handler
+    var target: String
+    var method: String
+  }
+
   private var routes: [Pattern: Handler] = [:]
+  /// The fixed routes by their path (`/system/whoami`), with the parts ``resolve(path:)`` reports:
+  /// the common case answers from one look-up, without scanning the path.
+  private var fixedRoutes: [String: FixedRoute] = [:]
   /// Routes whose input may be any JSON value (e.g. `setDetails`), not only an object.
   private var anyInputRoutes: Set<Pattern> = []
   /// Routes that answer without a valid token (`/system/greet`, the auth server's token routes); their
@@ -63,7 +73,9 @@ struct PlatformRouter: Sendable {
     if parts[0].hasSuffix("-xxxx") {
       pattern = .object(klass: String(parts[0].dropLast(5)), method: parts[1])
     } else {
-      pattern = .fixed("/\(parts[0])/\(parts[1])")
+      let path = "/\(parts[0])/\(parts[1])"
+      pattern = .fixed(path)
+      fixedRoutes[path] = FixedRoute(handler: handler, target: parts[0], method: parts[1])
     }
     routes[pattern] = handler
     if acceptsAnyJSON {
@@ -100,13 +112,8 @@ struct PlatformRouter: Sendable {
   /// Finds the handler for `path` (no query string).
   func resolve(path: String) -> Resolution {
     // The common case first: a class route such as /system/whoami, found without splitting the path.
-    if let handler = routes[.fixed(path)] {
-      let rest = path.dropFirst()
-      if let slash = rest.firstIndex(of: "/") {
-        return .found(
-          handler, target: String(rest[..<slash]), alias: nil,
-          method: String(rest[rest.index(after: slash)...]))
-      }
+    if let fixed = fixedRoutes[path] {
+      return .found(fixed.handler, target: fixed.target, alias: nil, method: fixed.method)
     }
     let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
     guard path.hasPrefix("/"), parts.count == 2 || parts.count == 3, !parts.contains(where: \.isEmpty) else {

@@ -45,7 +45,8 @@ final class SystemRoutes: Sendable {
 
   private static func whoami(_ call: APICall) throws(DXPlatformError) -> DXJSON {
     var result: [String: DXJSON] = ["id": .string(call.caller)]
-    if let fields = call.input["fields"], !fields.isNull {
+    // `{}` (what clients send) has no fields to look up.
+    if call.input != [:], let fields = call.input["fields"], !fields.isNull {
       guard let object = fields.objectValue else {
         throw .invalidInput("fields must be an object such as {\"clientIp\": true}, got \(fields.typeName)")
       }
