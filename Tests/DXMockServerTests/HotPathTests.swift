@@ -224,6 +224,27 @@ struct HotPathTests {
     }
   }
 
+  @Test func theJournalRecordsInPlaceAndKeepsOnlyTheBodyWindow() {
+    let journal = RequestJournal(capacity: 2, bodyCap: 4)
+    let ids = (0..<3).map {
+      journal.begin(
+        DXMockRequest(method: "POST", path: "/p\($0)", body: Data("abcdefgh".utf8), requestID: "r\($0)"))
+    }
+    #expect(ids == [1, 2, 3])
+    let entries = journal.entries()
+    #expect(entries.map(\.path) == ["/p1", "/p2"])
+    #expect(entries.map(\.requestID) == ["r1", "r2"])
+    for entry in entries {
+      #expect(entry.bodySize == 8)
+      #expect(entry.bodyTruncated)
+      #expect(entry.body == "abcd")
+      #expect(entry.isPending)
+    }
+    journal.complete(3, status: 200, fault: nil, declaredBytes: 2, sentBytes: 2, outcome: "response")
+    #expect(journal.entry(id: 3)?.status == 200)
+    #expect(journal.totalReceived == 3)
+  }
+
   // MARK: - Exchange hand-off
 
   @Test func anAwaitedPlanIsTakenOnce() {

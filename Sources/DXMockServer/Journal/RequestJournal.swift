@@ -121,17 +121,17 @@ final class RequestJournal: Sendable {
       }
     }
     let receivedAt = clock()
-    var record = Record(request: request, bodySize: request.body.count, receivedAt: receivedAt)
-    if request.body.count > bodyWindow {
-      // Keep only what the read side can show, in its own storage (a slice would pin the whole body).
-      record.request.body = request.body.withUnsafeBytes { Data($0.prefix(bodyWindow)) }
-    }
-    record.bodyMD5 = request.bodyMD5
+    // Keep only what the read side can show, in its own storage (a slice would pin the whole body).
+    let window: Data? =
+      request.body.count > bodyWindow ? request.body.withUnsafeBytes { Data($0.prefix(bodyWindow)) } : nil
     return ring.withLock { ring in
       let id = ring.nextID
       ring.nextID += 1
       ring.received += 1
-      record.id = id
+      // Built here and moved into the ring: one copy of the request, none of the record.
+      var record = Record(id: id, request: request, bodySize: request.body.count, receivedAt: receivedAt)
+      if let window { record.request.body = window }
+      record.bodyMD5 = request.bodyMD5
       if ring.records.count < capacity {
         ring.records.append(record)
       } else {

@@ -143,7 +143,7 @@ final class RequestPipeline: HTTPRequestHandler {
       return start(exchange)
     case .delaying:
       if exchange.takeAwaitedPlan().cancelled { return .send(.respond(Self.shuttingDown)) }
-      return afterDelay(exchange, context)
+      return afterDelay(context, exchange.completeRequest())
     case .awaiting:
       let (plan, cancelled) = exchange.takeAwaitedPlan()
       guard let plan, !cancelled else { return .send(.respond(Self.shuttingDown)) }
@@ -216,7 +216,7 @@ final class RequestPipeline: HTTPRequestHandler {
     if exchange.bodyTooLarge { return .send(.respond(tooLarge(exchange.bodyLimit))) }
     // Without rules (and without a receive-phase decision) the decision is `.none`: not asked for,
     // and not copied around.
-    guard context.decided || faults.hasRules else { return afterDelay(exchange, context, request) }
+    guard context.decided || faults.hasRules else { return afterDelay(context, request) }
     context.decided = true
     let decision = faults.decide(request).merged(withReceive: context.receiveDecision)
     context.decision = decision
@@ -230,17 +230,14 @@ final class RequestPipeline: HTTPRequestHandler {
       logger.debug("delaying request", metadata: ["path": "\(exchange.path)", "ms": "\(decision.delayMs)"])
       return .sleep(milliseconds: decision.delayMs)
     }
-    return afterDelay(exchange, context, request)
+    return afterDelay(context, request)
   }
 
-  /// The fault (if any) and then the real response; `request` is the exchange's
-  /// (``HTTPExchange/completeRequest()``) when the caller has it at hand.
-  private func afterDelay(
-    _ exchange: HTTPExchange, _ context: PipelineContext, _ request: DXMockRequest? = nil
-  ) -> HTTPStep {
+  /// The fault (if any) and then the real response to `request` (the exchange's,
+  /// ``HTTPExchange/completeRequest()``).
+  private func afterDelay(_ context: PipelineContext, _ request: DXMockRequest) -> HTTPStep {
     let fault = context.decision.fault
     let receive = context.receiveDecision.fault
-    let request = request ?? exchange.completeRequest()
     if backendRecordsFaults { return awaitBackend(request, context, fault: fault) }
     if let fault, fault.replacesResponse {
       return .send(Self.apply(nil, receive: receive, to: fault.apply(to: .empty)))
@@ -256,7 +253,7 @@ final class RequestPipeline: HTTPRequestHandler {
   }
 
   /// Hands `request` to the backend (with `fault` when the backend takes the faults itself). Kept out
-  /// of ``afterDelay(_:_:_:)``, so that a request without a backend never copies the existential.
+  /// of ``afterDelay(_:_:)``, so that a request without a backend never copies the existential.
   @inline(never)
   private func awaitBackend(_ request: DXMockRequest, _ context: PipelineContext, fault: DXFault?) -> HTTPStep
   {
