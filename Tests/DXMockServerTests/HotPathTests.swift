@@ -64,6 +64,30 @@ struct HotPathTests {
     }
   }
 
+  @Test(
+    arguments: [
+      (16, 1, nil), (16, 16, 16), (17, 1, nil), (17, 16, 17), (30, 10, nil), (30, 10, 2), (5, 5, 40),
+      (0, 1, 0),
+    ] as [(Int, Int, Int?)])
+  func shortBodiesArriveInPlaceAndMoveOutWhenTheyGrow(size: Int, chunk: Int, declared: Int?) {
+    // Declared too short (2 for 30 bytes) or not at all: the bytes outgrow the inline room mid-body.
+    let bytes = (0..<size).map { UInt8(truncatingIfNeeded: $0 &* 7 &+ 3) }
+    var body = RequestBody()
+    body.reserve(expected: declared ?? 0, computeMD5: false)
+    var offset = 0
+    while offset < size {
+      let end = min(size, offset + chunk)
+      let appended = bytes[offset..<end].withUnsafeBytes { body.append($0) }
+      #expect(appended)
+      offset = end
+    }
+    #expect(body.count == size)
+    #expect(Array(body.finish().data) == bytes)
+    body.discard()
+    #expect(body.count == 0)
+    #expect(body.finish().data.isEmpty)
+  }
+
   // MARK: - API input
 
   @Test(arguments: [
