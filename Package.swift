@@ -4,7 +4,7 @@ import PackageDescription
 /// The fuzz targets: `Fuzz/Targets/fuzz-<name>/main.swift`, corpus in `Fuzz/Corpus/<name>/`.
 let fuzzTargets = [
   "json", "fault-spec", "fault-rules", "config", "live-response", "request-head", "platform", "cassette-har",
-  "cassette-vcr", "execution-rules", "replay-key",
+  "cassette-vcr", "execution-rules", "replay-key", "request-encoder",
 ]
 
 let package = Package(

@@ -28,6 +28,7 @@ public struct FuzzTarget: Sendable {
     FuzzTarget(name: "cassette-vcr", run: { DXCassetteFuzzing.vcrImport($0) }),
     FuzzTarget(name: "execution-rules", run: { DXMockServerFuzzing.executionRules($0) }),
     FuzzTarget(name: "replay-key", run: { DXCassetteFuzzing.replayKey($0) }),
+    FuzzTarget(name: "request-encoder", run: { DXCoreFuzzing.requestEncoder($0) }),
   ]
 
   /// The target named `name`.

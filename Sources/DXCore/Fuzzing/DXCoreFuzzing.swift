@@ -16,15 +16,14 @@ package enum DXCoreFuzzing {
     _ = try? DXConfiguration.parseEnvironmentJSON(Data(bytes), path: "environment.json")
   }
 
-  /// A server's reply, byte for byte, to one request on a pooled connection: NIO's response decoder
-  /// and ``HTTP1ExchangeHandler`` (the head, the body's framing, a truncation, a close). The
+  /// A server's reply, byte for byte, to one request on a pooled connection (the pool's pipeline):
+  /// NIO's response decoder and ``HTTP1ExchangeHandler`` (the head, the body's framing, a truncation, a close). The
   /// exchange's promise must always complete once the connection closes.
   package static func liveResponse(_ bytes: [UInt8]) {
     let channel = EmbeddedChannel()
     defer { _ = try? channel.finish() }
     do {
-      try channel.pipeline.syncOperations.addHTTPClientHandlers()
-      try channel.pipeline.syncOperations.addHandler(HTTP1ExchangeHandler())
+      try HTTP1ConnectionPool.addHandlers(to: channel.pipeline.syncOperations)
       try channel.connect(to: SocketAddress(ipAddress: "127.0.0.1", port: 9)).wait()
     } catch {
       return

@@ -80,13 +80,9 @@ final class HTTP1ConnectionPool {
     let amount = DXLiveTransport.timeAmount(timeout)
     // `fields` holds no Host, Content-Length or Transfer-Encoding (`DXLiveTransport.transportOwned`),
     // and only token names (`DXLiveTransport.headerProblem`).
-    var fields = fields
-    fields.append(("Host", target.hostHeader))
-    let length = request.streamedBody?.length ?? request.body.count
-    fields.append(("Content-Length", String(length)))
-    let head = HTTPRequestHead(
-      version: .http1_1, method: HTTPMethod(rawValue: request.method), uri: target.requestTarget,
-      headers: HTTPHeaders(fields))
+    let head = Self.head(
+      method: request.method, target: target, fields: fields,
+      contentLength: request.streamedBody?.length ?? request.body.count)
     let body = ByteBuffer(bytes: request.body)
     // An idle connection the server closed a moment ago can still look open; when it turns out
     // closed before anything was written, the request goes on a new connection instead.
@@ -103,6 +99,20 @@ final class HTTP1ConnectionPool {
         throw DXTransportError(.noResponse, message: "the new connection to \(request.url) closed at once")
       }
     }
+  }
+
+  /// The head of a request to `target`: the caller's `fields` in order, then Host and Content-Length.
+  /// A TRACE request gets no Content-Length (RFC 9110 gives it no content; SwiftNIO's encoder, which
+  /// the pool used before ``HTTP1RequestEncoder``, removed the field for it).
+  static func head(method: String, target: Target, fields: [(String, String)], contentLength: Int)
+    -> HTTPRequestHead
+  {
+    var fields = fields
+    fields.append(("Host", target.hostHeader))
+    if method != "TRACE" { fields.append(("Content-Length", String(contentLength))) }
+    return HTTPRequestHead(
+      version: .http1_1, method: HTTPMethod(rawValue: method), uri: target.requestTarget,
+      headers: HTTPHeaders(fields))
   }
 
   /// Sends one request on `channel` and returns the channel to the pool when it can carry another.
@@ -229,17 +239,24 @@ final class HTTP1ConnectionPool {
     if !kept { channel.close(promise: nil) }
   }
 
+  /// A pooled connection's handlers: ``HTTP1RequestEncoder`` (SwiftNIO's header check is left out
+  /// too: `DXLiveTransport.headerProblem` refused the same fields — names that are not tokens, values
+  /// with control characters — before the request was built), SwiftNIO's response decoder, and
+  /// ``HTTP1ExchangeHandler``.
+  static func addHandlers(to pipeline: ChannelPipeline.SynchronousOperations) throws {
+    try pipeline.addHandlers([
+      HTTP1RequestEncoder(), ByteToMessageHandler(HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes)),
+      HTTP1ExchangeHandler(),
+    ])
+  }
+
   private func connect(_ target: Target, timeout: TimeAmount) async throws -> any Channel {
     let bootstrap = ClientBootstrap(group: group.any())
       .connectTimeout(timeout)
       .channelOption(.socketOption(.tcp_nodelay), value: 1)
       .channelInitializer { channel in
         channel.eventLoop.makeCompletedFuture {
-          // NIO's own check of outgoing header fields is left out: `DXLiveTransport.headerProblem`
-          // refused the same fields (names that are not tokens, values with control characters)
-          // before the request was built.
-          try channel.pipeline.syncOperations.addHTTPClientHandlers(enableOutboundHeaderValidation: false)
-          try channel.pipeline.syncOperations.addHandler(HTTP1ExchangeHandler())
+          try Self.addHandlers(to: channel.pipeline.syncOperations)
         }
       }
     do {
