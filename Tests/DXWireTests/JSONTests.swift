@@ -81,6 +81,20 @@ struct JSONTests {
     #expect(throws: DXJSONParseError.self) { try DXJSON(parsing: #"{"a":1"#) }
   }
 
+  @Test(
+    "a Python-format string is written whole only when every byte is plain, small or large",
+    arguments: [
+      (" ~", #"" ~""#), ("\u{7F}", #""\u007f""#), ("\u{1F}", #""\u001f""#), ("a\"", #""a\"""#),
+      ("a\\", #""a\\""#),
+      (String(repeating: "x", count: 40), "\"" + String(repeating: "x", count: 40) + "\""),
+      (String(repeating: "x", count: 40) + "\u{7F}", "\"" + String(repeating: "x", count: 40) + #"\u007f""#),
+      ("", #""""#), ("é", #""\u00e9""#),
+    ])
+  func pythonStringBytes(text: String, expected: String) {
+    #expect(DXJSON.string(text).pythonJSONString() == expected)
+    #expect(DXJSON.string(text).pythonJSONBytes() == Array(expected.utf8))
+  }
+
   @Test("strings with and without escapes serialize the same way in both writers")
   func stringEscapes() {
     let plain: DXJSON = ["key": "plain text ~ 123", "é": "é\u{7F}"]

@@ -236,6 +236,53 @@ extension DXCassette {
       error_kind, error_message FROM interaction WHERE id = ?
     """)
 
+  /// The replay fast path's one statement: a match key's interactions in recording order, each with
+  /// its recorded outcome (the columns of ``outcomeQuery``; a `LEFT JOIN`, so that an index row whose
+  /// interaction is missing fails as ``storedOutcome(id:)`` does). Prepared once per connection.
+  static let replayQuery = DXSQLiteQuery(
+    """
+    SELECT m.interaction_id, i.id, i.status, i.response_headers, i.response_body, i.body_end,
+      i.declared_length, i.received_length, i.error_kind, i.error_message
+    FROM match_key m LEFT JOIN interaction i ON i.id = m.interaction_id
+    WHERE m.method = ? AND m.path = ? AND m.body = ? ORDER BY m.interaction_id
+    """)
+
+  /// What the replay fast path found for a match key.
+  enum ReplayLookup {
+    /// The first interaction `take` accepted, and its recorded outcome (`nil` when the index names
+    /// an interaction that is not stored).
+    case taken(Int64, DXCassetteInteraction.Outcome?)
+    /// Every matching id (none accepted), in recording order; empty when nothing matches.
+    case declined([Int64])
+  }
+
+  /// The interactions of `key` in recording order, in one statement: the first whose id `take`
+  /// accepts is returned with its outcome (decoded from the same row); the others are only listed.
+  /// The same as ``candidateIDs(for:)`` followed by ``storedOutcome(id:)`` of the chosen id, for a
+  /// cassette whose matching needs no candidate check. `take` runs with the database lock held.
+  func replayLookup(_ key: DXCassetteMatchKey, take: (Int64) -> Bool) throws(DXCassetteError) -> ReplayLookup
+  {
+    try storage {
+      try database.withLock { () -> ReplayLookup in
+        let statement = try database.prepare(Self.replayQuery)
+        defer { statement.reset() }
+        try statement.bind(key.method, at: 1)
+        try statement.bind(key.path, at: 2)
+        try statement.bind(key.body, at: 3)
+        var ids: [Int64] = []
+        while try statement.step() {
+          let id = statement.int64(at: 0)
+          guard take(id) else {
+            ids.append(id)
+            continue
+          }
+          return .taken(id, statement.isNull(at: 1) ? nil : try Row.decodeOutcome(statement, from: 2))
+        }
+        return .declined(ids)
+      }
+    }
+  }
+
   /// The ids of the interactions matching `request` under this cassette's matching settings, in
   /// recording order, before ``DXCassetteMatching/headers`` and custom matchers.
   func candidateIDs(for key: DXCassetteMatchKey) throws(DXCassetteError) -> [Int64] {

@@ -26,12 +26,17 @@ final class DXCassettePlayback: Sendable {
   /// The usage log, opened on first use; only touched with its lock held.
   private let usageLog = DXLock<FileHandle?>(nil)
 
-  init(cassette: DXCassette, options: DXCassetteSessionOptions) {
+  /// - Parameter allowsQuickReplay: `false` makes every replay take the general path (for tests that
+  ///   compare ``quickReplay(_:)`` with it).
+  init(cassette: DXCassette, options: DXCassetteSessionOptions, allowsQuickReplay: Bool = true) {
     self.cassette = cassette
     self.options = options
     // A maximum age that cannot be read (only raw SQL can write one) counts as none.
     maximumAge = options.expiresAfter ?? (try? cassette.expiresAfter()) ?? nil
     checksAges = maximumAge != nil || cassette.hasOwnMaximumAges
+    usesQuickReplay =
+      allowsQuickReplay && options.hooks.beforePlayback == nil && options.timing == .instant && !checksAges
+      && !cassette.matching.needsCandidateCheck
   }
 
   /// The request as it is matched: `beforeRecordRequest` applied, `nil` when the hook drops it.
@@ -92,9 +97,14 @@ final class DXCassettePlayback: Sendable {
   /// The ids played so far.
   var playedIDs: Set<Int64> { played.withLock { $0 } }
 
+  /// Whether a replay may take ``quickReplay(_:)``: no `beforePlayback` hook, instant timing, no
+  /// interaction that can be stale and no header or custom matcher (computed once).
+  let usesQuickReplay: Bool
+
   /// Replays `request` (replay only: a stale interaction fails), or throws the miss explanation.
   func replay(_ request: DXTransportRequest) async throws -> DXTransportResponse {
     guard let request = matchRequest(request) else { throw cassette.droppedError(for: request) }
+    if usesQuickReplay { return try quickReplay(request) }
     switch try choose(request) {
     case .play(let id):
       if let age = try staleAge(id) {
@@ -106,6 +116,31 @@ final class DXCassettePlayback: Sendable {
     case .none:
       throw cassette.missError(for: request, played: playedIDs)
     }
+  }
+
+  /// ``replay(_:)`` for a session that ``usesQuickReplay``: the look-up, the choice and the outcome
+  /// in one SQLite statement (``DXCassette/replayLookup(_:take:)``), with the same choice as
+  /// ``choose(_:)`` followed by ``play(_:)``.
+  func quickReplay(_ request: DXTransportRequest) throws -> DXTransportResponse {
+    let found = try cassette.replayLookup(cassette.key(for: request)) { id in
+      played.withLock { played in played.insert(id).inserted }
+    }
+    switch found {
+    case .taken(let id, let outcome):
+      logUsage(id)
+      guard let outcome else { return try play(storedOutcomeOf: id) }
+      return try outcome.replayed()
+    case .declined(let ids):
+      guard let last = ids.last else { throw cassette.missError(for: request, played: playedIDs) }
+      guard allowPlaybackRepeats else { throw cassette.alreadyPlayedError(for: request, ids: ids) }
+      logUsage(last)
+      return try play(storedOutcomeOf: last)
+    }
+  }
+
+  /// The stored outcome of `id` replayed (its response, or its failure thrown).
+  private func play(storedOutcomeOf id: Int64) throws -> DXTransportResponse {
+    try cassette.storedOutcome(id: id).replayed()
   }
 
   private func logUsage(_ id: Int64) {

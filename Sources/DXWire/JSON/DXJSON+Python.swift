@@ -99,8 +99,12 @@ extension DXJSON {
 
   private static func writePythonString(_ text: String, to output: inout [UInt8]) {
     output.append(UInt8(ascii: "\""))
-    // Printable ASCII without quotes or backslashes (most keys and values) is written as it is.
-    if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F && $0 != 0x22 && $0 != 0x5C }) {
+    // Printable ASCII without quotes or backslashes (most keys and values) is written as it is; the
+    // check runs on the contiguous bytes (a small string's are copied to the stack first).
+    let plain =
+      text.utf8.withContiguousStorageIfAvailable { $0.allSatisfy(isPlainPythonByte) }
+      ?? text.utf8.allSatisfy(isPlainPythonByte)
+    if plain {
       output.append(contentsOf: text.utf8)
       output.append(UInt8(ascii: "\""))
       return
@@ -119,6 +123,11 @@ extension DXJSON {
       }
     }
     output.append(UInt8(ascii: "\""))
+  }
+
+  /// A byte `json.dumps` writes as it is: printable ASCII other than `"` and `\`.
+  private static func isPlainPythonByte(_ byte: UInt8) -> Bool {
+    byte >= 0x20 && byte < 0x7F && byte != 0x22 && byte != 0x5C
   }
 
   private static let pythonHexDigits = Array("0123456789abcdef".utf8)
