@@ -264,11 +264,8 @@ extension DXCassette {
   {
     try storage {
       try database.withLock { () -> ReplayLookup in
-        let statement = try database.prepare(Self.replayQuery)
+        let statement = try prepare(Self.replayQuery, boundTo: key)
         defer { statement.reset() }
-        try statement.bind(key.method, at: 1)
-        try statement.bind(key.path, at: 2)
-        try statement.bind(key.body, at: 3)
         var ids: [Int64] = []
         while try statement.step() {
           let id = statement.int64(at: 0)
@@ -283,16 +280,23 @@ extension DXCassette {
     }
   }
 
+  /// `query` (a look-up by match key) prepared with `key`'s method, path and body bound. Call with
+  /// the database lock held, and reset the statement after use.
+  private func prepare(_ query: DXSQLiteQuery, boundTo key: DXCassetteMatchKey) throws -> DXSQLiteStatement {
+    let statement = try database.prepare(query)
+    try statement.bind(key.method, at: 1)
+    try statement.bind(key.path, at: 2)
+    try statement.bind(key.body, at: 3)
+    return statement
+  }
+
   /// The ids of the interactions matching `request` under this cassette's matching settings, in
   /// recording order, before ``DXCassetteMatching/headers`` and custom matchers.
   func candidateIDs(for key: DXCassetteMatchKey) throws(DXCassetteError) -> [Int64] {
     try storage {
       try database.withLock {
-        let statement = try database.prepare(Self.candidateQuery)
+        let statement = try prepare(Self.candidateQuery, boundTo: key)
         defer { statement.reset() }
-        try statement.bind(key.method, at: 1)
-        try statement.bind(key.path, at: 2)
-        try statement.bind(key.body, at: 3)
         var ids: [Int64] = []
         while try statement.step() { ids.append(statement.int64(at: 0)) }
         return ids
