@@ -221,8 +221,8 @@ struct ServerWireFaultTests {
       }
     }
     try await withServer({ $0.backend = SlowBackend() }) { server in
-      // The backend runs on the cooperative pool: under a sanitizer, with every suite in parallel on 2
-      // cores, its task can wait over 30 s for a thread, so the reads here allow 120 s.
+      // The backend runs on its own threads (`BackendExecutor`; on Swift's cooperative pool its task
+      // once waited over 30 s for a thread under a sanitizer); the reads still allow a slow machine 120 s.
       let response = try await server.rawExchange(path: "/anything/at-all", token: nil, timeout: 120)
       #expect(response.status == 200)
       #expect(response.json?["replayed"] as? String == "/anything/at-all")

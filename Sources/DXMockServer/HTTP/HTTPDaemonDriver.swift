@@ -288,7 +288,8 @@ final class HTTPDaemonDriver {
       return upgrade(exchange, connection, headers: headers, session: session)
     case .await(let work):
       suspend(exchange, connection)
-      Task.detached { [self] in
+      // On the backends' own threads, not Swift's cooperative pool (see ``BackendExecutor``).
+      Task.detached(executorPreference: BackendExecutor.shared) { [self] in
         let plan = await work()
         exchange.handoff.withLock { $0.plan = plan }
         resume(exchange)

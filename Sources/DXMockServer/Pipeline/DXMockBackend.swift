@@ -1,7 +1,10 @@
 /// Replaces the emulated platform for every non-admin request (cassette replay and record).
 ///
 /// The server calls it off libmicrohttpd's threads (the connection is suspended meanwhile), so an
-/// implementation may be slow or wait on the network without blocking other connections. Admin requests
+/// implementation may be slow or wait on the network without blocking other connections. Its work (and
+/// every resumption after it suspends) runs on two threads the server keeps for backends, not on Swift's
+/// cooperative pool, so a test process whose tests keep that pool busy does not delay the answers; a
+/// backend should still suspend rather than block while it waits. Admin requests
 /// never reach it. Unless ``recordsFaults`` is set, fault rules apply around it: a status, reset or
 /// empty fault answers before the backend is asked; a truncate, noContentLength, encoding or pacing
 /// fault applies to the plan it returns. Stubs answer before it.
