@@ -37,8 +37,8 @@ struct DXCanonicalJSONHasher {
   /// Objects and arrays nested deeper than this are left to the general code.
   static let maximumDepth = 64
 
-  /// The FNV-1a offset basis (as in `DXCassetteMatching.hash(_:)`).
-  static let offsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
+  /// The FNV-1a offset basis (`DXCassetteMatching.hash(_:)`'s).
+  static let offsetBasis = DXCassetteMatching.fnv1aOffsetBasis
 
   private let bytes: UnsafeBufferPointer<UInt8>
   private let plan: Plan
@@ -69,13 +69,13 @@ struct DXCanonicalJSONHasher {
 
   private mutating func emit(_ byte: UInt8) {
     guard emitting else { return }
-    hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
+    hash = DXCassetteMatching.fnv1a(hash, byte)
   }
 
   private mutating func emit(_ range: Range<Int>) {
     guard emitting else { return }
     var value = hash
-    for offset in range { value = (value ^ UInt64(bytes[offset])) &* 0x0000_0100_0000_01B3 }
+    for offset in range { value = DXCassetteMatching.fnv1a(value, bytes[offset]) }
     hash = value
   }
 

@@ -163,13 +163,20 @@ extension DXCassetteMatching {
 
   /// 64-bit FNV-1a, as 16 hex digits.
   static func hash<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
-    var value: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in bytes {
-      value ^= UInt64(byte)
-      value = value &* 0x0000_0100_0000_01B3
-    }
+    var value = fnv1aOffsetBasis
+    for byte in bytes { value = fnv1a(value, byte) }
     let hex = String(value, radix: 16)
     return String(repeating: "0", count: 16 - hex.count) + hex
+  }
+
+  /// The 64-bit FNV-1a offset basis: the hash of no bytes.
+  static let fnv1aOffsetBasis: UInt64 = 0xcbf2_9ce4_8422_2325
+
+  /// One step of 64-bit FNV-1a: `hash` followed by `byte` (the key's hash, here and in
+  /// ``DXCanonicalJSONHasher``).
+  @inline(__always)
+  static func fnv1a(_ hash: UInt64, _ byte: UInt8) -> UInt64 {
+    (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01B3
   }
 
   private static let hexDigits: StaticString = "0123456789abcdef"

@@ -206,7 +206,7 @@ public final class DXLiveTransport: DXTransport {
       let target = pool.target(for: request.url)
     {
       return try await pool.send(
-        request, to: target, fields: fields, timeout: request.timeout ?? configuration.defaultTimeout)
+        request, to: target, fields: consume fields, timeout: request.timeout ?? configuration.defaultTimeout)
     }
     let headers = HTTPHeaders(fields)
     let httpRequest: HTTPClient.Request

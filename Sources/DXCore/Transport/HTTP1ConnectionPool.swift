@@ -75,13 +75,13 @@ final class HTTP1ConnectionPool {
   /// Sends `request` to `target` on a pooled connection, with the header `fields` (in order) and Host
   /// and Content-Length after them, and reports what came back.
   func send(
-    _ request: DXTransportRequest, to target: Target, fields: [(String, String)], timeout: Duration
+    _ request: DXTransportRequest, to target: Target, fields: consuming [(String, String)], timeout: Duration
   ) async throws -> DXTransportResponse {
     let amount = DXLiveTransport.timeAmount(timeout)
     // `fields` holds no Host, Content-Length or Transfer-Encoding (`DXLiveTransport.transportOwned`),
     // and only token names (`DXLiveTransport.headerProblem`).
     let head = Self.head(
-      method: request.method, target: target, fields: fields,
+      method: request.method, target: target, fields: consume fields,
       contentLength: request.streamedBody?.length ?? request.body.count)
     let body = ByteBuffer(bytes: request.body)
     // An idle connection the server closed a moment ago can still look open; when it turns out
@@ -104,10 +104,10 @@ final class HTTP1ConnectionPool {
   /// The head of a request to `target`: the caller's `fields` in order, then Host and Content-Length.
   /// A TRACE request gets no Content-Length (RFC 9110 gives it no content; SwiftNIO's encoder, which
   /// the pool used before ``HTTP1RequestEncoder``, removed the field for it).
-  static func head(method: String, target: Target, fields: [(String, String)], contentLength: Int)
+  /// `fields` is taken over (appended to in place when the caller handed it over with room to spare).
+  static func head(method: String, target: Target, fields: consuming [(String, String)], contentLength: Int)
     -> HTTPRequestHead
   {
-    var fields = fields
     fields.append(("Host", target.hostHeader))
     if method != "TRACE" { fields.append(("Content-Length", String(contentLength))) }
     return HTTPRequestHead(

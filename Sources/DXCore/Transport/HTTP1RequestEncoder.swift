@@ -38,8 +38,9 @@ final class HTTP1RequestEncoder: ChannelOutboundHandler, RemovableChannelHandler
     switch unwrapOutboundIn(data) {
     case .head(let head):
       writePending(context: context)
-      var buffer = context.channel.allocator.buffer(capacity: Self.encodedLength(of: head))
-      Self.encode(head, into: &buffer)
+      let length = Self.encodedLength(of: head)
+      var buffer = context.channel.allocator.buffer(capacity: length)
+      Self.encode(head, length: length, into: &buffer)
       pending = buffer
       keep(promise)
     case .body(.byteBuffer(var part)) where pending != nil && part.readableBytes <= coalescingLimit:
@@ -98,7 +99,7 @@ final class HTTP1RequestEncoder: ChannelOutboundHandler, RemovableChannelHandler
 
   // MARK: - The head's bytes
 
-  /// The number of bytes ``encode(_:into:)`` writes for `head`.
+  /// The number of bytes ``encode(_:length:into:)`` writes for `head`.
   static func encodedLength(of head: HTTPRequestHead) -> Int {
     // "METHOD SP target SP version CRLF", then "name: value CRLF" per field, then CRLF.
     var length =
@@ -110,9 +111,8 @@ final class HTTP1RequestEncoder: ChannelOutboundHandler, RemovableChannelHandler
   }
 
   /// Writes `head` as HTTP/1.1 puts it on the wire, its fields in their order, in one pass over the
-  /// buffer's memory.
-  static func encode(_ head: HTTPRequestHead, into buffer: inout ByteBuffer) {
-    let length = encodedLength(of: head)
+  /// buffer's memory; `length` is ``encodedLength(of:)``'s (worked out once per head).
+  static func encode(_ head: HTTPRequestHead, length: Int, into buffer: inout ByteBuffer) {
     buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: length) { memory in
       var writer = HeadWriter(memory: memory)
       writer.append(head.method.rawValue)
@@ -141,7 +141,7 @@ final class HTTP1RequestEncoder: ChannelOutboundHandler, RemovableChannelHandler
     version == .http1_1 ? 8 : "HTTP/\(version.major).\(version.minor)".utf8.count
   }
 
-  /// Copies bytes into the writable memory that ``encode(_:into:)`` sized exactly.
+  /// Copies bytes into the writable memory that ``encode(_:length:into:)`` sized exactly.
   private struct HeadWriter {
     let memory: UnsafeMutableRawBufferPointer
     var offset = 0
