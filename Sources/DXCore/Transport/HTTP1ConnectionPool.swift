@@ -125,17 +125,11 @@ final class HTTP1ConnectionPool {
       head: head, url: url, body: body, readTimeout: timeout, promise: promise,
       probe: DXTransportTimingProbe.current)
     exchange.streamsBody = streamed != nil
-    // A channel that closed after it was leased drops the write before any handler sees it; the
-    // exchange would then never complete. Nothing was sent, so another connection may carry it.
-    let written = channel.eventLoop.makePromise(of: Void.self)
-    written.futureResult.whenFailure { error in
-      if let channelError = error as? ChannelError, channelError == .ioOnClosedChannel {
-        promise.fail(HTTP1ConnectionUnusable())
-      }
-    }
-    channel.writeAndFlush(HTTP1Write.exchange(exchange), promise: written)
+    // Only a streamed body waits for its head to be written.
+    let written = streamed.map { _ in channel.eventLoop.makePromise(of: Void.self) }
+    Self.submit(exchange, on: channel, written: written)
     var bodySent = true
-    if let streamed {
+    if let streamed, let written {
       bodySent = try await writeBody(streamed, after: written.futureResult, on: channel)
     }
     do {
@@ -159,6 +153,31 @@ final class HTTP1ConnectionPool {
       try Task.checkCancellation()
       if let transportError = error as? DXTransportError { throw transportError }
       throw DXLiveErrorMapper.map(error, connected: true)
+    }
+  }
+
+  /// Writes `exchange` to `channel` from its event loop, or fails it with ``HTTP1ConnectionUnusable``
+  /// when the channel is no longer active there.
+  ///
+  /// A channel that closed after it was leased drops a write before any handler sees it, and the
+  /// exchange would never complete; nothing was sent, so another connection may carry it. On the loop,
+  /// an active channel still has its handlers (they are removed only after it turned inactive), so the
+  /// exchange handler sees the write, and one that became inactive is refused there as well. Checking
+  /// on the loop costs no more than `writeAndFlush` from another thread (which hops to the loop
+  /// itself), and no write promise or callback is needed for it.
+  static func submit(_ exchange: HTTP1Exchange, on channel: any Channel, written: EventLoopPromise<Void>?) {
+    @Sendable func write() {
+      if channel.isActive {
+        channel.writeAndFlush(HTTP1Write.exchange(exchange), promise: written)
+      } else {
+        exchange.promise.fail(HTTP1ConnectionUnusable())
+        written?.fail(ChannelError.ioOnClosedChannel)
+      }
+    }
+    if channel.eventLoop.inEventLoop {
+      write()
+    } else {
+      channel.eventLoop.execute(write)
     }
   }
 
@@ -241,12 +260,13 @@ final class HTTP1ConnectionPool {
 
   /// A pooled connection's handlers: ``HTTP1RequestEncoder`` (SwiftNIO's header check is left out
   /// too: `DXLiveTransport.headerProblem` refused the same fields — names that are not tokens, values
-  /// with control characters — before the request was built), SwiftNIO's response decoder, and
-  /// ``HTTP1ExchangeHandler``.
+  /// with control characters — before the request was built), SwiftNIO's response decoder (inbound
+  /// only, see ``HTTP1ResponseDecoder``), and ``HTTP1ExchangeHandler``, which tells that decoder each
+  /// request head.
   static func addHandlers(to pipeline: ChannelPipeline.SynchronousOperations) throws {
+    let decoder = HTTP1ResponseDecoder(HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes))
     try pipeline.addHandlers([
-      HTTP1RequestEncoder(), ByteToMessageHandler(HTTPResponseDecoder(leftOverBytesStrategy: .dropBytes)),
-      HTTP1ExchangeHandler(),
+      HTTP1RequestEncoder(), ByteToMessageHandler(decoder), HTTP1ExchangeHandler(decoder: decoder),
     ])
   }
 

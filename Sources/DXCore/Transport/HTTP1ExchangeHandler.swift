@@ -43,11 +43,17 @@ struct HTTP1Outcome: Sendable {
   var reusable: Bool
 }
 
-/// The last handler of a pooled HTTP/1.1 connection: writes one exchange at a time (head, body and
-/// end in one flush, so a small request is one segment on the wire; a streamed body chunk by chunk
-/// as the pool writes them), collects the response and reports what happened on the wire — a complete
-/// body, a body cut short of its `Content-Length`, a body ended by the close, no reply at all, a reset,
-/// or a read timeout. The read timeout counts from the last byte written or read.
+/// The last handler of a pooled HTTP/1.1 connection: writes one exchange at a time (head and body in
+/// one flush, so a small request is one segment on the wire; a streamed body chunk by chunk as the
+/// pool writes them), collects the response and reports what happened on the wire — a complete body,
+/// a body cut short of its `Content-Length`, a body ended by the close, no reply at all, a reset, or a
+/// read timeout. The read timeout counts from the last byte written or read.
+///
+/// Each head goes to the response decoder first (``HTTP1ResponseDecoder/observe(_:)``: the decoder
+/// needs the method to know whether the response has a body), then to ``HTTP1RequestEncoder``, the
+/// only outbound handler after this one. A whole body follows its head as one `.body` part, and no
+/// `.end` is written for it: the encoder adds no bytes for an end, and the pool's flush writes what
+/// the encoder holds. Two pipeline writes per small request instead of three, none through the decoder.
 ///
 /// Per request it allocates as little as it can: the exchange in progress is a class updated in place
 /// (not a struct copied out and back for every part that arrives), and the read-timeout timer is one
@@ -70,11 +76,17 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler 
     }
   }
 
+  /// The connection's response decoder, told each request head before it is written.
+  private let decoder: HTTP1ResponseDecoder
   private var pending: Pending?
   /// The first error seen on the connection (a reset shows up here before the close).
   private var error: (any Error)?
   /// The connection's read-timeout timer and when it fires; `nil` when none is scheduled.
   private var timer: (task: Scheduled<Void>, deadline: NIODeadline)?
+
+  init(decoder: HTTP1ResponseDecoder) {
+    self.decoder = decoder
+  }
 
   func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
     switch unwrapOutboundIn(data) {
@@ -109,16 +121,20 @@ final class HTTP1ExchangeHandler: ChannelDuplexHandler, RemovableChannelHandler 
     let now = NIODeadline.now()
     pending = Pending(exchange: exchange, now: now)
     armTimer(context: context, by: now + exchange.readTimeout)
+    decoder.observe(exchange.head)
     if exchange.streamsBody {
       // The head alone; the pool writes the body chunks and the end as the body is produced.
       context.writeAndFlush(wrapOutboundOut(.head(exchange.head)), promise: tracked(promise, context))
       return
     }
-    context.write(wrapOutboundOut(.head(exchange.head)), promise: nil)
-    if exchange.body.readableBytes > 0 {
-      context.write(wrapOutboundOut(.body(.byteBuffer(exchange.body))), promise: nil)
+    // The last part written carries the promise; the writer's flush (the pool's `writeAndFlush`)
+    // sends both. (No `.end`: see the type's documentation.)
+    guard exchange.body.readableBytes > 0 else {
+      context.write(wrapOutboundOut(.head(exchange.head)), promise: tracked(promise, context))
+      return
     }
-    context.write(wrapOutboundOut(.end(nil)), promise: tracked(promise, context))
+    context.write(wrapOutboundOut(.head(exchange.head)), promise: nil)
+    context.write(wrapOutboundOut(.body(.byteBuffer(exchange.body))), promise: tracked(promise, context))
   }
 
   /// The caller's write promise (a new one when it passed none), which also keeps the first write

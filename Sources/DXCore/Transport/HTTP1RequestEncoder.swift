@@ -14,8 +14,9 @@ import NIOHTTP1
 /// replacing NIO's: its encoder cost ~20,300 instructions per small request, a third of them in four
 /// `ByteBuffer` writes per field, and wrote head, body and end as three writes (docs/performance.md).
 ///
-/// The response decoder above it in the pipeline still sees every `.head` (it needs the request's
-/// method to know whether a response has a body).
+/// The response decoder next to it in the pipeline is inbound only: ``HTTP1ExchangeHandler`` hands it
+/// each `.head` (it needs the request's method to know whether a response has a body) before writing
+/// the head here, so the parts come straight from the exchange handler.
 final class HTTP1RequestEncoder: ChannelOutboundHandler, RemovableChannelHandler {
   typealias OutboundIn = HTTPClientRequestPart
   typealias OutboundOut = IOData

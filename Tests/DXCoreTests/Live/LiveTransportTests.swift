@@ -91,6 +91,39 @@ struct LiveTransportTests {
   }
 
   @Test(
+    "a HEAD response ends with its head on a kept-alive connection; the next request reads its own reply",
+    arguments: DXLiveTransport.Engine.allCases)
+  func headOnKeptAliveConnection(engine: DXLiveTransport.Engine) async throws {
+    // Had the client taken the HEAD response's Content-Length for a body to come, it would wait for
+    // 42 bytes the server never sends (it answers the next request only once that request arrives).
+    let headReply = Self.head + "Content-Length: 42\r\n\r\n"
+    try await withRawServer([
+      .serve([
+        Array(headReply.utf8), Array((Self.head + "Content-Length: 7\r\n\r\n{\"a\":1}").utf8),
+        Array(headReply.utf8),
+      ])
+    ]) { server in
+      try await DXLiveTransport.withTransport(.init(engine: engine)) { transport in
+        var head = DXTransportRequest(method: "HEAD", url: server.baseURL + "/h", timeout: .seconds(10))
+        let first = try await transport.send(head)
+        #expect(first.status == 200)
+        #expect(first.body.isEmpty)
+        #expect(first.bodyEnd == .complete)
+        let posted = try await transport.send(post(server.baseURL + "/x", timeout: .seconds(10)))
+        #expect(posted.body == Data("{\"a\":1}".utf8))
+        head.url = server.baseURL + "/h2"
+        let again = try await transport.send(head)
+        #expect(again.body.isEmpty)
+        #expect(again.bodyEnd == .complete)
+      }
+      let heads = server.receivedHeads
+      #expect(heads.count == 3, "all three on the one connection")
+      #expect(heads.first?.hasPrefix("HEAD /h ") == true)
+      #expect(heads.last?.hasPrefix("HEAD /h2 ") == true)
+    }
+  }
+
+  @Test(
     "the transport's default timeout applies when a request has none",
     arguments: DXLiveTransport.Engine.allCases)
   func defaultTimeout(engine: DXLiveTransport.Engine) async throws {

@@ -17,6 +17,8 @@ final class RawSocketServer: @unchecked Sendable {
     case writeThenReset([UInt8])
     /// Wait this long before doing nothing else, then close.
     case stall(milliseconds: Int)
+    /// Answer one request per response on the same (keep-alive) connection, in order, then close.
+    case serve([[UInt8]])
     /// Act as a proxy for one CONNECT: accept the tunnel, read the request inside it, answer with
     /// these bytes, then close.
     case tunnel([UInt8])
@@ -70,6 +72,15 @@ final class RawSocketServer: @unchecked Sendable {
           RawSocketServer.send(bytes, to: connection)
           var linger = Glibc.linger(l_onoff: 1, l_linger: 0)
           setsockopt(connection, SOL_SOCKET, SO_LINGER, &linger, socklen_t(MemoryLayout<Glibc.linger>.size))
+          close(connection)
+        case .serve(let responses):
+          for (index, response) in responses.enumerated() {
+            if index > 0 {
+              let next = RawSocketServer.readHead(connection)
+              heads.withLock { $0.append(next) }
+            }
+            RawSocketServer.send(response, to: connection)
+          }
           close(connection)
         case .tunnel(let bytes):
           RawSocketServer.send(Array("HTTP/1.1 200 Connection established\r\n\r\n".utf8), to: connection)
