@@ -34,8 +34,13 @@ final class HTTP1ConnectionPool {
   }
 
   private struct State: Sendable {
+    /// Idle connections per host. A host's list stays in the dictionary when it empties, so leasing
+    /// and releasing a connection mutate the list in place (no array allocated per request).
     var idle: [Key: [Idle]] = [:]
     var targets: [String: Target] = [:]
+    /// The last target looked up: a client usually calls one URL after another, and comparing the
+    /// URL costs less than hashing it.
+    var lastTarget: (url: String, target: Target)?
     var isShutDown = false
   }
 
@@ -53,7 +58,13 @@ final class HTTP1ConnectionPool {
 
   /// The target of a plain-HTTP URL, or `nil` when the URL is not `http://host[:port]/…`.
   func target(for url: String) -> Target? {
-    if let cached = state.withLock({ $0.targets[url] }) { return cached }
+    let cached = state.withLock { state -> Target? in
+      if let last = state.lastTarget, last.url == url { return last.target }
+      guard let target = state.targets[url] else { return nil }
+      state.lastTarget = (url, target)
+      return target
+    }
+    if let cached { return cached }
     guard let components = URLComponents(string: url), components.scheme?.lowercased() == "http",
       let host = components.host, !host.isEmpty, components.user == nil
     else { return nil }
@@ -68,6 +79,7 @@ final class HTTP1ConnectionPool {
     state.withLock { state in
       if state.targets.count >= Self.maxCachedTargets { state.targets.removeAll(keepingCapacity: true) }
       state.targets[url] = target
+      state.lastTarget = (url, target)
     }
     return target
   }
@@ -235,8 +247,8 @@ final class HTTP1ConnectionPool {
     let (reused, stale, isShutDown) = state.withLock { state -> ((any Channel)?, [any Channel], Bool) in
       var stale: [any Channel] = []
       guard !state.isShutDown else { return (nil, stale, true) }
-      while var list = state.idle[target.key], let last = list.popLast() {
-        state.idle[target.key] = list.isEmpty ? nil : list
+      guard let index = state.idle.index(forKey: target.key) else { return (nil, stale, false) }
+      while let last = state.idle.values[index].popLast() {
         if last.channel.isActive, now - last.since < idleTimeout { return (last.channel, stale, false) }
         stale.append(last.channel)
       }
@@ -250,9 +262,13 @@ final class HTTP1ConnectionPool {
 
   private func release(_ channel: any Channel, to key: Key) {
     let kept = state.withLock { state -> Bool in
-      guard !state.isShutDown, channel.isActive, state.idle[key, default: []].count < Self.maxIdlePerHost
-      else { return false }
-      state.idle[key, default: []].append(Idle(channel: channel, since: .now()))
+      guard !state.isShutDown, channel.isActive else { return false }
+      guard let index = state.idle.index(forKey: key) else {
+        state.idle[key] = [Idle(channel: channel, since: .now())]
+        return true
+      }
+      guard state.idle.values[index].count < Self.maxIdlePerHost else { return false }
+      state.idle.values[index].append(Idle(channel: channel, since: .now()))
       return true
     }
     if !kept { channel.close(promise: nil) }
