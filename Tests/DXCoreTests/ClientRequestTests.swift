@@ -116,6 +116,42 @@ struct ClientRequestTests {
     #expect(transport.requests[2].body == Data("part".utf8))
   }
 
+  @Test(
+    "every attempt of a route sends the same fields in the same order; a per-attempt resource's are merged anew"
+  )
+  func headersOnEveryAttempt() async throws {
+    let transport = ScriptedTransport([
+      .respond(.platformError("InternalError", status: 500)), .fail(.connectionReset("rst")),
+    ])
+    try await testClient(transport).request(
+      "/x", headers: ["X-A": "1", "host": "evil", "User-Agent": "mine", "content-length": "9", "X-B": "2"],
+      alwaysRetry: true)
+    #expect(transport.requests.count == 3)
+    let expected = ["X-A", "User-Agent", "X-B", "Content-Type", "Authorization", "DNAnexus-API"]
+    for request in transport.requests {
+      #expect(request.headers.fields.map(\.name) == expected)
+      #expect(request.headers["User-Agent"]?.hasPrefix("DXKit/") == true)
+      #expect(request.headers.fields == transport.requests[0].headers.fields)
+    }
+
+    let perAttempt = ScriptedTransport([.respond(.platformError("InternalError", status: 500))])
+    let attempts = DXLock(0)
+    try await testClient(perAttempt).request(
+      .perAttempt {
+        let attempt = attempts.withLock { value -> Int in
+          value += 1
+          return value
+        }
+        return ("http://upload.example/p", ["X-Signed": "\(attempt)", "Host": "h", "DNAnexus-API": "0"])
+      }, data: .bytes([]), method: "PUT", headers: ["X-Caller": "c"], auth: .none, jsonifyData: false,
+      prependServer: false, alwaysRetry: true)
+    #expect(perAttempt.requests.map { $0.headers["X-Signed"] } == ["1", "2"])
+    for request in perAttempt.requests {
+      #expect(request.headers.fields.map(\.name) == ["X-Signed", "DNAnexus-API", "X-Caller", "User-Agent"])
+      #expect(request.headers["DNAnexus-API"] == "1.0.0")
+    }
+  }
+
   @Test("a per-attempt resource that throws a platform error is retried only when retryable")
   func resourceCallbackFailure() async throws {
     let transport = ScriptedTransport([])

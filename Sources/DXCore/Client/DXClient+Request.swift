@@ -58,6 +58,11 @@ extension DXClient {
     var timeout: Duration
     var prependServer: Bool
     var userAgent: String
+    /// The headers every attempt sends (``DXClient/wireHeaders(_:userAgent:)`` of ``headers``),
+    /// worked out once; `nil` for a per-attempt resource, whose attempts merge their own headers first.
+    var wireHeaders: DXHTTPHeaders?
+    /// The caller's `Range` header, for the retry log line.
+    var range: String?
 
     enum Body: Sendable {
       case bytes(Data)
@@ -72,6 +77,9 @@ extension DXClient {
     let method = method.uppercased()
     let platform = try callSettings()
     var headers = headers
+    // Room for what is added below and in `wireHeaders` (Content-Type, Authorization, User-Agent,
+    // DNAnexus-API): one allocation instead of one per growth.
+    headers.fields.reserveCapacity(headers.fields.count + 4)
     var url: String?
     if case .route(let route) = resource {
       url = prependServer ? platform.apiServer + route : route
@@ -103,9 +111,34 @@ extension DXClient {
     case .custom(let prepare):
       try prepare(method, url, &headers)
     }
+    var wireHeaders: DXHTTPHeaders?
+    if case .route = resource {
+      wireHeaders = try Self.wireHeaders(headers, userAgent: platform.userAgent)
+    }
     return Call(
       method: method, url: url, resource: resource, headers: headers, body: body,
-      timeout: timeout ?? configuration.timeout, prependServer: prependServer, userAgent: platform.userAgent)
+      timeout: timeout ?? configuration.timeout, prependServer: prependServer, userAgent: platform.userAgent,
+      wireHeaders: wireHeaders, range: headers["Range"])
+  }
+
+  /// The header fields sent for `headers`: `User-Agent` and `DNAnexus-API` forced, `Host` and
+  /// `Content-Length` dropped (the transport sets them).
+  /// - Throws: ``DXError/invalidHeader(_:)`` when a name or value is not ASCII.
+  static func wireHeaders(_ headers: DXHTTPHeaders, userAgent: String) throws -> DXHTTPHeaders {
+    var headers = headers
+    headers.replaceOrAdd(name: "User-Agent", value: userAgent)
+    headers.replaceOrAdd(name: "DNAnexus-API", value: DXConfiguration.apiVersion)
+    headers.remove(name: "Host")
+    headers.remove(name: "Content-Length")
+    for field in headers {
+      guard DXHTTPHeaders.isASCII(field.name) else {
+        throw DXError.invalidHeader("header name '\(field.name)' is not ASCII")
+      }
+      guard DXHTTPHeaders.isASCII(field.value) else {
+        throw DXError.invalidHeader("the value of header '\(field.name)' is not ASCII")
+      }
+    }
+    return headers
   }
 
   /// What a call reads from ``currentPlatform()``, taken from ``platform`` without copying the whole
@@ -223,25 +256,17 @@ extension DXClient {
 
   private func buildRequest(_ call: Call) async throws -> (DXTransportRequest, String?) {
     var url = call.url ?? ""
-    var headers = call.headers
+    let headers: DXHTTPHeaders
     if case .perAttempt(let makeTarget) = call.resource {
       let target = try await makeTarget()
       url = target.url
       var merged = target.headers
       for field in call.headers { merged.replaceOrAdd(name: field.name, value: field.value) }
-      headers = merged
-    }
-    headers.replaceOrAdd(name: "User-Agent", value: call.userAgent)
-    headers.replaceOrAdd(name: "DNAnexus-API", value: DXConfiguration.apiVersion)
-    headers.remove(name: "Host")
-    headers.remove(name: "Content-Length")
-    for field in headers {
-      guard DXHTTPHeaders.isASCII(field.name) else {
-        throw DXError.invalidHeader("header name '\(field.name)' is not ASCII")
-      }
-      guard DXHTTPHeaders.isASCII(field.value) else {
-        throw DXError.invalidHeader("the value of header '\(field.name)' is not ASCII")
-      }
+      headers = try Self.wireHeaders(merged, userAgent: call.userAgent)
+    } else if let wireHeaders = call.wireHeaders {
+      headers = wireHeaders
+    } else {
+      headers = try Self.wireHeaders(call.headers, userAgent: call.userAgent)
     }
     var body = Data()
     var streamed: DXStreamedBody?
@@ -261,7 +286,7 @@ extension DXClient {
     let request = DXTransportRequest(
       method: call.method, url: url, headers: headers, body: body, timeout: call.timeout,
       streamedBody: streamed)
-    return (request, call.headers["Range"])
+    return (request, call.range)
   }
 
   /// The size of the chunks a streamed body is read in.

@@ -58,13 +58,38 @@ struct AttemptFailure: Sendable {
 }
 
 extension DXClient {
+  /// The first `X-Request-ID`, `Content-Type` and `Content-Length` of a reply (each what
+  /// `headers[name]` gives), found in one pass over the fields instead of one pass per name.
+  static func replyFields(_ headers: DXHTTPHeaders) -> (
+    requestID: String?, contentType: String?, contentLength: String?
+  ) {
+    var requestID: String?
+    var contentType: String?
+    var contentLength: String?
+    for field in headers.fields {
+      let length = field.name.utf8.count
+      // An ASCII name matches only a name of its own length; a non-ASCII one is compared in full
+      // (case folding can change its length).
+      guard length == 12 || length == 14 || !DXHTTPHeaders.isASCII(field.name) else { continue }
+      if requestID == nil, DXHTTPHeaders.namesMatch(field.name, "X-Request-ID") {
+        requestID = field.value
+      } else if contentType == nil, DXHTTPHeaders.namesMatch(field.name, "Content-Type") {
+        contentType = field.value
+      } else if contentLength == nil, DXHTTPHeaders.namesMatch(field.name, "Content-Length") {
+        contentLength = field.value
+      }
+    }
+    return (requestID, contentType, contentLength)
+  }
+
   /// Interprets one reply as dxpy does (§2.3): an incomplete body first, then the status, then the
   /// Content-Length check and the decoding.
   func interpret(
     _ response: DXTransportResponse, requestTime: Double, wantFullResponse: Bool, decodeResponseBody: Bool
   ) throws -> AttemptResult {
-    let requestID = response.headers["X-Request-ID"] ?? "unavailable"
-    let contentType = response.headers["Content-Type"] ?? ""
+    let fields = Self.replyFields(response.headers)
+    let requestID = fields.requestID ?? "unavailable"
+    let contentType = fields.contentType ?? ""
     let isJSON = contentType.hasPrefix("application/json")
     let status = response.status
 
@@ -135,7 +160,7 @@ extension DXClient {
 
     if wantFullResponse { return .success(.full(response)) }
 
-    if let declaredText = response.headers["Content-Length"] {
+    if let declaredText = fields.contentLength {
       let declared = Int(declaredText) ?? Int(declaredText.trimmingSpaces())
       if declared != response.body.count {
         return .failure(
