@@ -269,6 +269,40 @@ struct HotPathTests {
     #expect(journal.totalReceived == 3)
   }
 
+  @Test func theJournalRingKeepsEveryRequestFromConcurrentThreadsInOrderOfItsIDs() async throws {
+    let journal = RequestJournal(capacity: 50)
+    let ids = try await withThrowingTaskGroup(of: [Int].self) { group in
+      for thread in 0..<4 {
+        group.addTask {
+          try await onDedicatedThread {
+            (0..<100).map { index in
+              let id = journal.begin(
+                DXMockRequest(method: "POST", path: "/t\(thread)/\(index)", requestID: "\(thread)-\(index)"))
+              journal.complete(
+                id, status: 200 + thread, fault: nil, declaredBytes: 0, sentBytes: 0, outcome: "response")
+              return id
+            }
+          }
+        }
+      }
+      return try await group.reduce(into: []) { $0 += $1 }
+    }
+    #expect(Set(ids) == Set(1...400))
+    #expect(journal.totalReceived == 400)
+    let entries = journal.entries()
+    // The 50 newest, oldest first, each completed with its own thread's status.
+    #expect(entries.map(\.id) == Array(351...400))
+    for entry in entries {
+      let thread = Int(entry.requestID.prefix { $0 != "-" }) ?? -1
+      #expect(entry.status == 200 + thread)
+      #expect(entry.path.hasPrefix("/t\(thread)/"))
+    }
+    journal.complete(1, status: 500, fault: nil, declaredBytes: nil, sentBytes: nil, outcome: "response")
+    #expect(journal.entry(id: 1) == nil)
+    #expect(journal.clear() == 50)
+    #expect(journal.entries().isEmpty)
+  }
+
   // MARK: - Exchange hand-off
 
   @Test func anAwaitedPlanIsTakenOnce() {

@@ -1,3 +1,4 @@
+import DXWire
 import Foundation
 import Synchronization
 
@@ -28,6 +29,37 @@ final class GuardedConnection {
   /// The peer's address text, formatted on first use; only used by the thread running the
   /// connection's libmicrohttpd callbacks (one at a time per connection).
   var peerAddress: String?
+  /// The connection's last request head, as read (``HeadMemo``); only used by the thread running the
+  /// connection's libmicrohttpd callbacks.
+  let lastHead = HeadMemo()
+
+  /// A request head's text and the framing checks made on it, changed in place from request to
+  /// request: the next head on the connection reuses the strings whose bytes are the same, and the
+  /// checks when its version and fields all are (they depend on nothing else).
+  final class HeadMemo {
+    var method = ""
+    var path = ""
+    var version = ""
+    var headers = DXHTTPHeaders()
+    /// ``HTTPFraming/inspect(headers:version:)`` of `headers` and `version`; `nil` before the first head.
+    var framing: (problem: String?, expectsBody: Bool, contentLength: String?)?
+  }
+
+  /// The last complete response put on the connection, for the next request to reuse
+  /// (``HTTPDaemonDriver/completeResponse(_:requestID:reusing:)``); only used by the thread running
+  /// the connection's libmicrohttpd callbacks.
+  var lastResponse: SentResponse?
+
+  /// A complete response as it was built, and what it was built from.
+  struct SentResponse {
+    /// The libmicrohttpd response (which libmicrohttpd releases before the connection's next request).
+    var response: HTTPResponse
+    var body: Data
+    /// The response's own fields (before the server's were added).
+    var headers: DXHTTPHeaders
+    /// The `X-Request-ID` it carries.
+    var requestID: String
+  }
 
   init(socket: Int32, now: UInt64) {
     self.socket = socket
@@ -57,6 +89,6 @@ final class GuardedConnection {
   private static func pack(_ phase: Phase, _ now: UInt64) -> UInt64 { now << 2 | phase.rawValue }
 }
 
-// `socket` is immutable, `state` atomic; `index` is only touched under the guard's lock and
-// `peerAddress` only on the connection's libmicrohttpd thread.
+// `socket` is immutable, `state` atomic; `index` is only touched under the guard's lock, and
+// `peerAddress`, `lastHead` and `lastResponse` only on the connection's libmicrohttpd thread.
 extension GuardedConnection: @unchecked Sendable {}

@@ -18,21 +18,24 @@ struct HTTPConnection {
   }
 
   /// Every request header field, in the order received.
-  func headers() -> DXHTTPHeaders {
-    var fields: [DXHTTPHeaders.Field] = []
-    fields.reserveCapacity(8)
-    withUnsafeMutablePointer(to: &fields) { pointer in
+  func headers() -> DXHTTPHeaders { headers(reusing: nil).headers }
+
+  /// Every request header field, in the order received, with the strings of `previous` (the
+  /// connection's last request's fields) reused where the bytes are the same (``HTTPFieldCollector``);
+  /// `unchanged` when every field is the same, and `headers` is then `previous` itself.
+  func headers(reusing previous: DXHTTPHeaders?) -> (headers: DXHTTPHeaders, unchanged: Bool) {
+    var collector = HTTPFieldCollector(previous: previous?.fields ?? [])
+    withUnsafeMutablePointer(to: &collector) { pointer in
       _ = MHD_get_connection_values(
         handle, .HEADER_KIND,
         { context, _, key, value in
           guard let context, let key else { return .YES }
-          let fields = context.assumingMemoryBound(to: [DXHTTPHeaders.Field].self)
-          fields.pointee.append(
-            DXHTTPHeaders.Field(name: String(cString: key), value: value.map { String(cString: $0) } ?? ""))
+          context.assumingMemoryBound(to: HTTPFieldCollector.self).pointee.add(name: key, value: value)
           return .YES
         }, pointer)
     }
-    return DXHTTPHeaders(fields)
+    if let previous, collector.isPrevious { return (previous, true) }
+    return (DXHTTPHeaders(collector.finish()), false)
   }
 
   /// The query-string arguments, in order (a key without `=` has an empty value).

@@ -128,16 +128,15 @@ final class HTTPDaemonDriver {
     guard let slot, let uploadSize else { return .NO }
     let initial = slot.pointee
     guard let existing = initial, existing != Self.tooManyArguments, existing != Self.queryTooLong else {
-      let headers = connection.headers()
-      let version = version.map { String(cString: $0) } ?? ""
-      // One pass over the fields: the framing checks, and the Content-Length they find.
-      let framing = HTTPFraming.inspect(headers: headers, version: version)
-      let declared = framing.contentLength.flatMap(HTTPFieldValue.integer)
       let guarded = connection.guarded
+      let head = Self.readHead(connection, guarded, method: method, url: url, version: version)
+      let headers = head.headers
+      let framing = head.framing
+      let declared = framing.contentLength.flatMap(HTTPFieldValue.integer)
       let exchange = HTTPExchange(
-        method: method.map { String(cString: $0) } ?? "GET", path: url.map { String(cString: $0) } ?? "/",
-        requestID: handler.makeRequestID(), headers: headers, query: connection.queryArguments(),
-        remoteAddress: Self.peerAddress(connection, guarded), declaredLength: declared)
+        method: head.method, path: head.path, requestID: handler.makeRequestID(), headers: headers,
+        query: connection.queryArguments(), remoteAddress: Self.peerAddress(connection, guarded),
+        declaredLength: declared)
       slot.pointee = Unmanaged.passRetained(exchange).toOpaque()
       inFlightCount.add(1, ordering: .acquiringAndReleasing)
       if initial == Self.tooManyArguments {
@@ -203,6 +202,44 @@ final class HTTPDaemonDriver {
     if exchange.receiveLimits?.resetAfterBytes != nil { return cutOff(exchange, connection) }
     connection.guarded?.enter(.answering)
     return run(exchange, connection)
+  }
+
+  /// The request head's method, path and fields, and the framing checks on them (one pass over the
+  /// fields, which also finds the Content-Length), reusing the connection's last head
+  /// (``GuardedConnection/lastHead``) where the bytes are the same: a keep-alive client repeats them.
+  static func readHead(
+    _ connection: HTTPConnection, _ guarded: GuardedConnection?, method: UnsafePointer<CChar>?,
+    url: UnsafePointer<CChar>?, version: UnsafePointer<CChar>?
+  ) -> (
+    method: String, path: String, headers: DXHTTPHeaders,
+    framing: (problem: String?, expectsBody: Bool, contentLength: String?)
+  ) {
+    guard let memo = guarded?.lastHead else {
+      let headers = connection.headers()
+      let framing = HTTPFraming.inspect(headers: headers, version: version.map { String(cString: $0) } ?? "")
+      return (
+        method.map { String(cString: $0) } ?? "GET", url.map { String(cString: $0) } ?? "/", headers, framing
+      )
+    }
+    /// `earlier` when `cString` has its bytes, else `cString`'s text (`absent` for `nil`).
+    func text(_ cString: UnsafePointer<CChar>?, _ earlier: String, _ absent: String) -> String? {
+      guard let cString else { return earlier == absent ? nil : absent }
+      return HTTPFieldCollector.matches(earlier, cString) ? nil : String(cString: cString)
+    }
+    let (headers, unchanged) = connection.headers(reusing: memo.headers)
+    let newVersion = text(version, memo.version, "")
+    if let newVersion { memo.version = newVersion }
+    let framing: (problem: String?, expectsBody: Bool, contentLength: String?)
+    if unchanged, newVersion == nil, let known = memo.framing {
+      framing = known
+    } else {
+      framing = HTTPFraming.inspect(headers: headers, version: memo.version)
+      memo.framing = framing
+      memo.headers = headers
+    }
+    if let newMethod = text(method, memo.method, "GET") { memo.method = newMethod }
+    if let newPath = text(url, memo.path, "/") { memo.path = newPath }
+    return (memo.method, memo.path, headers, framing)
   }
 
   /// The peer's address, formatted once per connection (kept in its guard record).
@@ -402,10 +439,9 @@ final class HTTPDaemonDriver {
     switch plan {
     case .respond(let mock):
       status = mock.status
-      response = HTTPResponse.complete(mock.body)
+      response = Self.completeResponse(mock, requestID: exchange.requestID, reusing: connection.guarded)
       delivery = HTTPDelivery(
         status: mock.status, declaredBytes: mock.body.count, sentBytes: mock.body.count, outcome: .responded)
-      addHeaders(mock, exchange, to: response)
     case .truncate(let mock, let sendBytes):
       status = mock.status
       let sent = max(0, min(sendBytes, mock.body.count))
@@ -456,11 +492,60 @@ final class HTTPDaemonDriver {
   /// `X-Content-Type-Options`.
   private func addHeaders(_ mock: DXMockResponse, _ exchange: HTTPExchange, to response: HTTPResponse?) {
     guard let response else { return }
+    Self.addHeaders(mock, requestID: exchange.requestID, to: response)
+  }
+
+  private static func addHeaders(_ mock: DXMockResponse, requestID: String, to response: HTTPResponse) {
     for field in mock.headers.fields where !HTTPFieldName.isServerControlled(field.name) {
       response.addHeader(field.name, field.value)
     }
-    response.addHeader(constant: "X-Request-ID", exchange.requestID)
+    response.addHeader(constant: "X-Request-ID", requestID)
     response.addHeader(constant: "X-Content-Type-Options", constant: "nosniff")
+  }
+
+  /// Whether `a` and `b` hold the same bytes (`Data`'s `==` costs ten times more on short bodies).
+  static func sameBytes(_ a: Data, _ b: Data) -> Bool {
+    guard a.count == b.count else { return false }
+    return a.withUnsafeBytes { a in
+      b.withUnsafeBytes { b in
+        guard let first = a.baseAddress, let second = b.baseAddress else { return true }
+        return memcmp(first, second, a.count) == 0
+      }
+    }
+  }
+
+  /// A complete response for `mock` with the server's fields (``addHeaders(_:_:to:)``).
+  ///
+  /// When the connection's last complete response (``GuardedConnection/lastResponse``) was built from
+  /// the same body and fields, that response is reused: only its `X-Request-ID` changes (removed and
+  /// added back with `X-Content-Type-Options` after it, so that the fields keep their order). A client
+  /// repeating one call then costs no libmicrohttpd response built, filled and destroyed per request.
+  /// libmicrohttpd releases a connection's response before it reads the connection's next request,
+  /// so the response is never changed while it is being sent. Bodies of ``HTTPResponse/sharedBodyThreshold``
+  /// bytes or more are not kept.
+  static func completeResponse(_ mock: DXMockResponse, requestID: String, reusing guarded: GuardedConnection?)
+    -> HTTPResponse?
+  {
+    if let guarded, let last = guarded.lastResponse {
+      guarded.lastResponse = nil
+      if Self.sameBytes(last.body, mock.body), last.headers == mock.headers,
+        last.response.removeHeader(constant: "X-Request-ID", last.requestID),
+        last.response.removeHeader(constant: "X-Content-Type-Options", "nosniff"),
+        last.response.addHeader(constant: "X-Request-ID", requestID),
+        last.response.addHeader(constant: "X-Content-Type-Options", constant: "nosniff")
+      {
+        guarded.lastResponse = GuardedConnection.SentResponse(
+          response: last.response, body: last.body, headers: last.headers, requestID: requestID)
+        return last.response
+      }
+    }
+    guard let response = HTTPResponse.complete(mock.body) else { return nil }
+    addHeaders(mock, requestID: requestID, to: response)
+    if let guarded, mock.body.count < HTTPResponse.sharedBodyThreshold {
+      guarded.lastResponse = GuardedConnection.SentResponse(
+        response: response, body: mock.body, headers: mock.headers, requestID: requestID)
+    }
+    return response
   }
 }
 

@@ -166,6 +166,19 @@ final class HTTPResponse {
     return MHD_add_response_header(handle, cName, cValue) == .YES
   }
 
+  /// Removes the field `name: value` (a constant name, as ``addHeader(constant:_:)`` adds it); `false`
+  /// when the response has no such field.
+  @discardableResult
+  func removeHeader(constant name: StaticString, _ value: String) -> Bool {
+    guard name.hasPointerRepresentation else {
+      return name.description.withCString { name in
+        value.withCString { MHD_del_response_header(handle, name, $0) == .YES }
+      }
+    }
+    let cName = UnsafeRawPointer(name.utf8Start).assumingMemoryBound(to: CChar.self)
+    return value.withCString { value in MHD_del_response_header(handle, cName, value) == .YES }
+  }
+
   // MARK: - Content reader
 
   /// What a callback response's content reader asks for its bytes (one subclass per recipe).

@@ -1,5 +1,6 @@
 import DXWire
 import Foundation
+import Synchronization
 
 /// The bounded, redacted record of the requests a mock server received.
 ///
@@ -68,7 +69,10 @@ final class RequestJournal: Sendable {
     }
   }
 
-  private let ring = DXLock(Ring())
+  /// Held inline (a `Mutex` specialized for the ring, not the package's generic lock object): every
+  /// request takes it twice, and the generic lock copied and destroyed each record through the ring's
+  /// value witnesses.
+  private let ring = Mutex(Ring())
 
   /// Creates a journal.
   /// - Parameters:

@@ -43,7 +43,7 @@ struct APIPipeline: Sendable {
       guard router.isPublic(path: request.path) else { return .failure(error) }
       caller = ""
     }
-    let resolution = router.resolve(path: request.path)
+    let (resolution, encoded) = router.resolveForAnswer(path: request.path)
     guard case .found(let handler, let target, let alias, let method) = resolution else {
       if case .notFound(let message) = resolution { return .failure(.resourceNotFound(message)) }
       return .failure(.resourceNotFound("The route \(request.path) does not exist"))
@@ -64,6 +64,10 @@ struct APIPipeline: Sendable {
     let apiCall = APICall(
       request: request, caller: caller, target: target, alias: alias, method: method, input: input)
     do throws(DXPlatformError) {
+      if let encoded {
+        return .success(
+          DXMockResponse(status: 200, headers: DXMockResponse.jsonHeaders, body: try encoded(apiCall)))
+      }
       return .success(.json(try handler(apiCall)))
     } catch {
       return .failure(error)

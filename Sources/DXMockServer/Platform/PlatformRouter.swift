@@ -1,4 +1,5 @@
 import DXWire
+import Foundation
 
 /// A platform API call that passed authentication, with its JSON input decoded.
 struct APICall: Sendable {
@@ -25,6 +26,10 @@ struct APICall: Sendable {
 struct PlatformRouter: Sendable {
   /// Produces the JSON result of a call, or throws the platform error to answer with.
   typealias Handler = @Sendable (APICall) throws(DXPlatformError) -> DXJSON
+  /// Produces the compact JSON text of a call's result (what ``Handler``'s result serializes to), or
+  /// throws the platform error to answer with: for a route asked so often that building and serializing
+  /// a ``DXJSON`` value per call shows (`/system/whoami`).
+  typealias EncodedHandler = @Sendable (APICall) throws(DXPlatformError) -> Data
 
   private enum Pattern: Hashable {
     case fixed(String)
@@ -34,6 +39,8 @@ struct PlatformRouter: Sendable {
   /// A fixed route with its path's parts, split once when it is registered.
   private struct FixedRoute {
     var handler: Handler
+    /// The route's encoded form, when it was registered with one.
+    var encoded: EncodedHandler?
     var target: String
     var method: String
   }
@@ -64,8 +71,13 @@ struct PlatformRouter: Sendable {
   /// The HTTP layer answers 422 InvalidInput when a route's body is JSON but not an object, unless
   /// the route is registered with `acceptsAnyJSON: true` (e.g. `setDetails`, whose input is any value).
   /// A route registered with `isPublic: true` answers callers without a valid token too.
+  ///
+  /// A fixed route may also be given `encoded`, which answers what `handler`'s result serializes to;
+  /// the API pipeline then calls it instead of `handler` (``resolveForAnswer(path:)``), and everything
+  /// else (``resolve(path:)``, the fuzzers) still sees `handler`. Object routes ignore `encoded`.
   mutating func register(
-    _ route: String, acceptsAnyJSON: Bool = false, isPublic: Bool = false, _ handler: @escaping Handler
+    _ route: String, acceptsAnyJSON: Bool = false, isPublic: Bool = false, encoded: EncodedHandler? = nil,
+    _ handler: @escaping Handler
   ) {
     let parts = route.split(separator: "/", omittingEmptySubsequences: true).map(String.init)
     guard parts.count == 2 else { return }
@@ -75,7 +87,7 @@ struct PlatformRouter: Sendable {
     } else {
       let path = "/\(parts[0])/\(parts[1])"
       pattern = .fixed(path)
-      fixedRoutes[path] = FixedRoute(handler: handler, target: parts[0], method: parts[1])
+      fixedRoutes[path] = FixedRoute(handler: handler, encoded: encoded, target: parts[0], method: parts[1])
     }
     routes[pattern] = handler
     if acceptsAnyJSON {
@@ -111,10 +123,21 @@ struct PlatformRouter: Sendable {
 
   /// Finds the handler for `path` (no query string).
   func resolve(path: String) -> Resolution {
+    resolveForAnswer(path: path).resolution
+  }
+
+  /// ``resolve(path:)``, and the encoded handler of the fixed route `path` names when it was
+  /// registered with one (the API pipeline answers with it instead of the ``DXJSON`` handler).
+  func resolveForAnswer(path: String) -> (resolution: Resolution, encoded: EncodedHandler?) {
     // The common case first: a class route such as /system/whoami, found without splitting the path.
     if let fixed = fixedRoutes[path] {
-      return .found(fixed.handler, target: fixed.target, alias: nil, method: fixed.method)
+      return (.found(fixed.handler, target: fixed.target, alias: nil, method: fixed.method), fixed.encoded)
     }
+    return (resolveSplitting(path: path), nil)
+  }
+
+  /// ``resolve(path:)`` for a path that is not a fixed route's exact text.
+  private func resolveSplitting(path: String) -> Resolution {
     let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst().map(String.init)
     guard path.hasPrefix("/"), parts.count == 2 || parts.count == 3, !parts.contains(where: \.isEmpty) else {
       return .notFound("The route \(path) does not exist")

@@ -14,6 +14,8 @@ import Foundation
 ///   whole seconds left, 1…60) until then, and `"setRetryAfter": false` leaves the header out.
 final class SystemRoutes: Sendable {
   private let now: @Sendable () -> Int
+  /// The answer to `{}` for the last caller (see ``WhoamiAnswerCache``).
+  private let whoamiAnswers = WhoamiAnswerCache()
 
   /// Creates the routes.
   /// - Parameter now: The clock in milliseconds since 1970 (the system clock by default).
@@ -23,7 +25,7 @@ final class SystemRoutes: Sendable {
 
   /// Adds the routes to `router`.
   func register(into router: inout PlatformRouter) {
-    router.register("/system/whoami") { call throws(DXPlatformError) in
+    router.register("/system/whoami", encoded: whoamiEncoded) { call throws(DXPlatformError) in
       try Self.whoami(call)
     }
     router.register("/system/greet", isPublic: true) { call throws(DXPlatformError) in
@@ -43,7 +45,16 @@ final class SystemRoutes: Sendable {
 
   // MARK: - Handlers
 
-  private static func whoami(_ call: APICall) throws(DXPlatformError) -> DXJSON {
+  /// `whoami`'s answer as JSON text: for `{}` (what clients send) the caller's cached bytes, for any
+  /// other input the general handler's result serialized.
+  var whoamiEncoded: PlatformRouter.EncodedHandler {
+    { [whoamiAnswers] call throws(DXPlatformError) in
+      if call.input == [:] { return whoamiAnswers.body(for: call.caller) }
+      return try Self.whoami(call).serializedData()
+    }
+  }
+
+  static func whoami(_ call: APICall) throws(DXPlatformError) -> DXJSON {
     var result: [String: DXJSON] = ["id": .string(call.caller)]
     // `{}` (what clients send) has no fields to look up.
     if call.input != [:], let fields = call.input["fields"], !fields.isNull {
