@@ -15,7 +15,9 @@
 # 3. Unless CALLGRIND=0 (and when valgrind is installed): instructions per whoami request under
 #    `valgrind --tool=callgrind`, (I(N2) - I(N1)) / (N2 - N1) over two runs of the server answering N1
 #    and N2 keep-alive requests from one blocking socket (start-up and shut-down cancel out); other load
-#    on the machine cannot move these counts. CG_REQUESTS sets N2 - N1 (default 2000).
+#    on the machine cannot move these counts. CG_REQUESTS sets N2 - N1 (default 2000); CG_KEEP=dir keeps
+#    both profiles there (`callgrind_annotate --inclusive=yes` on each, subtracted, gives a function's
+#    instructions per request).
 #
 # BIN=path/to/dx-mock-server measures that binary instead of building one (e.g. an older commit's).
 set -euo pipefail
@@ -176,5 +178,5 @@ SH
   awk -v a="$I1" -v b="$I2" -v n="$CG_REQUESTS" 'BEGIN {
     printf "dx-mock-server: %.0f instructions per whoami request (runs of %d and %d requests: %d and %d)\n",
       (b - a) / n, '"$N1"', '"$N2"', a, b }'
-  if [ -n "${CG_KEEP:-}" ]; then cp "$WORK/cg-$N2.out" "$CG_KEEP/"; fi
+  if [ -n "${CG_KEEP:-}" ]; then cp "$WORK/cg-$N1.out" "$WORK/cg-$N2.out" "$CG_KEEP/"; fi
 fi
