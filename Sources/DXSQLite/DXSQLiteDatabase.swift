@@ -24,6 +24,8 @@ import Foundation
 /// in SQLite's serialized mode (`SQLITE_OPEN_FULLMUTEX`) and every call it makes holds its own
 /// recursive lock. Use ``withLock(_:)`` or ``transaction(_:)`` when several calls — say, binding
 /// and stepping a cached statement — must not interleave with another thread's.
+/// ``withReadSnapshot(_:)`` is ``withLock(_:)`` for a hot read path: on a read-only connection in WAL
+/// mode it keeps its read transaction open between calls while no other connection commits.
 package final class DXSQLiteDatabase {
   /// How to open the database.
   package struct OpenFlags: OptionSet, Sendable, Hashable {
@@ -55,6 +57,14 @@ package final class DXSQLiteDatabase {
   private var cache: [String: DXSQLiteStatement] = [:]
   /// The same statements by query object (which the entry keeps alive, so its identity is not reused).
   private var queryCache: [ObjectIdentifier: (query: DXSQLiteQuery, statement: DXSQLiteStatement)] = [:]
+  /// The WAL-index header seen just before the read transaction that ``withReadSnapshot(_:)`` keeps
+  /// open began; `nil` when none is open.
+  private var snapshot: DXSQLiteWALIndexHeader.Value?
+  /// Whether ``withReadSnapshot(_:)``'s body is running (its own calls keep the snapshot open).
+  private var inSnapshotBody = false
+  /// The mapped WAL-index header: `nil` until ``withReadSnapshot(_:)`` first needs it, `.some(nil)`
+  /// when this connection cannot keep snapshots (not read-only, not in WAL mode).
+  private var walIndexHeader: DXSQLiteWALIndexHeader??
 
   /// Opens (and by default creates) the database at `path`.
   /// - Parameters:
@@ -100,6 +110,7 @@ package final class DXSQLiteDatabase {
   package func withLock<T, E: Error>(_ body: () throws(E) -> T) throws(E) -> T {
     lock.lock()
     defer { lock.unlock() }
+    endSnapshot()
     return try body()
   }
 
@@ -273,6 +284,7 @@ package final class DXSQLiteDatabase {
   package func transaction<T>(_ kind: TransactionKind = .immediate, _ body: () throws -> T) throws -> T {
     lock.lock()
     defer { lock.unlock() }
+    endSnapshot()
     if isInTransaction {
       try execute("SAVEPOINT dxsqlite_nested")
       do {
@@ -296,6 +308,97 @@ package final class DXSQLiteDatabase {
     }
   }
 
+  // MARK: - Read snapshots
+
+  /// Runs `body` with the connection's lock held inside a read transaction that stays open after it
+  /// returns, for as long as no other connection commits: the next call finds it still current and
+  /// skips SQLite's start and end of a read transaction (on Linux two `fcntl` locks of the `-shm`
+  /// file and a `stat` of the database, plus the WAL-index checks), which cost a replayed request
+  /// more than its look-up.
+  ///
+  /// Each call first compares the WAL-index header (``DXSQLiteWALIndexHeader``) with the one seen
+  /// just before the open transaction began: any commit by another connection changes it, and the
+  /// transaction is then ended and a new one begun, so `body` reads what a statement in autocommit
+  /// mode would. Every other use of the connection (``withLock(_:)``, ``prepare(_:cached:)``,
+  /// ``execute(_:)``, ``transaction(_:_:)``, ``close()``, …) ends the open transaction first, so
+  /// nothing else runs inside it.
+  ///
+  /// Only a read-only connection to a database in WAL mode keeps a transaction open (nothing can be
+  /// written inside it, and a writer elsewhere is never blocked: only its checkpoints cannot copy
+  /// frames past the snapshot until the next call here); for any other connection, or inside a
+  /// transaction begun by the caller, `body` simply runs under the lock, as with ``withLock(_:)``.
+  /// The transaction also ends when `body` throws.
+  /// - Throws: What `body` throws, or ``DXSQLiteError`` when the transaction cannot begin.
+  package func withReadSnapshot<T>(_ body: () throws -> T) throws -> T {
+    lock.lock()
+    defer { lock.unlock() }
+    guard !inSnapshotBody else { return try body() }
+    if let snapshot, walIndexHeader??.current != snapshot { endSnapshot() }
+    if snapshot == nil, let handle, sqlite3_get_autocommit(handle) != 0, let header = snapshotHeader(handle) {
+      // Seen before the transaction begins: a commit in between makes the next comparison fail
+      // (one needless restart) rather than leave a snapshot older than the header it is compared with.
+      let seen = header.current
+      try execute("BEGIN DEFERRED")
+      snapshot = seen
+    }
+    inSnapshotBody = true
+    let result: T
+    do {
+      result = try body()
+    } catch {
+      inSnapshotBody = false
+      endSnapshot()
+      throw error
+    }
+    inSnapshotBody = false
+    return result
+  }
+
+  /// Whether a read transaction of ``withReadSnapshot(_:)`` is open now (the other members end it).
+  package var keepsReadSnapshot: Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    return snapshot != nil
+  }
+
+  /// The mapped WAL-index header when this connection can keep read snapshots (read-only, WAL
+  /// mode), mapped on first use. Call with the lock held.
+  private func snapshotHeader(_ handle: OpaquePointer) -> DXSQLiteWALIndexHeader? {
+    if let walIndexHeader { return walIndexHeader }
+    var header: DXSQLiteWALIndexHeader?
+    if sqlite3_db_readonly(handle, "main") == 1, isWALMode(handle),
+      let name = sqlite3_db_filename(handle, "main")
+    {
+      header = DXSQLiteWALIndexHeader(databasePath: String(cString: name))
+    }
+    walIndexHeader = .some(header)
+    return header
+  }
+
+  /// Whether the main database is in WAL mode (which no other connection can leave while this one
+  /// has it open). Call with the lock held.
+  private func isWALMode(_ handle: OpaquePointer) -> Bool {
+    var raw: OpaquePointer?
+    guard sqlite3_prepare_v2(handle, "PRAGMA journal_mode", -1, &raw, nil) == SQLITE_OK, let raw else {
+      sqlite3_finalize(raw)
+      return false
+    }
+    defer { sqlite3_finalize(raw) }
+    guard sqlite3_step(raw) == SQLITE_ROW, let text = sqlite3_column_text(raw, 0) else { return false }
+    return String(cString: text).lowercased() == "wal"
+  }
+
+  /// Ends the read transaction ``withReadSnapshot(_:)`` keeps open, if any (a read transaction has
+  /// nothing to commit). Call with the lock held.
+  private func endSnapshot() {
+    guard snapshot != nil, !inSnapshotBody else { return }
+    snapshot = nil
+    guard let handle, sqlite3_get_autocommit(handle) == 0 else { return }
+    if sqlite3_exec(handle, "COMMIT", nil, nil, nil) != SQLITE_OK {
+      sqlite3_exec(handle, "ROLLBACK", nil, nil, nil)
+    }
+  }
+
   // MARK: - Closing
 
   /// Finalizes cached statements and closes the connection. Idempotent.
@@ -305,6 +408,7 @@ package final class DXSQLiteDatabase {
   /// afterwards.
   package func close() {
     withLock {
+      walIndexHeader = nil
       queryCache.removeAll()
       cache.removeAll()
       if let handle { sqlite3_close_v2(handle) }
@@ -313,6 +417,7 @@ package final class DXSQLiteDatabase {
   }
 }
 
-// The lock (`lock`, recursive) guards `handle` and `cache`; every member that touches them takes it.
+// The lock (`lock`, recursive) guards `handle`, the caches and the read-snapshot state (`snapshot`,
+// `inSnapshotBody`, `walIndexHeader`); every member that touches them takes it.
 // SQLite itself runs in serialized mode, so statements used outside the lock are still memory-safe.
 extension DXSQLiteDatabase: @unchecked Sendable {}

@@ -88,6 +88,59 @@ struct QuickReplayTests {
     #expect(!DXCassettePlayback(cassette: byHeader, options: .init()).usesQuickReplay)
   }
 
+  @Test("a read-only cassette keeps its read snapshot between replays and answers as the general path")
+  func readOnlySnapshot() async throws {
+    let recorded = try Self.makeCassette()
+    let path = recorded.path
+    recorded.close()
+    let quickCassette = try DXCassette(path: path, access: .readOnly)
+    let generalCassette = try DXCassette(path: path, access: .readOnly)
+    defer {
+      quickCassette.close()
+      generalCassette.close()
+    }
+    let quick = DXCassettePlayback(cassette: quickCassette, options: .init())
+    let general = DXCassettePlayback(cassette: generalCassette, options: .init(), allowsQuickReplay: false)
+    for request in Self.requests {
+      let quickOutcome = await Self.outcome(quick, request)
+      // A replay keeps the snapshot (a miss's explanation reads the file in general and ends it).
+      #expect(quickCassette.database.keepsReadSnapshot == !quickOutcome.hasPrefix("cassette"), "\(request)")
+      let generalOutcome = await Self.outcome(general, request)
+      #expect(quickOutcome == generalOutcome)
+      #expect(quick.playedIDs == general.playedIDs)
+    }
+  }
+
+  @Test("a read-only replay sees what another connection appends or deletes while its snapshot is kept")
+  func readOnlySeesOtherWriters() async throws {
+    let writer = try Self.makeCassette()
+    let reader = try DXCassette(path: writer.path, access: .readOnly)
+    defer {
+      writer.close()
+      reader.close()
+    }
+    let replay = DXReplayTransport(cassette: reader, allowPlaybackRepeats: true)
+    #expect(Support.text(try await replay.send(Support.post("/a", #"{"x":1}"#))) == #"{"n":1}"#)
+    for round in 0..<12 {
+      let request = Support.post("/new", #"{"round":\#(round)}"#)
+      let miss = await Self.outcome(replay.playback, request)
+      #expect(miss.hasPrefix("cassette noMatch"), "round \(round): \(miss)")
+      // A replay (the miss above used the general look-up) keeps the snapshot open again…
+      #expect(try await replay.send(Support.post("/d")).status == 404)
+      #expect(reader.database.keepsReadSnapshot)
+      // …and a stale one would miss the interaction the writer appends now.
+      try writer.append(.init(request: request, outcome: .response(Support.ok(#"{"r":\#(round)}"#))))
+      #expect(Support.text(try await replay.send(request)) == #"{"r":\#(round)}"#)
+      #expect(reader.database.keepsReadSnapshot)
+    }
+    // A deletion is seen as well: with the third /a gone, the second is the last one and repeats.
+    #expect(try await replay.send(Support.post("/d")).status == 404)
+    let third = try writer.matches(for: Support.post("/a", #"{"x":1}"#)).compactMap(\.id).last
+    #expect(try writer.delete(ids: [third].compactMap { $0 }) == 1)
+    #expect(Support.text(try await replay.send(Support.post("/a", #"{"x":1}"#))) == #"{"n":2}"#)
+    #expect(Support.text(try await replay.send(Support.post("/a", #"{"x":1}"#))) == #"{"n":2}"#)
+  }
+
   @Test("the usage log lists the same ids in the same order")
   func usageLog() async throws {
     let cassette = try Self.makeCassette()

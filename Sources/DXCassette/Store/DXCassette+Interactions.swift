@@ -260,10 +260,14 @@ extension DXCassette {
   /// accepts is returned with its outcome (decoded from the same row); the others are only listed.
   /// The same as ``candidateIDs(for:)`` followed by ``storedOutcome(id:)`` of the chosen id, for a
   /// cassette whose matching needs no candidate check. `take` runs with the database lock held.
+  ///
+  /// A read-only cassette keeps its read transaction open from one look-up to the next while no other
+  /// connection commits (``DXSQLiteDatabase/withReadSnapshot(_:)``): each look-up still reads the
+  /// file's latest state, without SQLite's start and end of a transaction.
   func replayLookup(_ key: DXCassetteMatchKey, take: (Int64) -> Bool) throws(DXCassetteError) -> ReplayLookup
   {
     try storage {
-      try database.withLock { () -> ReplayLookup in
+      try database.withReadSnapshot { () -> ReplayLookup in
         let statement = try prepare(Self.replayQuery, boundTo: key)
         defer { statement.reset() }
         var ids: [Int64] = []
@@ -291,10 +295,11 @@ extension DXCassette {
   }
 
   /// The ids of the interactions matching `request` under this cassette's matching settings, in
-  /// recording order, before ``DXCassetteMatching/headers`` and custom matchers.
+  /// recording order, before ``DXCassetteMatching/headers`` and custom matchers (keeping a read-only
+  /// cassette's read snapshot open, as ``replayLookup(_:take:)`` does).
   func candidateIDs(for key: DXCassetteMatchKey) throws(DXCassetteError) -> [Int64] {
     try storage {
-      try database.withLock {
+      try database.withReadSnapshot {
         let statement = try prepare(Self.candidateQuery, boundTo: key)
         defer { statement.reset() }
         var ids: [Int64] = []
@@ -366,10 +371,11 @@ extension DXCassette {
     return found
   }
 
-  /// The recorded outcome of `id` (no request fields): the replay fast path.
+  /// The recorded outcome of `id` (no request fields): the replay fast path. Like the look-ups, it
+  /// keeps a read-only cassette's read snapshot open (``replayLookup(_:take:)``).
   func storedOutcome(id: Int64) throws(DXCassetteError) -> DXCassetteInteraction.Outcome {
     let found = try storage {
-      try database.withLock { () -> DXCassetteInteraction.Outcome? in
+      try database.withReadSnapshot { () -> DXCassetteInteraction.Outcome? in
         let statement = try database.prepare(Self.outcomeQuery)
         defer { statement.reset() }
         try statement.bind(.integer(id), at: 1)
