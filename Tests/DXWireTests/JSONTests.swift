@@ -81,6 +81,42 @@ struct JSONTests {
     #expect(throws: DXJSONParseError.self) { try DXJSON(parsing: #"{"a":1"#) }
   }
 
+  @Test("nested objects keep their own members: repeated keys, members before and after inner objects")
+  func nestedObjectMembers() throws {
+    // The parser collects every object's members in one buffer; none may leak into another level.
+    #expect(
+      try DXJSON(parsing: #"{"a":{"b":1,"a":{"b":2,"c":{}},"b":3},"b":[{"a":4},{"a":5,"a":6}],"a":{"z":0}}"#)
+        == ["a": ["z": 0], "b": [["a": 4], ["a": 6]]])
+    #expect(
+      try DXJSON(parsing: #"{"x":1,"y":{"x":2,"y":{"x":3}},"z":{"w":[{"x":4,"y":{}}]},"x":5}"#)
+        == ["x": 5, "y": ["x": 2, "y": ["x": 3]], "z": ["w": [["x": 4, "y": [:]]]]])
+    // A failure inside an inner object leaves nothing behind for the next parse.
+    #expect(throws: DXJSONParseError.self) { try DXJSON(parsing: #"{"a":{"b":1,"c":}"#) }
+    #expect(try DXJSON(parsing: #"{"c":2}"#) == ["c": 2])
+    // Seeded random trees round-trip through the compact writer.
+    var state: UInt64 = 0x5EED
+    func next(_ bound: Int) -> Int {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Int((state >> 33) % UInt64(bound))
+    }
+    func tree(_ depth: Int) -> DXJSON {
+      switch depth > 3 ? next(3) : next(6) {
+      case 0: return .integer(next(1000) - 500)
+      case 1: return .string("s\(next(50))")
+      case 2: return next(2) == 0 ? .null : .bool(next(2) == 0)
+      case 3: return .array((0..<next(5)).map { _ in tree(depth + 1) })
+      default:
+        var members: [String: DXJSON] = [:]
+        for _ in 0..<next(9) { members["k\(next(12))"] = tree(depth + 1) }
+        return .object(members)
+      }
+    }
+    for _ in 0..<300 {
+      let value = tree(0)
+      #expect(try DXJSON(parsing: value.serializedString()) == value)
+    }
+  }
+
   @Test(
     "a Python-format string is written whole only when every byte is plain, small or large",
     arguments: [

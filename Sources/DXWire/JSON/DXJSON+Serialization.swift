@@ -51,6 +51,10 @@ struct DXJSONParser {
   private var index = 0
   private var depth = 0
   private static let maximumDepth = 512
+  /// The members of the objects being parsed, the innermost object's last: one buffer for the whole
+  /// document, so that an object's members are collected in order (and its dictionary then allocated
+  /// once at its size) without an array of their own that grows member by member.
+  private var members: [(String, DXJSON)] = []
 
   init(_ bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
 
@@ -110,20 +114,16 @@ struct DXJSONParser {
   private mutating func parseObject() throws(DXJSONParseError) -> DXJSON {
     try enter()
     index += 1
-    // The members are collected in order first, so that the dictionary is allocated once at its size
-    // instead of growing (and rehashing) member by member; a repeated key keeps its last value.
-    var pairs: [(String, DXJSON)] = []
-    func members() -> [String: DXJSON] {
-      var members = [String: DXJSON](minimumCapacity: pairs.count)
-      for (key, value) in pairs { members[key] = value }
-      return members
-    }
     skipWhitespace()
     if index < bytes.count, bytes[index] == UInt8(ascii: "}") {
       index += 1
       depth -= 1
       return .object([:])
     }
+    // This object's members are `members[first...]` (nested objects add theirs after them and take
+    // them out again before this one continues).
+    let first = members.count
+    if members.capacity == 0 { members.reserveCapacity(16) }
     while true {
       skipWhitespace()
       guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else {
@@ -134,7 +134,8 @@ struct DXJSONParser {
       guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw fail("expected ':'") }
       index += 1
       skipWhitespace()
-      pairs.append((key, try parseValue()))
+      let value = try parseValue()
+      members.append((key, value))
       skipWhitespace()
       guard index < bytes.count else { throw fail("unexpected end of input") }
       if bytes[index] == UInt8(ascii: ",") {
@@ -142,11 +143,20 @@ struct DXJSONParser {
       } else if bytes[index] == UInt8(ascii: "}") {
         index += 1
         depth -= 1
-        return .object(members())
+        return .object(takeMembers(from: first))
       } else {
         throw fail("expected ',' or '}'")
       }
     }
+  }
+
+  /// The dictionary of `members[first...]`, allocated once at its size (a repeated key keeps its
+  /// last value), and those members taken out of the buffer (which keeps its capacity).
+  private mutating func takeMembers(from first: Int) -> [String: DXJSON] {
+    var object = [String: DXJSON](minimumCapacity: members.count - first)
+    for position in first..<members.count { object[members[position].0] = members[position].1 }
+    members.removeSubrange(first...)
+    return object
   }
 
   private mutating func parseArray() throws(DXJSONParseError) -> DXJSON {
