@@ -12,6 +12,11 @@
 #        BIN_DIR       measure the dxkit-bench in this directory (no build)
 #        BEFORE_DIR    also run the dxkit-bench in this directory (another commit's build) right after,
 #                      same sizes, for a before/after table from one run
+#        CALLGRIND     0 to skip the instruction counts (default 1, when valgrind is installed): the
+#                      instructions per replayed request under callgrind, (I(1,000) - I(1)) / 2,047 for
+#                      runs of `cassette --sizes 1000 --requests 1000` and `--requests 1` (the same build
+#                      and open; 50 + 1,000 + 1,000 requests against 3), for BIN_DIR and BEFORE_DIR.
+#                      Other load cannot move these counts (user space only: system calls are not in them).
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
@@ -62,3 +67,25 @@ print(f"ratio: DXClient replays {ratio:.0f}x faster than urllib3 under VCR.py ({
 print(f"CPU time per request (less moved by other load): DXClient over replay {client_cpu:.2f} us, VCR.py "
       f"{vcr_cpu:.1f} us; ratio {vcr_cpu / client_cpu:.0f}x")
 PY
+
+if [ "${CALLGRIND:-1}" != "0" ]; then
+  echo
+  echo "== callgrind: instructions per replayed request ((I(1000) - I(1)) / 2047, both loops, 1,000 interactions)"
+  workdir="$(mktemp -d)"
+  trap 'rm -rf "$workdir"' EXIT
+  source "$root/scripts/lib/callgrind.bash"
+  for dir in "$bin" ${BEFORE_DIR:+"$BEFORE_DIR"}; do
+    mkdir -p "$workdir/cg"
+    if ! callgrind_prepare "$workdir/cg" "$dir"; then
+      echo "   skipped"
+      break
+    fi
+    if ! many="$(callgrind_total "$workdir/cg/many.out" cassette --sizes 1000 --requests 1000 --machine)" ||
+      ! one="$(callgrind_total "$workdir/cg/one.out" cassette --sizes 1000 --requests 1 --machine)"; then
+      echo "  $dir/dxkit-bench: callgrind failed"
+      continue
+    fi
+    echo "  $dir/dxkit-bench: $(( (many - one) / 2047 )) instructions per request"
+    rm -rf "$workdir/cg"
+  done
+fi
