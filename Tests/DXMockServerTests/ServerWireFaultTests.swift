@@ -137,8 +137,13 @@ struct ServerWireFaultTests {
       // A delay far longer than any scheduling hiccup of a loaded machine; the server's stop ends it.
       try server.addFault(spec: "POST /system/whoami delay ms=300000")
       async let delayed = server.rawExchange(path: "/system/whoami", timeout: 120)
-      // The delayed request is in the journal while it waits.
-      let pending = try await server.waitForPendingRequest(path: "/system/whoami")
+      // The delayed request is in the journal while it waits: its entry exists from receipt, and the
+      // delay is noted right after the fault rules were asked (a poll in between sees no delay yet).
+      var pending = try await server.waitForPendingRequest(path: "/system/whoami")
+      for _ in 0..<2_000 where pending?.delayMs != 300_000 {
+        try await Task.sleep(for: .milliseconds(5))
+        pending = server.journal().first { $0.path == "/system/whoami" }
+      }
       #expect(pending?.isPending == true)
       #expect(pending?.delayMs == 300_000)
       // Served on the single libmicrohttpd thread while the delayed request is still waiting.
