@@ -232,39 +232,20 @@ if [ "${CALLGRIND:-1}" != "0" ]; then
   n2=$((n1 + cg_calls))
   echo "== callgrind: instructions per systemWhoami against nginx ((I($n2) - I($n1)) / $cg_calls)"
   echo "   (user-space instructions only: the kernel's part of a call is the system time above)"
-  # valgrind 3.19 cannot read the release binary's DWARF 5 debug info ("unhandled dwarf2 abbrev form
-  # code 0x25"); a copy without it runs the same code.
-  strip --strip-debug -o "$workdir/dxkit-bench" "$bin/dxkit-bench"
-  # Valgrind before 3.20 writes into the signal mask passed to sigsuspend (it removes its own
-  # SIGVGKILL from it). An async `main` leaves the main thread in libdispatch's `dispatch_main`,
-  # which sigsuspends on a mask in read-only memory (`_dispatch_sigsuspend.mask`), so valgrind dies
-  # with an internal SIGSEGV. This preloaded wrapper hands libc's sigsuspend a writable copy; it runs
-  # once, on a thread that does nothing else.
-  cg_preload=""
-  if command -v cc >/dev/null; then
-    cat >"$workdir/sigsuspend-copy.c" <<'C'
-#define _GNU_SOURCE
-#include <dlfcn.h>
-#include <signal.h>
-int sigsuspend(const sigset_t *mask) {
-  int (*next)(const sigset_t *) = (int (*)(const sigset_t *))dlsym(RTLD_NEXT, "sigsuspend");
-  sigset_t copy = *mask;
-  return next(&copy);
-}
-C
-    if cc -shared -fPIC -O2 -o "$workdir/sigsuspend-copy.so" "$workdir/sigsuspend-copy.c" -ldl 2>/dev/null; then
-      cg_preload="$workdir/sigsuspend-copy.so"
-    fi
-  fi
-  if ! LD_PRELOAD="$cg_preload" valgrind --tool=none "$workdir/dxkit-bench" --help >/dev/null 2>&1; then
+  # A copy of the binary without its debug info, and a preloaded sigsuspend wrapper: the two things
+  # valgrind 3.19 needs to run dxkit-bench (scripts/lib/callgrind.bash says why).
+  source "$root/scripts/lib/callgrind.bash"
+  mkdir -p "$workdir/cg"
+  if ! callgrind_prepare "$workdir/cg" "$bin" 2>/dev/null; then
     echo "callgrind: this valgrind ($(valgrind --version)) cannot run dxkit-bench (no C compiler for the"
     echo "   sigsuspend wrapper?); the CPU time above stands in"
     exit 0
   fi
+  cg_preload=$CALLGRIND_PRELOAD
   total() { awk '/^(summary|totals):/ {print $2; exit}' "$1"; }
   cg_swift() { # calls, mode[, binary]
     LD_PRELOAD="$cg_preload" valgrind --tool=callgrind --callgrind-out-file="$workdir/cg-$2-$1.out" \
-      "${3:-$workdir/dxkit-bench}" client \
+      "${3:-$CALLGRIND_BIN}" client \
       --url "$nginx_url" --token "$token" --count "$1" --warmup 50 --mode "$2" >/dev/null 2>&1
     total "$workdir/cg-$2-$1.out"
   }

@@ -14,7 +14,6 @@
 # signal mask passed to sigsuspend (it removes its own SIGVGKILL from it): an async `main` leaves the
 # main thread in libdispatch's `dispatch_main`, which sigsuspends on a mask in read-only memory, so
 # valgrind dies with an internal SIGSEGV. The preloaded wrapper hands libc's sigsuspend a writable copy.
-# (scripts/bench-client.sh carries the same steps inline.)
 
 callgrind_prepare() {
   local dir=$1 bin=$2
