@@ -10,9 +10,9 @@
 #    (target >= 0.85 x nginx) beside each round's ratio: on this 2-vCPU machine either server's rate
 #    moves by up to 1.5 x from one 5 s run to the next (nginx 110,000-177,000 req/s), so one pair of
 #    runs can land either side of the target.
-#    Beside each rate, the server's CPU time per request (user + system of the server process, or of
-#    nginx's workers, from /proc over the same run) and their ratio: other load on the machine moves
-#    the rates much more than it moves these.
+#    Below it, each server's CPU time per request (user + system of the server process, or of nginx's
+#    workers, from /proc over each run; the median of the rounds) and their ratio: other load on the
+#    machine moves the rates much more than it moves these.
 # 2. Delays: 64 connections, every request delayed 200 ms by a delay fault, for $DURATION s. Prints the
 #    rate against the possible 64 / 0.2 s = 320 req/s (target >= 95 %).
 # 3. Unless CALLGRIND=0 (and when valgrind is installed): instructions per whoami request under
