@@ -6,13 +6,17 @@
 #
 # 1. Keep-alive throughput: wrk -t1 -c32 for $DURATION s against POST /system/whoami (with auth), and
 #    against nginx answering `return 200` with a small JSON body, in $ROUNDS rounds (default 3) that
-#    alternate which server goes first. Prints both rates of every round, then the ratio's median
+#    rotate which server goes first. Prints the rates of every round, then the ratio's median
 #    (target >= 0.85 x nginx) beside each round's ratio: on this 2-vCPU machine either server's rate
 #    moves by up to 1.5 x from one 5 s run to the next (nginx 110,000-177,000 req/s), so one pair of
 #    runs can land either side of the target.
-#    Below it, each server's CPU time per request (user + system of the server process, or of nginx's
-#    workers, from /proc over each run; the median of the rounds) and their ratio: other load on the
-#    machine moves the rates much more than it moves these.
+#    A third server runs in the same rounds when a C compiler is found: the libmicrohttpd floor
+#    (Benchmarks/mhd-floor/mhd-floor.c: the mock's library and daemon flags answering a fixed response
+#    with no code of the mock's), and the mock's rate is also printed as a multiple of its rate.
+#    Below, each server's CPU time per request (user + system of the server process, or of nginx's
+#    workers, from /proc over each run; the median of the rounds), their ratio, and the user and system
+#    parts apart: other load on the machine moves the rates much more than it moves these, and the
+#    system part (the loopback TCP work) is about the same for all three servers.
 # 2. Delays: 64 connections, every request delayed 200 ms by a delay fault, for $DURATION s. Prints the
 #    rate against the possible 64 / 0.2 s = 320 req/s (target >= 95 %).
 # 3. Unless CALLGRIND=0 (and when valgrind is installed): instructions per whoami request under
@@ -53,20 +57,23 @@ NGINX_PID=""
 cleanup() {
   [ -n "$SERVER_PID" ] && kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true
   [ -n "$NGINX_PID" ] && kill "$NGINX_PID" 2>/dev/null && wait "$NGINX_PID" 2>/dev/null || true
+  [ -n "${FLOOR_PID:-}" ] && kill "$FLOOR_PID" 2>/dev/null && wait "$FLOOR_PID" 2>/dev/null || true
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 
 rate() { awk '/^Requests\/sec:/ {print $2}'; }
 requests() { awk '/requests in/ {print $1}'; }
-# Clock ticks of CPU time (user + system) used so far by the given processes.
+# Clock ticks of CPU time used so far by the given processes: "user system".
 cpu_ticks() {
-  local pid total=0
+  local pid user=0 system=0 pid_user pid_system
   for pid in "$@"; do
     [ -r "/proc/$pid/stat" ] || continue
-    total=$((total + $(awk '{ sub(/^.*\) /, ""); print $12 + $13 }' "/proc/$pid/stat")))
+    read -r pid_user pid_system < <(awk '{ sub(/^.*\) /, ""); print $12, $13 }' "/proc/$pid/stat")
+    user=$((user + pid_user))
+    system=$((system + pid_system))
   done
-  echo "$total"
+  echo "$user $system"
 }
 TICK="$(getconf CLK_TCK)"
 
@@ -78,6 +85,28 @@ PORT=$MOCK_PORT
 # --- nginx with a fixed JSON answer (the floor)
 nginx_start "$WORK/nginx" "$THREADS" || exit 1
 
+# --- the libmicrohttpd floor: the same library and daemon flags answering with nothing computed
+# (Benchmarks/mhd-floor/mhd-floor.c), so that the mock's own cost shows apart from the library's.
+# Skipped, with a line saying so, when there is no C compiler.
+FLOOR_PID=""
+CC="${CC:-$(command -v cc || command -v clang || true)}"
+if [ -n "$CC" ] && "$CC" -O2 -o "$WORK/mhd-floor" Benchmarks/mhd-floor/mhd-floor.c \
+  $(pkg-config --cflags --libs libmicrohttpd) 2>"$WORK/mhd-floor.log"; then
+  # 16 KiB: the connection memory limit of the mock's API port (HTTPDaemon.apiMemoryLimit).
+  "$WORK/mhd-floor" "$THREADS" 16384 "$WORK/mhd-floor.port" 2>>"$WORK/mhd-floor.log" &
+  FLOOR_PID=$!
+  for _ in $(seq 1 100); do [ -s "$WORK/mhd-floor.port" ] && break; sleep 0.05; done
+  if [ -s "$WORK/mhd-floor.port" ]; then
+    FLOOR_PORT="$(tr -d '[:space:]' <"$WORK/mhd-floor.port")"
+  else
+    echo "bench-server: the libmicrohttpd floor did not start; skipped" >&2
+    kill "$FLOOR_PID" 2>/dev/null || true
+    FLOOR_PID=""
+  fi
+else
+  echo "bench-server: no C compiler or the libmicrohttpd floor did not compile; skipped ($(head -1 "$WORK/mhd-floor.log" 2>/dev/null))" >&2
+fi
+
 # PIN=1: wrk on CPU 0, both servers (every thread) on CPU 1, so that the scheduler cannot put the load
 # generator beside a server thread in one run and apart in the next.
 WRK=(wrk)
@@ -85,6 +114,7 @@ if [ "${PIN:-0}" = 1 ]; then
   command -v taskset >/dev/null || { echo "bench-server: PIN=1 needs taskset" >&2; exit 1; }
   taskset -a -cp 1 "$SERVER_PID" >/dev/null
   for pid in "$NGINX_PID" $(pgrep -P "$NGINX_PID"); do taskset -a -cp 1 "$pid" >/dev/null; done
+  [ -n "$FLOOR_PID" ] && taskset -a -cp 1 "$FLOOR_PID" >/dev/null
   WRK=(taskset -c 0 wrk)
 fi
 
@@ -98,58 +128,78 @@ LUA
 echo "== warm-up"
 wrk -t1 -c32 -d1s -s "$WORK/whoami.lua" "http://127.0.0.1:$PORT/system/whoami" >/dev/null
 wrk -t1 -c32 -d1s -s "$WORK/whoami.lua" "http://127.0.0.1:$NGINX_PORT/system/whoami" >/dev/null
+[ -n "$FLOOR_PID" ] && wrk -t1 -c32 -d1s -s "$WORK/whoami.lua" "http://127.0.0.1:$FLOOR_PORT/system/whoami" >/dev/null
 
-echo "== keep-alive POST /system/whoami, wrk -t1 -c32 -d${DURATION}s, $ROUNDS rounds alternating which server goes first (server threads: $THREADS)"
+echo "== keep-alive POST /system/whoami, wrk -t1 -c32 -d${DURATION}s, $ROUNDS rounds rotating which server goes first (server threads: $THREADS)"
 NGINX_WORKERS="$(pgrep -P "$NGINX_PID" | tr '\n' ' ')"
-# One wrk run against one server: sets OUT, and CPU (the server's clock ticks over the run).
+# One wrk run against one server: sets OUT, and USER_TICKS and SYSTEM_TICKS (the server's clock ticks
+# over the run).
 measure() {
-  local url=$1 cpu0
+  local url=$1 before after
   shift
-  cpu0="$(cpu_ticks "$@")"
+  before="$(cpu_ticks "$@")"
   OUT="$("${WRK[@]}" -t1 -c32 -d"${DURATION}s" --latency -s "$WORK/whoami.lua" "$url")"
-  CPU="$(($(cpu_ticks "$@") - cpu0))"
+  after="$(cpu_ticks "$@")"
+  USER_TICKS=$((${after% *} - ${before% *}))
+  SYSTEM_TICKS=$((${after#* } - ${before#* }))
 }
+# One round's figures for one server: "rate user-us system-us" (CPU time per request).
+figures() { # wrk output, user ticks, system ticks
+  awk -v rate="$(echo "$1" | rate)" -v n="$(echo "$1" | requests)" -v u="$2" -v s="$3" -v t="$TICK" 'BEGIN {
+    printf "%s %.3f %.3f", rate, (n > 0 ? 1e6 * u / t / n : 0), (n > 0 ? 1e6 * s / t / n : 0) }'
+}
+SIDES=(mock nginx)
+[ -n "$FLOOR_PID" ] && SIDES+=(mhd)
 ROUND_LINES=""
 for round in $(seq 1 "$ROUNDS"); do
-  for side in $( [ $((round % 2)) = 1 ] && echo "mock nginx" || echo "nginx mock"); do
-    if [ "$side" = mock ]; then
-      measure "http://127.0.0.1:$PORT/system/whoami" "$SERVER_PID"
-      MOCK_OUT=$OUT MOCK_CPU=$CPU
-    else
-      # shellcheck disable=SC2086
-      measure "http://127.0.0.1:$NGINX_PORT/system/whoami" $NGINX_WORKERS
-      NGINX_OUT=$OUT NGINX_CPU=$CPU
-    fi
+  for i in "${!SIDES[@]}"; do
+    side=${SIDES[$(((i + round - 1) % ${#SIDES[@]}))]}
+    case $side in
+      mock)
+        measure "http://127.0.0.1:$PORT/system/whoami" "$SERVER_PID"
+        MOCK_OUT=$OUT MOCK="$(figures "$OUT" "$USER_TICKS" "$SYSTEM_TICKS")" ;;
+      nginx)
+        # shellcheck disable=SC2086
+        measure "http://127.0.0.1:$NGINX_PORT/system/whoami" $NGINX_WORKERS
+        NGINX_OUT=$OUT NGINX="$(figures "$OUT" "$USER_TICKS" "$SYSTEM_TICKS")" ;;
+      mhd)
+        measure "http://127.0.0.1:$FLOOR_PORT/system/whoami" "$FLOOR_PID"
+        FLOOR="$(figures "$OUT" "$USER_TICKS" "$SYSTEM_TICKS")" ;;
+    esac
   done
   if echo "$MOCK_OUT" | grep -q 'Non-2xx'; then
     echo "bench-server: the mock server answered non-2xx:" >&2
     echo "$MOCK_OUT" >&2
     exit 1
   fi
-  MOCK_RATE="$(echo "$MOCK_OUT" | rate)"
-  NGINX_RATE="$(echo "$NGINX_OUT" | rate)"
-  printf 'round %d: dx-mock-server %8.0f req/s (p99 %s), nginx %8.0f req/s (p99 %s)\n' "$round" "$MOCK_RATE" \
-    "$(echo "$MOCK_OUT" | awk '$1=="99%" {print $2}')" "$NGINX_RATE" "$(echo "$NGINX_OUT" | awk '$1=="99%" {print $2}')"
-  ROUND_LINES+="$(awk -v m="$MOCK_RATE" -v n="$NGINX_RATE" -v mc="$MOCK_CPU" -v nc="$NGINX_CPU" \
-    -v mr="$(echo "$MOCK_OUT" | requests)" -v nr="$(echo "$NGINX_OUT" | requests)" -v t="$TICK" 'BEGIN {
-    mu = (mr > 0 && mc > 0) ? 1e6 * mc / t / mr : 0; nu = nr > 0 ? 1e6 * nc / t / nr : 0
-    printf "%.4f %.3f %.3f\n", m / n, mu, nu }')"$'\n'
+  [ -n "$FLOOR_PID" ] || FLOOR="0 0 0"
+  printf 'round %d: dx-mock-server %8.0f req/s (p99 %s), nginx %8.0f req/s (p99 %s)%s\n' "$round" "${MOCK%% *}" \
+    "$(echo "$MOCK_OUT" | awk '$1=="99%" {print $2}')" "${NGINX%% *}" "$(echo "$NGINX_OUT" | awk '$1=="99%" {print $2}')" \
+    "$([ -n "$FLOOR_PID" ] && printf ', libmicrohttpd floor %8.0f req/s' "${FLOOR%% *}")"
+  ROUND_LINES+="$MOCK $NGINX $FLOOR"$'\n'
 done
 # The median of each column over the rounds, and the spread of the ratio.
-echo -n "$ROUND_LINES" | awk '
-  { ratio[NR] = $1; mock[NR] = $2; nginx[NR] = $3 }
+echo -n "$ROUND_LINES" | awk -v floor="${FLOOR_PID:+1}" '
+  { mr[NR] = $1; mu[NR] = $2; ms[NR] = $3; nr[NR] = $4; nu[NR] = $5; ns[NR] = $6; fr[NR] = $7; fu[NR] = $8; fs[NR] = $9
+    ratio[NR] = $1 / $4; fratio[NR] = ($7 > 0 ? $1 / $7 : 0)
+    mc[NR] = $2 + $3; nc[NR] = $5 + $6; fc[NR] = $8 + $9 }
   function median(a, n,   i, j, t, b) {
     for (i = 1; i <= n; i++) b[i] = a[i]
     for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (b[j] < b[i]) { t = b[i]; b[i] = b[j]; b[j] = t }
     return n % 2 ? b[(n + 1) / 2] : (b[n / 2] + b[n / 2 + 1]) / 2
   }
+  function each(a, n,   i, s) { s = ""; for (i = 1; i <= n; i++) s = s sprintf("%s%.2f", i > 1 ? " / " : "", a[i]); return s }
   END {
-    lo = ratio[1]; hi = ratio[1]; s = ""
-    for (i = 1; i <= NR; i++) { if (ratio[i] < lo) lo = ratio[i]; if (ratio[i] > hi) hi = ratio[i]; s = s sprintf("%s%.2f", i > 1 ? " / " : "", ratio[i]) }
     r = median(ratio, NR)
-    printf "ratio:          %10.2f x nginx, median of %d rounds (each: %s)  (target 0.85) %s\n", r, NR, s, (r >= 0.85 ? "OK" : "BELOW TARGET")
-    m = median(mock, NR); n = median(nginx, NR)
-    if (m > 0) printf "CPU/request:    %10.2f us (nginx %.2f us), medians: nginx / mock = %.2f\n", m, n, n / m
+    printf "ratio:          %10.2f x nginx, median of %d rounds (each: %s)  (target 0.85) %s\n", r, NR, each(ratio, NR), (r >= 0.85 ? "OK" : "BELOW TARGET")
+    if (floor) printf "                %10.2f x the libmicrohttpd floor (each: %s)\n", median(fratio, NR), each(fratio, NR)
+    m = median(mc, NR); n = median(nc, NR)
+    if (m > 0) {
+      printf "CPU/request:    %10.2f us (nginx %.2f us), medians: nginx / mock = %.2f\n", m, n, n / m
+      printf "  user + system: dx-mock-server %.2f + %.2f us, nginx %.2f + %.2f us", median(mu, NR), median(ms, NR), median(nu, NR), median(ns, NR)
+      if (floor) printf ", libmicrohttpd floor %.2f + %.2f us", median(fu, NR), median(fs, NR)
+      printf "\n"
+    }
   }'
 
 echo "== 64 connections, each request delayed 200 ms, ${DURATION}s"
