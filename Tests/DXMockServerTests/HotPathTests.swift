@@ -309,11 +309,11 @@ struct HotPathTests {
     let exchange = HTTPExchange(
       method: "POST", path: "/system/whoami", requestID: "1-1", headers: [:], query: [],
       remoteAddress: "127.0.0.1", declaredLength: nil)
-    exchange.handoff.withLock { $0.plan = .empty }
+    exchange.withHandoff { $0.plan = .empty }
     let first = exchange.takeAwaitedPlan()
     #expect(first.plan != nil)
     #expect(!first.cancelled)
-    exchange.handoff.withLock { $0.cancelled = true }
+    exchange.withHandoff { $0.cancelled = true }
     let second = exchange.takeAwaitedPlan()
     #expect(second.plan == nil)
     #expect(second.cancelled)

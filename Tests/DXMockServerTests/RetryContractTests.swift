@@ -69,6 +69,28 @@ struct RetryContractTests {
     #expect(Self.rules(describe).isEmpty)
   }
 
+  /// The server stamps a timed-out attempt's end when its delayed answer goes out or libmicrohttpd
+  /// finds the connection closed, which can be after the client gave up, waited and retried: the
+  /// backoff after a timeout counts from the attempt's arrival (a flaky `backoffTooFast` before).
+  @Test func backoffAfterATimeoutCountsFromTheAttemptsArrival() {
+    let abandoned = "abandoned: client closed the connection"
+    // Sent at 0, delayed 4 s on the server; the client gave up at 1.5 s, waited 1 s and retried.
+    let patient = [
+      Self.attempt(1, at: 0, took: 4_000, status: nil, outcome: abandoned),
+      Self.attempt(2, at: 2_500),
+    ]
+    #expect(Self.rules(patient).isEmpty)
+    // Retried 0.5 s after it was sent: sooner than dxpy's 1 s whenever the client gave up.
+    let hasty = [
+      Self.attempt(1, at: 0, took: 4_000, status: nil, outcome: abandoned),
+      Self.attempt(2, at: 500),
+    ]
+    #expect(Self.rules(hasty) == [.backoffTooFast])
+    // Other answers still count from when they were sent.
+    let failed = [Self.attempt(1, at: 0, took: 4_000, status: 500), Self.attempt(2, at: 4_500)]
+    #expect(Self.rules(failed) == [.backoffTooFast])
+  }
+
   @Test func changedNonceIsCaught() {
     let attempts = [
       Self.attempt(1, path: "/record/new", body: #"{"name":"x","nonce":"n1"}"#, at: 0, status: 500),

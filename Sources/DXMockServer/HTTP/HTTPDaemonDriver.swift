@@ -328,7 +328,7 @@ final class HTTPDaemonDriver {
       // On the backends' own threads, not Swift's cooperative pool (see ``BackendExecutor``).
       Task.detached(executorPreference: BackendExecutor.shared) { [self] in
         let plan = await work()
-        exchange.handoff.withLock { $0.plan = plan }
+        exchange.withHandoff { $0.plan = plan }
         resume(exchange)
       }
       return .YES
@@ -337,13 +337,13 @@ final class HTTPDaemonDriver {
 
   private func suspend(_ exchange: HTTPExchange, _ connection: HTTPConnection) {
     connection.suspend()
-    exchange.handoff.withLock { $0.suspendedConnection = connection.bitPattern }
+    exchange.withHandoff { $0.suspendedConnection = connection.bitPattern }
     counters.withLock { $0.suspended[ObjectIdentifier(exchange)] = exchange }
   }
 
   /// Resumes `exchange`'s connection if it is still suspended (only the first call does anything).
   private func resume(_ exchange: HTTPExchange) {
-    let bits = exchange.handoff.withLock { state in
+    let bits = exchange.withHandoff { state in
       let bits = state.suspendedConnection
       state.suspendedConnection = 0
       return bits
@@ -400,7 +400,7 @@ final class HTTPDaemonDriver {
   func cancelSuspended() {
     let parked = counters.withLock { Array($0.suspended.values) }
     for exchange in parked {
-      exchange.handoff.withLock { $0.cancelled = true }
+      exchange.withHandoff { $0.cancelled = true }
       resume(exchange)
     }
   }
@@ -473,7 +473,7 @@ final class HTTPDaemonDriver {
       response = HTTPResponse.paced(
         mock.body, pacing: pacing,
         pause: { [self] milliseconds in pause(exchange, connection, milliseconds: milliseconds) },
-        cancelled: { exchange.handoff.withLock { $0.cancelled } })
+        cancelled: { exchange.withHandoff { $0.cancelled } })
       delivery = HTTPDelivery(
         status: mock.status, declaredBytes: mock.body.count, sentBytes: mock.body.count, outcome: .paced)
       addHeaders(mock, exchange, to: response)

@@ -1,6 +1,5 @@
 import DXWire
 import Foundation
-import Synchronization
 
 /// One HTTP request on a connection, from its headers to the moment libmicrohttpd is done with it.
 ///
@@ -56,8 +55,16 @@ final class HTTPExchange {
   /// When the first body byte arrived (for a receive rate limit).
   var receiveStarted: ContinuousClock.Instant?
 
-  /// Held inline (a `Mutex`, not a separately allocated lock object): every request makes one.
-  let handoff = Mutex(Handoff())
+  /// What a suspended exchange hands over between threads: written by the timer or backend thread
+  /// that resumes it. Behind a pthread mutex (``DXLock``), which ThreadSanitizer sees:
+  /// `Synchronization.Mutex` waits on a futex it cannot follow on Linux, and `make test-tsan`
+  /// reported every access it guarded.
+  private let handoff = DXLock(Handoff())
+
+  /// Runs `body` with exclusive access to the exchange's ``Handoff``.
+  func withHandoff<Result>(_ body: (inout Handoff) -> Result) -> Result {
+    handoff.withLock(body)
+  }
 
   /// A request head the server refuses before reading the body.
   struct HeadProblem: Sendable, Equatable {
@@ -94,7 +101,7 @@ final class HTTPExchange {
 
   /// The plan produced while suspended, if any (taken once).
   func takeAwaitedPlan() -> (plan: DXMockWirePlan?, cancelled: Bool) {
-    handoff.withLock { state in
+    withHandoff { state in
       let plan = state.plan
       state.plan = nil
       return (plan, state.cancelled)
@@ -105,5 +112,5 @@ final class HTTPExchange {
 // Every stored property except `handoff` is read and written only on the thread running the
 // connection's libmicrohttpd callbacks (one at a time per connection; a resumed connection is handed
 // back through libmicrohttpd's own mutex). `handoff` is the only state shared with other threads, and
-// it is behind its lock.
+// it is behind its lock (``withHandoff(_:)``).
 extension HTTPExchange: @unchecked Sendable {}

@@ -54,8 +54,14 @@ enum HTTPFieldName {
 extension DXHTTPHeaders {
   /// The first value of the field named `lowercased` (a lower-case ASCII name), compared as
   /// ``HTTPFieldName/matches(_:_:)`` does: the same answer as the subscript, without its general
-  /// comparison for every field.
+  /// comparison for every field. The fields are read in place (`first(where:)` copied each field it
+  /// passed, a retain and a release of its name and value).
   func first(_ lowercased: StaticString) -> String? {
-    fields.first { HTTPFieldName.matches($0.name, lowercased) }?.value
+    fields.withUnsafeBufferPointer { fields in
+      for index in fields.indices where HTTPFieldName.matches(fields[index].name, lowercased) {
+        return fields[index].value
+      }
+      return nil
+    }
   }
 }

@@ -1,6 +1,5 @@
 import DXWire
 import Foundation
-import Synchronization
 
 /// The bounded, redacted record of the requests a mock server received.
 ///
@@ -69,10 +68,9 @@ final class RequestJournal: Sendable {
     }
   }
 
-  /// Held inline (a `Mutex` specialized for the ring, not the package's generic lock object): every
-  /// request takes it twice, and the generic lock copied and destroyed each record through the ring's
-  /// value witnesses.
-  private let ring = Mutex(Ring())
+  /// Every request takes it twice (``DXLock/withLock(_:)`` is specialized for the ring: no record is
+  /// copied through value witnesses).
+  private let ring = DXLock(Ring())
 
   /// Creates a journal.
   /// - Parameters:

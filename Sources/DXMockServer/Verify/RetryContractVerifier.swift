@@ -96,7 +96,11 @@ struct RetryContractVerifier {
       {
         violation(.partBytesChanged, "the part was re-sent with different bytes (MD5 \(before) then \(now))")
       }
-      let gap = attempt.receivedAt - previous.answeredAt
+      // After a timeout the client gave up at a moment the server cannot see, before the server
+      // stamped the attempt's end (the delayed answer went out, or libmicrohttpd found the connection
+      // closed, possibly long after): the wait is measured from the attempt's arrival, which the
+      // client's giving up cannot precede. A lower bound on the client's wait, so never a false report.
+      let gap = attempt.receivedAt - (result == .timeout ? previous.receivedAt : previous.answeredAt)
       if result != .success {
         if let seconds = previous.retryAfterSeconds {
           let required = scaled(DXRetryContract.minimumRetryAfterMs(seconds))
