@@ -59,11 +59,18 @@ final class HTTPExchange {
   /// that resumes it. Behind a pthread mutex (``DXLock``), which ThreadSanitizer sees:
   /// `Synchronization.Mutex` waits on a futex it cannot follow on Linux, and `make test-tsan`
   /// reported every access it guarded.
-  private let handoff = DXLock(Handoff())
+  ///
+  /// Created by the first ``withHandoff(_:)``, which is always on the connection's thread before the
+  /// exchange reaches another one (a hand-off starts with the connection's suspension, which writes
+  /// it; a paced response reads it there): a request that is never suspended allocates no lock.
+  private var handoff: DXLock<Handoff>?
 
   /// Runs `body` with exclusive access to the exchange's ``Handoff``.
   func withHandoff<Result>(_ body: (inout Handoff) -> Result) -> Result {
-    handoff.withLock(body)
+    if let handoff { return handoff.withLock(body) }
+    let created = DXLock(Handoff())
+    handoff = created
+    return created.withLock(body)
   }
 
   /// A request head the server refuses before reading the body.
@@ -111,6 +118,7 @@ final class HTTPExchange {
 
 // Every stored property except `handoff` is read and written only on the thread running the
 // connection's libmicrohttpd callbacks (one at a time per connection; a resumed connection is handed
-// back through libmicrohttpd's own mutex). `handoff` is the only state shared with other threads, and
-// it is behind its lock (``withHandoff(_:)``).
+// back through libmicrohttpd's own mutex). `handoff` is the only state shared with other threads: the
+// lock object is stored once, on that thread, before any other thread can reach the exchange, and
+// what it guards is read and written only inside it (``withHandoff(_:)``).
 extension HTTPExchange: @unchecked Sendable {}
