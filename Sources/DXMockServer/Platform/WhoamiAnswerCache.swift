@@ -1,6 +1,5 @@
 import DXWire
 import Foundation
-import Synchronization
 
 /// The encoded `/system/whoami` answer for an input of `{}`, `{"id":"<caller>"}`, kept for the last
 /// caller asked about.
@@ -11,7 +10,9 @@ import Synchronization
 /// the entry; a client repeating one token (the usual case) gets the same bytes without a ``DXJSON``
 /// value built and serialized per request. Thread-safe.
 final class WhoamiAnswerCache: Sendable {
-  private let last = Mutex<(caller: String, body: Data)?>(nil)
+  /// Behind ``DXLock`` (a pthread mutex), like every lock of the package: ThreadSanitizer cannot
+  /// follow `Synchronization.Mutex` on Linux.
+  private let last = DXLock<(caller: String, body: Data)?>(nil)
 
   init() {}
 
