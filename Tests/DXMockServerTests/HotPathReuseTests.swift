@@ -240,6 +240,51 @@ struct HotPathReuseTests {
     #expect(guarded.lastResponse == nil)
   }
 
+  @Test func aRequestIDIsWrittenOverTheOldOneOnlyWhenItHasItsLength() throws {
+    let response = try #require(HTTPResponse.complete(Data("{}".utf8)))
+    response.addHeader(constant: "Content-Type", constant: "application/json")
+    response.addHeader(constant: "X-Request-ID", "1700000000000-99")
+    response.addHeader(constant: "X-Content-Type-Options", constant: "nosniff")
+    // The same length: the bytes change where the field is, and nothing else does.
+    #expect(response.overwriteHeader(constant: "X-Request-ID", "1700000000000-99", with: "1700000000001-42"))
+    #expect(
+      Self.fields(response) == [
+        "Content-Type: application/json", "X-Request-ID: 1700000000001-42", "X-Content-Type-Options: nosniff",
+      ])
+    // Another length, an old value that is not the field's, or a field the response lacks: refused,
+    // and the response is as it was.
+    #expect(
+      !response.overwriteHeader(constant: "X-Request-ID", "1700000000001-42", with: "1700000000001-100"))
+    #expect(!response.overwriteHeader(constant: "X-Request-ID", "1700000000000-99", with: "1700000000002-43"))
+    #expect(!response.overwriteHeader(constant: "Retry-After", "1", with: "2"))
+    #expect(
+      Self.fields(response) == [
+        "Content-Type: application/json", "X-Request-ID: 1700000000001-42", "X-Content-Type-Options: nosniff",
+      ])
+  }
+
+  @Test func aReusedResponseTakesAnIDOfAnotherLengthWithItsFieldsInOrder() throws {
+    let guarded = GuardedConnection(socket: -1, now: 0)
+    let whoami = DXMockResponse(
+      status: 200, headers: DXMockResponse.jsonHeaders, body: Data(#"{"id":"u"}"#.utf8))
+    let first = try #require(HTTPDaemonDriver.completeResponse(whoami, requestID: "1-9", reusing: guarded))
+    // The sequence number gained a digit: removed and added back, `X-Content-Type-Options` after it.
+    let second = try #require(HTTPDaemonDriver.completeResponse(whoami, requestID: "1-10", reusing: guarded))
+    #expect(second === first)
+    #expect(
+      Self.fields(second) == [
+        "Content-Type: application/json", "X-Request-ID: 1-10", "X-Content-Type-Options: nosniff",
+      ])
+    // Then the same length again: written in place.
+    let third = try #require(HTTPDaemonDriver.completeResponse(whoami, requestID: "1-11", reusing: guarded))
+    #expect(third === first)
+    #expect(
+      Self.fields(third) == [
+        "Content-Type: application/json", "X-Request-ID: 1-11", "X-Content-Type-Options: nosniff",
+      ])
+    #expect(guarded.lastResponse?.requestID == "1-11")
+  }
+
   @Test func everyAnswerOnAConnectionCarriesItsOwnIDAndFields() async throws {
     try await withServer { server in
       let port = server.port

@@ -168,6 +168,22 @@ struct JournalTests {
     #expect(entries[2].bodyJSON == nil)
   }
 
+  @Test("a capped body keeps the MD5 computed on receipt of the whole body")
+  func cappedKeepsMD5() throws {
+    let journal = RequestJournal(bodyCap: 4)
+    let body = Data(String(repeating: "x", count: 40).utf8)
+    var upload = DXMockRequest(method: "PUT", path: "/F/upload/1", body: body)
+    upload.bodyMD5 = OperationKey.md5Hex(body)
+    journal.begin(upload)
+    journal.begin(DXMockRequest(method: "PUT", path: "/F/upload/2", body: body))
+    let attempts = journal.attempts()
+    #expect(attempts.map(\.bodySize) == [40, 40])
+    // The whole body's MD5 from the request; without one, none (the kept part is not the body).
+    #expect(attempts.first?.bodyMD5 == OperationKey.md5Hex(body))
+    #expect(attempts.last?.bodyMD5 == nil)
+    #expect(journal.entries().first?.body == "xxxx")
+  }
+
   @Test("a cap inside a multi-byte character keeps the text whole")
   func cappedUTF8() throws {
     let journal = RequestJournal(bodyCap: 4)

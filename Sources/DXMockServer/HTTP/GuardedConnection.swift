@@ -8,6 +8,9 @@ import Synchronization
 /// reports the connection opened until it reports it closed, so the per-request path reaches it
 /// without a look-up or a lock: a phase change is one coarse monotonic clock read and one atomic
 /// store (phase and time packed in one word), which the guard's sweeper reads from its own thread.
+/// Its other mutable properties each have one owner (the guard's lock, or the connection's thread,
+/// as each says) and skip the runtime's exclusivity checks (`@exclusivity(unchecked)`), as
+/// ``HTTPExchange``'s do.
 final class GuardedConnection {
   /// Where the connection is in its request cycle.
   enum Phase: UInt64, Sendable {
@@ -25,10 +28,10 @@ final class GuardedConnection {
   private let state: Atomic<UInt64>
   /// The position in the guard's list, or -1 once the guard stopped tracking it; only read and
   /// written under the guard's lock.
-  var index = -1
+  @exclusivity(unchecked) var index = -1
   /// The peer's address text, formatted on first use; only used by the thread running the
   /// connection's libmicrohttpd callbacks (one at a time per connection).
-  var peerAddress: String?
+  @exclusivity(unchecked) var peerAddress: String?
   /// The connection's last request head, as read (``HeadMemo``); only used by the thread running the
   /// connection's libmicrohttpd callbacks.
   let lastHead = HeadMemo()
@@ -37,18 +40,18 @@ final class GuardedConnection {
   /// request: the next head on the connection reuses the strings whose bytes are the same, and the
   /// checks when its version and fields all are (they depend on nothing else).
   final class HeadMemo {
-    var method = ""
-    var path = ""
-    var version = ""
-    var headers = DXHTTPHeaders()
+    @exclusivity(unchecked) var method = ""
+    @exclusivity(unchecked) var path = ""
+    @exclusivity(unchecked) var version = ""
+    @exclusivity(unchecked) var headers = DXHTTPHeaders()
     /// ``HTTPFraming/inspect(headers:version:)`` of `headers` and `version`; `nil` before the first head.
-    var framing: (problem: String?, expectsBody: Bool, contentLength: String?)?
+    @exclusivity(unchecked) var framing: (problem: String?, expectsBody: Bool, contentLength: String?)?
   }
 
   /// The last complete response put on the connection, for the next request to reuse
   /// (``HTTPDaemonDriver/completeResponse(_:requestID:reusing:)``); only used by the thread running
   /// the connection's libmicrohttpd callbacks.
-  var lastResponse: SentResponse?
+  @exclusivity(unchecked) var lastResponse: SentResponse?
 
   /// A complete response as it was built, and what it was built from.
   struct SentResponse {

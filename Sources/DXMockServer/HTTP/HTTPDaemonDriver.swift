@@ -517,8 +517,10 @@ final class HTTPDaemonDriver {
   /// A complete response for `mock` with the server's fields (``addHeaders(_:_:to:)``).
   ///
   /// When the connection's last complete response (``GuardedConnection/lastResponse``) was built from
-  /// the same body and fields, that response is reused: only its `X-Request-ID` changes (removed and
-  /// added back with `X-Content-Type-Options` after it, so that the fields keep their order). A client
+  /// the same body and fields, that response is reused: only its `X-Request-ID` changes (written over
+  /// the old one's bytes when both have the same length, as a connection's successive IDs have unless
+  /// the server's sequence number gained a digit or wrapped around between them; otherwise removed and added back with `X-Content-Type-Options` after it, so that the
+  /// fields keep their order). A client
   /// repeating one call then costs no libmicrohttpd response built, filled and destroyed per request.
   /// libmicrohttpd releases a connection's response before it reads the connection's next request,
   /// so the response is never changed while it is being sent. Bodies of ``HTTPResponse/sharedBodyThreshold``
@@ -529,10 +531,11 @@ final class HTTPDaemonDriver {
     if let guarded, let last = guarded.lastResponse {
       guarded.lastResponse = nil
       if Self.sameBytes(last.body, mock.body), last.headers == mock.headers,
-        last.response.removeHeader(constant: "X-Request-ID", last.requestID),
-        last.response.removeHeader(constant: "X-Content-Type-Options", "nosniff"),
-        last.response.addHeader(constant: "X-Request-ID", requestID),
-        last.response.addHeader(constant: "X-Content-Type-Options", constant: "nosniff")
+        last.response.overwriteHeader(constant: "X-Request-ID", last.requestID, with: requestID)
+          || (last.response.removeHeader(constant: "X-Request-ID", last.requestID)
+            && last.response.removeHeader(constant: "X-Content-Type-Options", "nosniff")
+            && last.response.addHeader(constant: "X-Request-ID", requestID)
+            && last.response.addHeader(constant: "X-Content-Type-Options", constant: "nosniff"))
       {
         guarded.lastResponse = GuardedConnection.SentResponse(
           response: last.response, body: last.body, headers: last.headers, requestID: requestID)

@@ -6,6 +6,11 @@ import Foundation
 /// The daemon creates it on the first access-handler call, fills the body as it arrives, and hands it
 /// to the request handler once the body is complete. The handler keeps whatever it needs to continue
 /// after a suspension (a delay or asynchronous work) in ``handlerContext``; the daemon never reads it.
+///
+/// Its mutable properties are only used by the thread running the connection's libmicrohttpd
+/// callbacks, one callback at a time (what another thread hands over goes through ``withHandoff(_:)``),
+/// so they skip the runtime's exclusivity checks (`@exclusivity(unchecked)`): each check is a call into
+/// the runtime and a thread-local lookup, and a request made about ten of them.
 final class HTTPExchange {
   /// Where a suspended exchange is, and what the asynchronous work produced; guarded by `handoff`.
   struct Handoff: Sendable {
@@ -33,27 +38,27 @@ final class HTTPExchange {
   let declaredLength: Int?
 
   /// The body received so far (emptied once it exceeds the limit).
-  var body = RequestBody()
+  @exclusivity(unchecked) var body = RequestBody()
   /// Whether the body exceeded the server's limit (the rest is read and discarded).
-  var bodyTooLarge = false
+  @exclusivity(unchecked) var bodyTooLarge = false
   /// The largest body accepted for this request (``HTTPRequestHandler/bodyLimit(path:)``).
-  var bodyLimit = Int.max
+  @exclusivity(unchecked) var bodyLimit = Int.max
   /// Why the request head cannot be served (conflicting framing, too many query arguments): the
   /// handler answers it with this status and closes the connection.
-  var headProblem: HeadProblem?
+  @exclusivity(unchecked) var headProblem: HeadProblem?
   /// The request handler's own state for this request (`nil` until the handler sets it).
-  var handlerContext: AnyObject?
+  @exclusivity(unchecked) var handlerContext: AnyObject?
   /// The request, built once the body is complete.
-  var request: DXMockRequest?
+  @exclusivity(unchecked) var request: DXMockRequest?
   /// Whether a plan was put on the wire (or the connection dropped on purpose).
-  var delivered = false
+  @exclusivity(unchecked) var delivered = false
   /// What the handler asked for while the body arrives (reset after some bytes, a rate limit), or
   /// `nil` (the usual case).
-  var receiveLimits: HTTPReceiveLimits?
+  @exclusivity(unchecked) var receiveLimits: HTTPReceiveLimits?
   /// Whether the response went out paced (its end is then worth reporting).
-  var pacedDelivery = false
+  @exclusivity(unchecked) var pacedDelivery = false
   /// When the first body byte arrived (for a receive rate limit).
-  var receiveStarted: ContinuousClock.Instant?
+  @exclusivity(unchecked) var receiveStarted: ContinuousClock.Instant?
 
   /// What a suspended exchange hands over between threads: written by the timer or backend thread
   /// that resumes it. Behind a pthread mutex (``DXLock``), which ThreadSanitizer sees:
@@ -63,7 +68,7 @@ final class HTTPExchange {
   /// Created by the first ``withHandoff(_:)``, which is always on the connection's thread before the
   /// exchange reaches another one (a hand-off starts with the connection's suspension, which writes
   /// it; a paced response reads it there): a request that is never suspended allocates no lock.
-  private var handoff: DXLock<Handoff>?
+  @exclusivity(unchecked) private var handoff: DXLock<Handoff>?
 
   /// Runs `body` with exclusive access to the exchange's ``Handoff``.
   func withHandoff<Result>(_ body: (inout Handoff) -> Result) -> Result {

@@ -179,6 +179,34 @@ final class HTTPResponse {
     return value.withCString { value in MHD_del_response_header(handle, cName, value) == .YES }
   }
 
+  /// Writes `newValue` over the value of the field `name: oldValue` (a constant name, as
+  /// ``addHeader(constant:_:)`` adds it) where the field is, when both values have the same length;
+  /// `false`, and nothing changed, when they do not or the response's first `name` field is not
+  /// `oldValue`.
+  ///
+  /// libmicrohttpd keeps its own copy of each value, and `MHD_get_response_header` returns that copy;
+  /// the response's head is built from it each time the response is queued, with the length it was
+  /// added with (hence the same length). Unlike a removal and an addition (three `free`s, three
+  /// `malloc`s, and the fields after it moved to keep their order), this writes a few bytes. Only
+  /// for a response that is not queued on any connection.
+  @discardableResult
+  func overwriteHeader(constant name: StaticString, _ oldValue: String, with newValue: String) -> Bool {
+    guard name.hasPointerRepresentation else { return false }
+    let cName = UnsafeRawPointer(name.utf8Start).assumingMemoryBound(to: CChar.self)
+    guard let stored = MHD_get_response_header(handle, cName) else { return false }
+    var oldValue = oldValue
+    var newValue = newValue
+    return oldValue.withUTF8 { old in
+      newValue.withUTF8 { new in
+        guard old.count == new.count, let oldBase = old.baseAddress, let newBase = new.baseAddress,
+          strlen(stored) == old.count, memcmp(stored, oldBase, old.count) == 0
+        else { return false }
+        memcpy(UnsafeMutableRawPointer(mutating: stored), newBase, new.count)
+        return true
+      }
+    }
+  }
+
   // MARK: - Content reader
 
   /// What a callback response's content reader asks for its bytes (one subclass per recipe).

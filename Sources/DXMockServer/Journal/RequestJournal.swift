@@ -123,21 +123,26 @@ final class RequestJournal: Sendable {
       }
     }
     let receivedAt = clock()
-    // Keep only what the read side can show, in its own storage (a slice would pin the whole body).
-    let window: Data? =
-      request.body.count > bodyWindow ? request.body.withUnsafeBytes { Data($0.prefix(bodyWindow)) } : nil
+    let bodySize = request.body.count
+    // The record's own: the request's is dropped with a body cut to the window.
+    let md5 = request.bodyMD5
+    var kept = request
+    if bodySize > bodyWindow {
+      // Keep only what the read side can show, in its own storage (a slice would pin the whole body).
+      kept.body = request.body.withUnsafeBytes { Data($0.prefix(bodyWindow)) }
+    }
     return ring.withLock { ring in
       let id = ring.nextID
       ring.nextID += 1
       ring.received += 1
-      // Built here and moved into the ring: one copy of the request, none of the record.
-      var record = Record(id: id, request: request, bodySize: request.body.count, receivedAt: receivedAt)
-      if let window { record.request.body = window }
-      record.bodyMD5 = request.bodyMD5
+      // Each record is built where it is stored: no record is copied, and none but the one it
+      // replaces is destroyed.
       if ring.records.count < capacity {
-        ring.records.append(record)
+        ring.records.append(
+          Record(id: id, request: kept, bodySize: bodySize, receivedAt: receivedAt, bodyMD5: md5))
       } else {
-        ring.records[ring.head] = record
+        ring.records[ring.head] = Record(
+          id: id, request: kept, bodySize: bodySize, receivedAt: receivedAt, bodyMD5: md5)
         ring.head = (ring.head + 1) % capacity
         ring.firstID += 1
       }

@@ -147,8 +147,8 @@ final class RequestPipeline: HTTPRequestHandler {
     case .awaiting:
       let (plan, cancelled) = exchange.takeAwaitedPlan()
       guard let plan, !cancelled else { return .send(.respond(Self.shuttingDown)) }
-      let fault = context.backendAppliedFault ? nil : context.decision.fault
-      return .send(Self.apply(fault, receive: context.receiveDecision.fault, to: plan))
+      let fault = context.backendAppliedFault ? nil : context.fault
+      return .send(Self.apply(fault, receive: context.receiveFault, to: plan))
     }
   }
 
@@ -236,8 +236,8 @@ final class RequestPipeline: HTTPRequestHandler {
   /// The fault (if any) and then the real response to `request` (the exchange's,
   /// ``HTTPExchange/completeRequest()``).
   private func afterDelay(_ context: PipelineContext, _ request: DXMockRequest) -> HTTPStep {
-    let fault = context.decision.fault
-    let receive = context.receiveDecision.fault
+    let fault = context.fault
+    let receive = context.receiveFault
     if backendRecordsFaults { return awaitBackend(request, context, fault: fault) }
     if let fault, fault.replacesResponse {
       return .send(Self.apply(nil, receive: receive, to: fault.apply(to: .empty)))
