@@ -10,9 +10,12 @@ struct HTTPFieldNameTests {
     "content-length", "Retry-After", "retry-after", "RETRY-AFTER", "Retry_After", "Expect", "expect", "Date",
     "DATE", "Dat", "X-Request-ID", "x-request-id", "X-Content-Type-Options", "Transfer-Encoding",
     "Content-Type", "", "Authorizatión", "Ａuthorization", "\u{212A}", "date\u{301}", "Ｄate", "Host",
+    // Shorter in bytes than a name looked for, with non-ASCII characters (never a match).
+    "ǅ", "İ", "\u{212A}\u{212A}", "Dät", "x-request-\u{130}",
   ]
   static let wanted: [StaticString] = [
-    "authorization", "content-length", "retry-after", "expect", "date", "x-request-id", "k",
+    "authorization", "content-length", "retry-after", "expect", "date", "x-request-id", "k", "dz", "kk",
+    "i",
   ]
 
   @Test("matches agrees with DXHTTPHeaders.namesMatch", arguments: names)

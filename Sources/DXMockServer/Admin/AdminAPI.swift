@@ -59,7 +59,7 @@ struct AdminAPI: Sendable {
   /// Whether `path` belongs to the admin API (`/__admin` or anything under `/__admin/`); such a path
   /// is never a platform route.
   static func isAdminPath(_ path: String) -> Bool {
-    path.hasPrefix(prefix)
+    HTTPPath.secondByte(path) == UInt8(ascii: "_") && path.hasPrefix(prefix)
       && (path.utf8.count == prefix.utf8.count || path.dropFirst(prefix.count).hasPrefix("/"))
   }
 

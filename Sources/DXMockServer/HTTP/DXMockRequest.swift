@@ -8,15 +8,19 @@ import Foundation
 /// count instead of one per field, and a change to a copy copies the storage first.
 public struct DXMockRequest: Sendable {
   /// The fields; shared between copies until one of them changes a field (``unique()``).
+  ///
+  /// Its properties skip the runtime's exclusivity checks (`@exclusivity(unchecked)`): a storage object
+  /// is only written while one value holds it (``unique()``), through one accessor at a time, and every
+  /// request reads them many times.
   private final class Storage: @unchecked Sendable {
-    var method: String
-    var path: String
-    var query: [(name: String, value: String)]
-    var headers: DXHTTPHeaders
-    var body: Data
-    var remoteAddress: String
-    var requestID: String
-    var bodyMD5: String?
+    @exclusivity(unchecked) var method: String
+    @exclusivity(unchecked) var path: String
+    @exclusivity(unchecked) var query: [(name: String, value: String)]
+    @exclusivity(unchecked) var headers: DXHTTPHeaders
+    @exclusivity(unchecked) var body: Data
+    @exclusivity(unchecked) var remoteAddress: String
+    @exclusivity(unchecked) var requestID: String
+    @exclusivity(unchecked) var bodyMD5: String?
 
     init(
       method: String, path: String, query: [(name: String, value: String)], headers: DXHTTPHeaders,

@@ -22,18 +22,24 @@ final class HTTPExchange {
     var cancelled = false
   }
 
+  /// The request's head as it arrived (no body yet); ``completeRequest()`` puts the body into this
+  /// same value, so the request the handler gets is built once.
+  @exclusivity(unchecked) private var head: DXMockRequest
+  /// Whether ``head`` holds the body (``completeRequest()`` ran).
+  @exclusivity(unchecked) private var complete = false
+
   /// The upper-case method.
-  let method: String
+  var method: String { head.method }
   /// The path (no query), as libmicrohttpd decoded it.
-  let path: String
+  var path: String { head.path }
   /// The `X-Request-ID` this request's response carries.
-  let requestID: String
+  var requestID: String { head.requestID }
   /// The header fields, in order.
-  let headers: DXHTTPHeaders
+  var headers: DXHTTPHeaders { head.headers }
   /// The query arguments, in order.
-  let query: [(name: String, value: String)]
+  var query: [(name: String, value: String)] { head.query }
   /// The peer's IP address.
-  let remoteAddress: String
+  var remoteAddress: String { head.remoteAddress }
   /// The `Content-Length` the client declared, if any.
   let declaredLength: Int?
 
@@ -48,8 +54,6 @@ final class HTTPExchange {
   @exclusivity(unchecked) var headProblem: HeadProblem?
   /// The request handler's own state for this request (`nil` until the handler sets it).
   @exclusivity(unchecked) var handlerContext: AnyObject?
-  /// The request, built once the body is complete.
-  @exclusivity(unchecked) var request: DXMockRequest?
   /// Whether a plan was put on the wire (or the connection dropped on purpose).
   @exclusivity(unchecked) var delivered = false
   /// What the handler asked for while the body arrives (reset after some bytes, a rate limit), or
@@ -90,25 +94,24 @@ final class HTTPExchange {
     method: String, path: String, requestID: String, headers: DXHTTPHeaders,
     query: [(name: String, value: String)], remoteAddress: String, declaredLength: Int?
   ) {
-    self.method = method
-    self.path = path
-    self.requestID = requestID
-    self.headers = headers
-    self.query = query
-    self.remoteAddress = remoteAddress
+    self.head = DXMockRequest(
+      method: method, path: path, query: query, headers: headers, remoteAddress: remoteAddress,
+      requestID: requestID)
     self.declaredLength = declaredLength
   }
 
-  /// The request as the handler sees it (built on first use, after the body is in).
+  /// The request before its body (for decisions taken from the head).
+  var requestHead: DXMockRequest { head }
+
+  /// The request as the handler sees it (complete on first use, after the body is in).
   func completeRequest() -> DXMockRequest {
-    if let request { return request }
+    if complete { return head }
+    complete = true
     let (data, md5) = body.finish()
-    var built = DXMockRequest(
-      method: method, path: path, query: query, headers: headers, body: data, remoteAddress: remoteAddress,
-      requestID: requestID)
-    built.bodyMD5 = md5
-    request = built
-    return built
+    // The head's storage is the exchange's alone until now: the body goes in without a copy.
+    head.body = data
+    head.bodyMD5 = md5
+    return head
   }
 
   /// The plan produced while suspended, if any (taken once).

@@ -9,6 +9,11 @@ import DXWire
 enum HTTPFieldName {
   /// Whether `name` equals the lower-case ASCII `lowercased` without regard to case.
   static func matches(_ name: String, _ lowercased: StaticString) -> Bool {
+    // A name of fewer bytes never matches (a length the string keeps, read without a pass): lowercasing
+    // and canonical equivalence turn each character into one or more, never none, and a character
+    // that becomes an ASCII one takes at least its byte. Most fields of a request are shorter than
+    // the one looked for.
+    if name.utf8.count < lowercased.utf8CodeUnitCount { return false }
     if case let decided?? = name.utf8.withContiguousStorageIfAvailable({ foldedEqual($0, lowercased) }) {
       return decided
     }

@@ -93,7 +93,7 @@ final class RequestPipeline: HTTPRequestHandler {
   /// File transfers, admin calls and every request to a backend: the server's ``maxBodyBytes``; an
   /// API call to the platform: at most ``PlatformLimits/maxAPIBodyBytes`` (its JSON is parsed whole).
   func bodyLimit(path: String) -> Int {
-    if hasBackend || path.hasPrefix(MockPlatform.transferPrefix) || AdminAPI.isAdminPath(path) {
+    if hasBackend || MockPlatform.isTransferURL(path) || AdminAPI.isAdminPath(path) {
       return maxBodyBytes
     }
     return min(maxBodyBytes, PlatformLimits.maxAPIBodyBytes)
@@ -105,10 +105,7 @@ final class RequestPipeline: HTTPRequestHandler {
 
   func receiveLimits(for exchange: HTTPExchange) -> HTTPReceiveLimits? {
     guard faults.hasReceiveRules, !AdminAPI.isAdminPath(exchange.path) else { return nil }
-    let head = DXMockRequest(
-      method: exchange.method, path: exchange.path, query: exchange.query, headers: exchange.headers,
-      remoteAddress: exchange.remoteAddress, requestID: exchange.requestID)
-    let decision = faults.decideReceive(head)
+    let decision = faults.decideReceive(exchange.requestHead)
     let limits: HTTPReceiveLimits
     switch decision.fault {
     case .resetAfterReceived(let bytes)?: limits = HTTPReceiveLimits(resetAfterBytes: bytes)

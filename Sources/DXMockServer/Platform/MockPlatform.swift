@@ -137,13 +137,18 @@ final class MockPlatform: Sendable {
 
   /// Serves a file-transfer URL (upload or download), or returns `nil` when `request` is not one.
   func handleTransfer(_ request: DXMockRequest) -> DXMockResponse? {
-    guard request.path.hasPrefix(Self.transferPrefix) else { return nil }
+    guard Self.isTransferURL(request.path) else { return nil }
     return serveTransfer(request)
   }
 
   /// Whether `path` is a file upload URL (the daemon then hashes the body as it arrives).
   static func isUploadURL(_ path: String) -> Bool {
-    path.hasPrefix(uploadPrefix)
+    HTTPPath.secondByte(path) == UInt8(ascii: "F") && path.hasPrefix(uploadPrefix)
+  }
+
+  /// Whether `path` is a file-transfer URL (under ``transferPrefix``).
+  static func isTransferURL(_ path: String) -> Bool {
+    HTTPPath.secondByte(path) == UInt8(ascii: "F") && path.hasPrefix(transferPrefix)
   }
 
   /// Where upload URLs' paths start, built once (asked of every request with a body).
