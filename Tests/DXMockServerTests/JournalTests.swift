@@ -76,6 +76,25 @@ struct JournalTests {
     #expect(entry.faultRuleIDs == ["fault-2"])
   }
 
+  @Test("complete leaves each request's own ending: what an annotation or a retry said is replaced")
+  func completeReplacesAnnotations() {
+    let journal = RequestJournal()
+    let annotated = journal.begin(request("/a"))
+    journal.annotate(annotated, fault: "reset", faultRuleIDs: ["fault-1"], delayMs: 300)
+    journal.complete(annotated, status: 200, fault: nil, declaredBytes: 2, sentBytes: 2, outcome: "response")
+    let plain = journal.begin(request("/b"))
+    journal.complete(
+      plain, status: 503, fault: "status=503", declaredBytes: 2, sentBytes: 2, outcome: "response",
+      faultRuleIDs: ["fault-2"], delayMs: 0, retryAfter: "2")
+    let untouched = journal.begin(request("/c"))
+    journal.complete(untouched, status: 200, fault: nil, declaredBytes: 2, sentBytes: 2, outcome: "response")
+    let attempts = journal.attempts()
+    #expect(attempts.map(\.fault) == [nil, "status=503", nil])
+    #expect(attempts.map(\.faultRuleIDs) == [[], ["fault-2"], []])
+    #expect(attempts.map(\.retryAfter) == [nil, "2", nil])
+    #expect(journal.entries().map(\.delayMs) == [0, 0, 0])
+  }
+
   @Test("bounded: the oldest are dropped first; completing a dropped entry is ignored")
   func bounded() {
     let journal = RequestJournal(capacity: 3)

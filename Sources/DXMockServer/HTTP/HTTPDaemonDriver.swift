@@ -514,6 +514,28 @@ final class HTTPDaemonDriver {
     }
   }
 
+  /// The connection's last response when it was built from `mock`'s body and fields, with
+  /// `requestID` in place of its own (kept in `last`, changed in place); otherwise `nil`, and `last`
+  /// emptied.
+  private static func reuse(
+    _ last: inout GuardedConnection.SentResponse?, _ mock: DXMockResponse, requestID: String
+  ) -> HTTPResponse? {
+    guard let response = last?.response else { return nil }
+    let oldID = last?.requestID ?? ""
+    guard let same = last.map({ sameBytes($0.body, mock.body) && $0.headers == mock.headers }), same,
+      response.overwriteHeader(constant: "X-Request-ID", oldID, with: requestID)
+        || (response.removeHeader(constant: "X-Request-ID", oldID)
+          && response.removeHeader(constant: "X-Content-Type-Options", "nosniff")
+          && response.addHeader(constant: "X-Request-ID", requestID)
+          && response.addHeader(constant: "X-Content-Type-Options", constant: "nosniff"))
+    else {
+      last = nil
+      return nil
+    }
+    last?.requestID = requestID
+    return response
+  }
+
   /// A complete response for `mock` with the server's fields (``addHeaders(_:_:to:)``).
   ///
   /// When the connection's last complete response (``GuardedConnection/lastResponse``) was built from
@@ -528,20 +550,7 @@ final class HTTPDaemonDriver {
   static func completeResponse(_ mock: DXMockResponse, requestID: String, reusing guarded: GuardedConnection?)
     -> HTTPResponse?
   {
-    if let guarded, let last = guarded.lastResponse {
-      guarded.lastResponse = nil
-      if Self.sameBytes(last.body, mock.body), last.headers == mock.headers,
-        last.response.overwriteHeader(constant: "X-Request-ID", last.requestID, with: requestID)
-          || (last.response.removeHeader(constant: "X-Request-ID", last.requestID)
-            && last.response.removeHeader(constant: "X-Content-Type-Options", "nosniff")
-            && last.response.addHeader(constant: "X-Request-ID", requestID)
-            && last.response.addHeader(constant: "X-Content-Type-Options", constant: "nosniff"))
-      {
-        guarded.lastResponse = GuardedConnection.SentResponse(
-          response: last.response, body: last.body, headers: last.headers, requestID: requestID)
-        return last.response
-      }
-    }
+    if let guarded, let reused = reuse(&guarded.lastResponse, mock, requestID: requestID) { return reused }
     guard let response = HTTPResponse.complete(mock.body) else { return nil }
     addHeaders(mock, requestID: requestID, to: response)
     if let guarded, mock.body.count < HTTPResponse.sharedBodyThreshold {

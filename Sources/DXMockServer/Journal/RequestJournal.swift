@@ -171,13 +171,19 @@ final class RequestJournal: Sendable {
       guard let index = ring.index(of: id) else { return }
       ring.records[index].completedAt = completedAt
       ring.records[index].status = status
-      ring.records[index].fault = fault
       ring.records[index].declaredBytes = declaredBytes
       ring.records[index].sentBytes = sentBytes
       ring.records[index].outcome = outcome
-      ring.records[index].faultRuleIDs = faultRuleIDs
       ring.records[index].delayMs = delayMs
-      ring.records[index].retryAfter = retryAfter
+      // Written only when they change: a request without faults or Retry-After (most of them) then
+      // releases and retains nothing for them.
+      if fault != nil || ring.records[index].fault != nil { ring.records[index].fault = fault }
+      if !faultRuleIDs.isEmpty || !ring.records[index].faultRuleIDs.isEmpty {
+        ring.records[index].faultRuleIDs = faultRuleIDs
+      }
+      if retryAfter != nil || ring.records[index].retryAfter != nil {
+        ring.records[index].retryAfter = retryAfter
+      }
     }
   }
 
