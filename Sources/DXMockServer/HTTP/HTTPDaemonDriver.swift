@@ -520,9 +520,10 @@ final class HTTPDaemonDriver {
   private static func reuse(
     _ last: inout GuardedConnection.SentResponse?, _ mock: DXMockResponse, requestID: String
   ) -> HTTPResponse? {
-    guard let response = last?.response else { return nil }
-    let oldID = last?.requestID ?? ""
-    guard let same = last.map({ sameBytes($0.body, mock.body) && $0.headers == mock.headers }), same,
+    // The record's fields are read through `last` (binding the whole record copied each of them:
+    // six more reference counts a request).
+    guard let response = last?.response, let oldID = last?.requestID,
+      last.map({ sameBytes($0.body, mock.body) && $0.headers == mock.headers }) == true,
       response.overwriteHeader(constant: "X-Request-ID", oldID, with: requestID)
         || (response.removeHeader(constant: "X-Request-ID", oldID)
           && response.removeHeader(constant: "X-Content-Type-Options", "nosniff")
@@ -541,9 +542,10 @@ final class HTTPDaemonDriver {
   /// When the connection's last complete response (``GuardedConnection/lastResponse``) was built from
   /// the same body and fields, that response is reused: only its `X-Request-ID` changes (written over
   /// the old one's bytes when both have the same length, as a connection's successive IDs have unless
-  /// the server's sequence number gained a digit or wrapped around between them; otherwise removed and added back with `X-Content-Type-Options` after it, so that the
-  /// fields keep their order). A client
-  /// repeating one call then costs no libmicrohttpd response built, filled and destroyed per request.
+  /// the server's sequence number gained a digit or wrapped around between them; otherwise removed
+  /// and added back with `X-Content-Type-Options` after it, so that the fields keep their order). A
+  /// client repeating one call then costs no libmicrohttpd response built, filled and destroyed per
+  /// request.
   /// libmicrohttpd releases a connection's response before it reads the connection's next request,
   /// so the response is never changed while it is being sent. Bodies of ``HTTPResponse/sharedBodyThreshold``
   /// bytes or more are not kept.
